@@ -10,7 +10,7 @@ package resp
 //   - blanks between arguments are C isspace: ' ', \t, \n, \v, \f, \r;
 //   - an unquoted argument ends at ' ', \n, \r, \t or the end of the line
 //     (not at \v or \f);
-//   - a '"' or '\'' anywhere in an argument opens a quoted part that is
+//   - a double or single quote anywhere in an argument opens a quoted part that is
 //     joined to what came before it;
 //   - inside "...": \xHH (two hex digits) is a byte, \n \r \t \b \a are
 //     control characters, a backslash before any other byte is that byte;
