@@ -229,7 +229,7 @@ func (c *CommandReader) lengthLine(data []byte, at int, base int64, doing string
 	}
 	n, ok := parseInt(rest[1 : i-1])
 	if !ok || n < lo || n > hi {
-		return 0, 0, c.fail(base+int64(at), doing, "invalid length "+strconv.Quote(string(rest[1:i-1])))
+		return 0, 0, c.fail(base+int64(at+1), doing, "invalid length "+strconv.Quote(string(rest[1:i-1])))
 	}
 	return n, i + 1, stDone
 }
