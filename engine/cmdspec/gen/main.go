@@ -14,6 +14,7 @@
 //
 //	data/info.resp3  the reply to COMMAND INFO <every command, sorted> in RESP3
 //	data/docs.resp3  the reply to COMMAND DOCS <every command, sorted> in RESP3
+//	data/help.resp3  a RESP3 map: container name -> its reply to "<CONTAINER> HELP"
 //	data/VERSION     the redis_version the data came from
 //
 // It refuses a server other than 7.0.x unless -force is given, and stops the server by
@@ -116,12 +117,17 @@ func run(out string, force bool) error {
 		docs = rawresp.Append(docs, &d3.Elems[0])
 		docs = rawresp.Append(docs, &d3.Elems[1])
 	}
+	help, err := captureHelp(c2, c3, names)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	files := map[string][]byte{
 		"info.resp3": info,
 		"docs.resp3": docs,
+		"help.resp3": help,
 		"VERSION":    []byte(version + "\n"),
 	}
 	for name, data := range files {
@@ -212,4 +218,45 @@ func sortDocs(doc *rawresp.Value) error {
 		subs.Elems[2*i], subs.Elems[2*i+1] = p.k, p.v
 	}
 	return nil
+}
+
+// captureHelp asks "<NAME> HELP" of every container that has a help subcommand.
+func captureHelp(c2, c3 *oracle.Conn, names []string) ([]byte, error) {
+	var body []byte
+	n := 0
+	for _, name := range names {
+		raw, err := c2.Do("COMMAND", "INFO", name+"|help")
+		if err != nil {
+			return nil, err
+		}
+		if string(raw) == "*1\r\n$-1\r\n" {
+			continue
+		}
+		r3, err := c3.Do(strings.ToUpper(name), "HELP")
+		if err != nil {
+			return nil, err
+		}
+		r2, err := c2.Do(strings.ToUpper(name), "HELP")
+		if err != nil {
+			return nil, err
+		}
+		v3, _, err := rawresp.Parse(r3)
+		if err != nil {
+			return nil, err
+		}
+		if v3.Type == '-' {
+			// CLUSTER HELP without cluster mode: an error, not help.
+			fmt.Fprintf(os.Stderr, "cmdspec/gen: skipping %s HELP: %s", name, r3)
+			continue
+		}
+		if v3.Type != '*' || !bytes.Equal(rawresp.ToRESP2(nil, &v3), r2) {
+			return nil, fmt.Errorf("%s HELP: unexpected reply or RESP2 differs: %q", name, r3)
+		}
+		body = rawresp.AppendHeader(body, '$', len(name))
+		body = append(body, name...)
+		body = append(body, '\r', '\n')
+		body = append(body, r3...)
+		n++
+	}
+	return append(rawresp.AppendHeader(nil, '%', n), body...), nil
 }
