@@ -109,10 +109,10 @@ type KeySpec struct {
 	Keyword     string // BeginKeyword: the keyword (as given, compared case-insensitively)
 	StartFrom   int    // BeginKeyword: where to start looking; negative counts from the end
 
-	FindKeys FindKeysType
-	LastKey  int // FindRange: last key relative to the first; negative counts from the end
-	KeyStep  int // FindRange and FindKeynum
-	Limit    int // FindRange: with LastKey -1, only 1/Limit of the remaining args are keys
+	FindKeys  FindKeysType
+	LastKey   int // FindRange: last key relative to the first; negative counts from the end
+	KeyStep   int // FindRange and FindKeynum
+	Limit     int // FindRange: with LastKey -1, only 1/Limit of the remaining args are keys
 	KeyNumIdx int // FindKeynum: the count's index relative to the first key
 	FirstKey  int // FindKeynum: the first key's index relative to the first key
 }
