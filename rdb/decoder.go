@@ -94,25 +94,25 @@ type Decoder struct {
 	csum           Checksum
 
 	// value iteration
-	vm       vmode
-	remain   uint64
-	minExp   int64
-	blob     []byte // current container blob
-	lzfBuf   []byte
-	it       elemIter
-	intset   []byte
-	isIdx    int
-	isLen    int
-	zm       zipmapIter
-	nodes    uint64
-	ql2      bool
-	inNode   bool
-	plainEl  bool
-	group    int // elements per record in containers: 1, 2 or 3
-	elemRec  RecordKind
-	emitted  int64
-	stream   streamState
-	nodeBuf  []byte // master ID staging
+	vm      vmode
+	remain  uint64
+	minExp  int64
+	blob    []byte // current container blob
+	lzfBuf  []byte
+	it      elemIter
+	intset  []byte
+	isIdx   int
+	isLen   int
+	zm      zipmapIter
+	nodes   uint64
+	ql2     bool
+	inNode  bool
+	plainEl bool
+	group   int // elements per record in containers: 1, 2 or 3
+	elemRec RecordKind
+	emitted int64
+	stream  streamState
+	nodeBuf []byte // master ID staging
 
 	// statistics for LoadedEncoding
 	stMax    int64

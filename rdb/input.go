@@ -22,13 +22,13 @@ import (
 //  2. crc covers every consumed byte before buf[crcAt]; crcAt <= r.
 //  3. Once err is set every read returns zero values and err stays.
 type input struct {
-	src   io.Reader
-	buf   []byte
-	r, w  int
-	base  int64
-	crc   uint64
-	crcAt int
-	crcOn bool
+	src    io.Reader
+	buf    []byte
+	r, w   int
+	base   int64
+	crc    uint64
+	crcAt  int
+	crcOn  bool
 	srcErr error // what src returned (io.EOF or a failure), reported lazily
 	err    error // sticky: the first failure of a read
 }

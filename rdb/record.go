@@ -141,10 +141,10 @@ type Checksum struct {
 
 // Module names a module type from its 64-bit id (FORMATS §1.9).
 type Module struct {
-	ID      uint64
-	Name    string // 9 characters of A-Z a-z 0-9 - _
-	EncVer  int    // the low 10 bits
-	When    int    // MODULE_AUX only: 1 before keys, 2 after
+	ID     uint64
+	Name   string // 9 characters of A-Z a-z 0-9 - _
+	EncVer int    // the low 10 bits
+	When   int    // MODULE_AUX only: 1 before keys, 2 after
 }
 
 const moduleCharset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
