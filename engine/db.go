@@ -1,0 +1,319 @@
+package engine
+
+import (
+	"github.com/redisctl/redisctl/engine/dict"
+)
+
+// Entry is a keyspace entry: the key, its Object and its snapshot version.
+type Entry = dict.Entry[Object]
+
+type dictEntryInt64 = dict.Entry[int64]
+
+// DB is one numbered database: the keys and, for keys with a TTL, their expiry time in
+// unix milliseconds (Redis's expires dict, keyed by the same key).
+type DB struct {
+	ID      int
+	eng     *Engine
+	keys    *dict.Dict[Object]
+	expires *dict.Dict[int64]
+
+	avgTTL        int64
+	expiresCursor uint64
+
+	// watched maps a key to the clients WATCHing it in this db.
+	watched map[string][]*Client
+}
+
+func newDB(e *Engine, id int) *DB {
+	return &DB{ID: id, eng: e, keys: dict.New[Object](), expires: dict.New[int64](),
+		watched: map[string][]*Client{}}
+}
+
+// Engine is the engine this database belongs to.
+func (db *DB) Engine() *Engine { return db.eng }
+
+// Len is the number of keys (DBSIZE), expired-but-not-yet-deleted ones included.
+func (db *DB) Len() int { return db.keys.Len() }
+
+// ExpiresLen is the number of keys with a TTL.
+func (db *DB) ExpiresLen() int { return db.expires.Len() }
+
+// AvgTTL is the running estimate INFO keyspace reports.
+func (db *DB) AvgTTL() int64 { return db.avgTTL }
+
+// Keys is the key dict, for walks (SCAN, KEYS, snapshots, DEBUG). Mutating it directly
+// bypasses expiry, notifications and the snapshot hook: use the DB methods.
+func (db *DB) Keys() *dict.Dict[Object] { return db.keys }
+
+// Expires is the expiry dict, for walks.
+func (db *DB) Expires() *dict.Dict[int64] { return db.expires }
+
+// ExpireAt returns the key's expiry time in unix ms, or -1 when it has none.
+func (db *DB) ExpireAt(key string) int64 {
+	if db.expires.Len() == 0 {
+		return -1
+	}
+	if e := db.expires.Get(key); e != nil {
+		return e.Value
+	}
+	return -1
+}
+
+func (db *DB) expireAtBytes(key []byte) int64 {
+	if db.expires.Len() == 0 {
+		return -1
+	}
+	if e := db.expires.GetBytes(key); e != nil {
+		return e.Value
+	}
+	return -1
+}
+
+// isExpired reports whether the key has a TTL that is not in the future (keyIsExpired).
+// During loading nothing expires.
+func (db *DB) isExpired(key []byte) bool {
+	when := db.expireAtBytes(key)
+	if when < 0 {
+		return false
+	}
+	return db.eng.nowMs > when
+}
+
+// expireIfNeeded deletes the key if it is logically expired, propagating a DEL (or UNLINK)
+// and firing the "expired" event as Redis's expireIfNeeded does. It reports whether the
+// key is (now) gone.
+func (db *DB) expireIfNeeded(key []byte) bool {
+	if !db.isExpired(key) {
+		return false
+	}
+	db.deleteExpired(key)
+	return true
+}
+
+// deleteExpired removes an expired key and does everything Redis does around it.
+func (db *DB) deleteExpired(key []byte) {
+	e := db.eng
+	db.deleteKey(key)
+	e.Stats.ExpiredKeys++
+	e.notify(NotifyExpired, "expired", key, db.ID)
+	db.signalModified(key)
+	cmd := "DEL"
+	if e.Set.LazyfreeLazyExpire {
+		cmd = "UNLINK"
+	}
+	e.propagateNow(db.ID, [][]byte{[]byte(cmd), append([]byte(nil), key...)})
+}
+
+// Lookup flags.
+const (
+	lookupNoTouch  = 1 << iota // do not update LRU/LFU (OBJECT, TTL, TYPE use it in some paths)
+	lookupNoStats              // do not count keyspace hits/misses
+	lookupNoNotify             // do not fire keymiss
+	lookupNoExpire             // do not delete an expired key (treated as missing)
+)
+
+// lookup implements Redis 7.0's lookupKey: expiry first, then stats and access time.
+func (db *DB) lookup(key []byte, flags int, write bool) *Entry {
+	e := db.keys.GetBytes(key)
+	if e != nil && db.isExpired(key) {
+		if flags&lookupNoExpire == 0 {
+			db.deleteExpired(key)
+		}
+		e = nil
+	}
+	if e != nil {
+		if flags&lookupNoTouch == 0 {
+			db.eng.touch(&e.Value)
+		}
+		if !write && flags&lookupNoStats == 0 {
+			db.eng.Stats.KeyspaceHits++
+		}
+		return e
+	}
+	if !write && flags&lookupNoStats == 0 {
+		db.eng.Stats.KeyspaceMisses++
+	}
+	if !write && flags&lookupNoNotify == 0 {
+		db.eng.notify(NotifyKeyMiss, "keymiss", key, db.ID)
+	}
+	return nil
+}
+
+// LookupRead finds a key for reading (lookupKeyRead): nil when missing or expired.
+func (db *DB) LookupRead(key []byte) *Object {
+	if e := db.lookup(key, 0, false); e != nil {
+		return &e.Value
+	}
+	return nil
+}
+
+// LookupReadNoTouch is LookupRead without updating the access time or stats.
+func (db *DB) LookupReadNoTouch(key []byte) *Object {
+	if e := db.lookup(key, lookupNoTouch|lookupNoStats|lookupNoNotify, false); e != nil {
+		return &e.Value
+	}
+	return nil
+}
+
+// LookupWrite finds a key that the command is about to change (lookupKeyWrite). The
+// snapshot hook runs here, before any change, so the caller may modify the object freely.
+func (db *DB) LookupWrite(key []byte) *Object {
+	e := db.lookup(key, 0, true)
+	if e == nil {
+		return nil
+	}
+	db.beforeChange(e)
+	return &e.Value
+}
+
+// LookupEntry finds a live entry without touching it (for commands like RENAME, MOVE,
+// COPY that need the entry itself). write says whether the caller will change it.
+func (db *DB) LookupEntry(key []byte, write bool) *Entry {
+	e := db.lookup(key, lookupNoTouch|lookupNoStats|lookupNoNotify, write)
+	if e != nil && write {
+		db.beforeChange(e)
+	}
+	return e
+}
+
+// Exists reports whether a live key exists (EXISTS semantics: expired keys are deleted).
+func (db *DB) Exists(key []byte) bool {
+	return db.lookup(key, lookupNoTouch|lookupNoNotify, false) != nil
+}
+
+func (db *DB) beforeChange(e *Entry) {
+	if h := db.eng.snap; h != nil {
+		h.BeforeChange(db, e)
+	}
+}
+
+// Add inserts a new key (dbAdd). The key must not exist: check with a write lookup first.
+// The object is stored as given; key is copied.
+func (db *DB) Add(key []byte, o Object) *Object {
+	o.lru = db.eng.initialLRU()
+	e, existed := db.keys.UpsertBytes(key)
+	if existed {
+		panic("engine: DB.Add of an existing key " + string(key))
+	}
+	e.Value = o
+	return &e.Value
+}
+
+// SetKey stores o under key, replacing any current value (setKey). keepTTL keeps an existing
+// expiry; otherwise it is removed. It signals the modification (WATCH, tracking).
+func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
+	e := db.keys.GetBytes(key)
+	if e == nil {
+		e, _ = db.keys.UpsertBytes(key)
+		o.lru = db.eng.initialLRU()
+		e.Value = o
+	} else {
+		db.beforeChange(e)
+		o.lru = e.Value.lru
+		db.eng.touch(&o)
+		e.Value = o
+		if !keepTTL {
+			db.expires.DeleteBytes(key)
+		}
+	}
+	db.signalModified(key)
+	return &e.Value
+}
+
+// Overwrite replaces the value of an existing entry found with LookupWrite/LookupEntry,
+// keeping its TTL (dbOverwrite).
+func (db *DB) Overwrite(e *Entry, o Object) {
+	db.beforeChange(e)
+	o.lru = e.Value.lru
+	e.Value = o
+}
+
+// Delete removes a key and its expiry (dbSyncDelete); it reports whether the key existed.
+// Callers signal, notify and count dirty themselves, as Redis's commands do.
+func (db *DB) Delete(key []byte) bool {
+	return db.deleteKey(key)
+}
+
+func (db *DB) deleteKey(key []byte) bool {
+	e := db.keys.GetBytes(key)
+	if e == nil {
+		return false
+	}
+	db.beforeChange(e)
+	if db.expires.Len() > 0 {
+		db.expires.DeleteBytes(key)
+	}
+	db.keys.DeleteEntry(e)
+	return true
+}
+
+// DeleteEntry removes a key whose entry the caller holds.
+func (db *DB) DeleteEntry(e *Entry) {
+	db.beforeChange(e)
+	if db.expires.Len() > 0 {
+		db.expires.Delete(e.Key)
+	}
+	db.keys.DeleteEntry(e)
+}
+
+// SetExpire sets the key's absolute expiry in unix ms (setExpire). The key must exist.
+func (db *DB) SetExpire(key []byte, whenMs int64) {
+	ke := db.keys.GetBytes(key)
+	if ke == nil {
+		return
+	}
+	db.beforeChange(ke)
+	// Share the key string with the main dict, as Redis shares the sds.
+	ee, _ := db.expires.Upsert(ke.Key)
+	ee.Value = whenMs
+}
+
+// RemoveExpire clears a key's TTL (removeExpire); it reports whether there was one.
+func (db *DB) RemoveExpire(key []byte) bool {
+	if db.expires.Len() == 0 {
+		return false
+	}
+	ke := db.keys.GetBytes(key)
+	if ke == nil {
+		return false
+	}
+	if db.expires.GetBytes(key) == nil {
+		return false
+	}
+	db.beforeChange(ke)
+	db.expires.DeleteBytes(key)
+	return true
+}
+
+// Flush empties the database and returns how many keys it held.
+func (db *DB) Flush() int {
+	n := db.keys.Len()
+	if h := db.eng.snap; h != nil && n > 0 {
+		for e := range db.keys.All() {
+			h.BeforeChange(db, e)
+		}
+	}
+	db.keys = dict.New[Object]()
+	db.expires = dict.New[int64]()
+	db.avgTTL = 0
+	db.expiresCursor = 0
+	return n
+}
+
+// RandomKey returns a random live key (dbRandomKey), or nil when the db is empty. Expired
+// keys met on the way are deleted, as on a Redis master.
+func (db *DB) RandomKey() []byte {
+	for db.keys.Len() > 0 {
+		e := db.keys.FairRandom()
+		if e == nil {
+			return nil
+		}
+		key := []byte(e.Key)
+		if db.expires.Len() > 0 && db.isExpired(key) {
+			db.deleteExpired(key)
+			continue
+		}
+		return key
+	}
+	return nil
+}
