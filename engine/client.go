@@ -9,18 +9,18 @@ type ClientFlags uint32
 
 // Client state flags.
 const (
-	ClientMulti     ClientFlags = 1 << iota // inside MULTI
-	ClientDirtyCAS                          // a WATCHed key was touched: EXEC will fail
-	ClientDirtyExec                         // a command failed to queue: EXEC will abort
-	ClientPubSub                            // RESP2 subscriber context
-	ClientMonitor                           // MONITOR
-	ClientCloseAfterReply                   // QUIT, or a protocol error
-	ClientNoEvict                           // CLIENT NO-EVICT on
-	ClientReplyOff                          // CLIENT REPLY OFF
-	ClientReplySkipNext                     // CLIENT REPLY SKIP (for the next command)
-	ClientReplySkip                         // CLIENT REPLY SKIP in effect for this command
-	ClientScript                            // the fake client of a script
-	ClientAOF                               // the fake client replaying an AOF
+	ClientMulti           ClientFlags = 1 << iota // inside MULTI
+	ClientDirtyCAS                                // a WATCHed key was touched: EXEC will fail
+	ClientDirtyExec                               // a command failed to queue: EXEC will abort
+	ClientPubSub                                  // RESP2 subscriber context
+	ClientMonitor                                 // MONITOR
+	ClientCloseAfterReply                         // QUIT, or a protocol error
+	ClientNoEvict                                 // CLIENT NO-EVICT on
+	ClientReplyOff                                // CLIENT REPLY OFF
+	ClientReplySkipNext                           // CLIENT REPLY SKIP (for the next command)
+	ClientReplySkip                               // CLIENT REPLY SKIP in effect for this command
+	ClientScript                                  // the fake client of a script
+	ClientAOF                                     // the fake client replaying an AOF
 )
 
 // Client is the engine's view of a connection: selected database, protocol, transaction

@@ -7,23 +7,23 @@ type Flags uint32
 
 // Command flags, named as Redis's command flags.
 const (
-	FlagWrite       Flags = 1 << iota // may modify the keyspace
-	FlagReadOnly                      // reads only
-	FlagDenyOOM                       // refused when over maxmemory
-	FlagAdmin                         // administrative
-	FlagPubSub                        // pub/sub related
-	FlagNoScript                      // not allowed from scripts
-	FlagBlocking                      // may block the client
-	FlagLoading                       // allowed while loading
-	FlagStale                         // allowed on a stale replica
-	FlagSkipMonitor                   // not shown to MONITOR
-	FlagSkipSlowlog                   // not logged in the slowlog
-	FlagFast                          // O(1) or O(log N)
-	FlagNoAuth                        // allowed before AUTH
-	FlagNoMulti                       // not allowed inside MULTI
-	FlagAllowBusy                     // allowed while a script is busy
-	FlagNoPropagate                   // never propagated even if it dirties (e.g. no-op writes)
-	FlagMultiControl                  // MULTI, EXEC, DISCARD, WATCH, UNWATCH: not queued
+	FlagWrite        Flags = 1 << iota // may modify the keyspace
+	FlagReadOnly                       // reads only
+	FlagDenyOOM                        // refused when over maxmemory
+	FlagAdmin                          // administrative
+	FlagPubSub                         // pub/sub related
+	FlagNoScript                       // not allowed from scripts
+	FlagBlocking                       // may block the client
+	FlagLoading                        // allowed while loading
+	FlagStale                          // allowed on a stale replica
+	FlagSkipMonitor                    // not shown to MONITOR
+	FlagSkipSlowlog                    // not logged in the slowlog
+	FlagFast                           // O(1) or O(log N)
+	FlagNoAuth                         // allowed before AUTH
+	FlagNoMulti                        // not allowed inside MULTI
+	FlagAllowBusy                      // allowed while a script is busy
+	FlagNoPropagate                    // never propagated even if it dirties (e.g. no-op writes)
+	FlagMultiControl                   // MULTI, EXEC, DISCARD, WATCH, UNWATCH: not queued
 )
 
 // HandlerFunc executes a command. It replies through x and never blocks.
