@@ -555,7 +555,7 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 		}
 		var appl []*applier
 		var applOwner []string
-		hzChanged := false
+		hzChanged, backlogChanged := false, false
 		failed := false
 		for i, e := range set {
 			var argv []string
@@ -574,8 +574,11 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 				break
 			}
 			if res == 1 {
-				if e.d.Name == "hz" {
+				switch e.d.idx {
+				case idxHz:
 					hzChanged = true
+				case idxReplBacklogSize:
+					backlogChanged = true
 				}
 				if a := c.appliers[e.d.idx]; a != nil {
 					dup := false
@@ -595,6 +598,10 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 		if !failed {
 			if hzChanged {
 				c.clampHz()
+			}
+			if backlogChanged && c.slots[idxReplBacklogSize].num.Load() < minReplBacklogSize {
+				// resizeReplicationBacklog's floor, applied on CONFIG SET only.
+				c.slots[idxReplBacklogSize].num.Store(minReplBacklogSize)
 			}
 			for k, a := range appl {
 				if err := a.fn(); err != nil {
@@ -625,6 +632,8 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 		return &Error{"ERR CONFIG SET failed (possibly related to argument '" + errArg + "')"}
 	}
 }
+
+const minReplBacklogSize = 16 * 1024
 
 func (c *Config) allowProtected(ctx SetContext) bool {
 	v := c.slots[idxEnableProtectedConfigs].num.Load()
@@ -872,8 +881,11 @@ func (c *Config) setSpecial(d *Directive, argv []string) (int, string) {
 		c.dir.Store(&p)
 		return 1, ""
 	case spSave:
+		reset := false
 		if len(argv) == 1 && argv[0] == "" {
+			// save "" empties the save points, even in the middle of a file.
 			argv = nil
+			reset = true
 		}
 		if len(argv)%2 != 0 {
 			return 0, "Invalid save parameters"
@@ -890,7 +902,7 @@ func (c *Config) setSpecial(d *Directive, argv []string) (int, string) {
 			}
 			params = append(params, SaveParam{Seconds: sec, Changes: int32(ch)})
 		}
-		if c.readingConfigFile && c.saveLoaded {
+		if c.readingConfigFile && c.saveLoaded && !reset {
 			old := *c.save.Load()
 			params = append(append([]SaveParam(nil), old...), params...)
 		}
