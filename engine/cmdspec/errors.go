@@ -26,6 +26,7 @@ const (
 //	ERR unknown subcommand 'x'. Try CONFIG HELP.
 //	ERR wrong number of arguments for 'get' command
 //	ERR wrong number of arguments for 'config|get' command
+//	EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command
 //
 // It allocates only to build an error.
 func (t *Table) Resolve(argv [][]byte) (*Spec, error) {
@@ -44,6 +45,11 @@ func (t *Table) Resolve(argv [][]byte) (*Spec, error) {
 		}
 	}
 	if !s.CheckArity(len(argv)) {
+		if s.Name == "exec" {
+			// Redis rejects EXEC through execCommandAbort, MULTI or not; the server
+			// must also discard the transaction, as for any rejected EXEC.
+			return nil, ReplyError("EXECABORT Transaction discarded because of: " + string(ArityError(s))[len("ERR "):])
+		}
 		return nil, ArityError(s)
 	}
 	return s, nil

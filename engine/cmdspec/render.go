@@ -58,6 +58,9 @@ func appendNull(dst []byte, p Proto) []byte {
 func AppendInfo(dst []byte, s *Spec, p Proto) []byte {
 	dst = append(dst, "*10\r\n"...)
 	dst = append(dst, s.info[p.idx()]...)
+	if s.Subcommands == nil {
+		return dst
+	}
 	dst = appendHeader(dst, '*', len(s.Subcommands))
 	for _, sub := range s.Subcommands {
 		dst = AppendInfo(dst, sub, p)

@@ -51,8 +51,8 @@ type Spec struct {
 	getkeys  getKeysProc
 	hasKeys  bool // doesCommandHaveKeys: a getkeys proc, or a key spec that is a real key
 	allFlags KeyFlag
-	// Exact reply bytes, [0] RESP2 and [1] RESP3: the first nine COMMAND INFO elements
-	// (without the array header and the subcommands), and the COMMAND DOCS map pairs
+	// Exact reply bytes, [0] RESP2 and [1] RESP3: the COMMAND INFO elements without the
+	// array header (and without the subcommands of a container), and the COMMAND DOCS map pairs
 	// (without the map header and the "subcommands" pair) and how many pairs they are.
 	info      [2][]byte
 	docs      [2][]byte
@@ -216,7 +216,13 @@ func specFromInfo(e *rawresp.Value, parent *Spec) (*Spec, error) {
 		}
 		s.KeySpecs = append(s.KeySpecs, ks)
 	}
-	for i := 0; i < 9; i++ {
+	// A command without subcommands says so with an empty set (RESP3 "~0"), a container
+	// with an array; keep the former, rebuild the latter (Restrict may drop some).
+	n := 9
+	if len(e.Elems[9].Elems) == 0 {
+		n = 10
+	}
+	for i := 0; i < n; i++ {
 		s.info[1] = append(s.info[1], e.Elems[i].Raw...)
 		s.info[0] = rawresp.ToRESP2(s.info[0], &e.Elems[i])
 	}
