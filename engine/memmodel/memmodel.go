@@ -4,20 +4,20 @@ import "math/bits"
 
 // Struct sizes of Redis 7.0 on x86-64, in bytes.
 const (
-	RobjSize          = 16  // struct redisObject
-	DictEntrySize     = 24  // dictEntry: key, value union, next
-	DictSize          = 56  // dict: type, two table pointers, two used counters, rehashidx, pauserehash, exps
-	QuicklistSize     = 40  // struct quicklist
-	QuicklistNodeSize = 40  // struct quicklistNode (prev, next, entry, sz, count/encoding/... bitfields)
-	ZsetSize          = 16  // struct zset: dict pointer + zskiplist pointer
-	SkiplistSize      = 32  // struct zskiplist
-	SkiplistMaxLevel  = 32  // ZSKIPLIST_MAXLEVEL
-	StreamSize        = 80  // struct stream
-	StreamCGSize      = 40  // streamCG
-	StreamConsumerSz  = 32  // streamConsumer
-	StreamNACKSize    = 24  // streamNACK
-	RaxSize           = 24  // rax
-	EmbstrMaxLen      = 44  // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
+	RobjSize          = 16 // struct redisObject
+	DictEntrySize     = 24 // dictEntry: key, value union, next
+	DictSize          = 56 // dict: type, two table pointers, two used counters, rehashidx, pauserehash, exps
+	QuicklistSize     = 40 // struct quicklist
+	QuicklistNodeSize = 40 // struct quicklistNode (prev, next, entry, sz, count/encoding/... bitfields)
+	ZsetSize          = 16 // struct zset: dict pointer + zskiplist pointer
+	SkiplistSize      = 32 // struct zskiplist
+	SkiplistMaxLevel  = 32 // ZSKIPLIST_MAXLEVEL
+	StreamSize        = 80 // struct stream
+	StreamCGSize      = 40 // streamCG
+	StreamConsumerSz  = 32 // streamConsumer
+	StreamNACKSize    = 24 // streamNACK
+	RaxSize           = 24 // rax
+	EmbstrMaxLen      = 44 // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 	SharedIntegers    = 10000
 	sdshdr8           = 3
 )
