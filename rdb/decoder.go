@@ -344,6 +344,9 @@ func (d *Decoder) top() bool {
 		if b < byte(OpKeyMeta) {
 			return d.beginKey(Type(b))
 		}
+		if d.dump {
+			return d.failf(ErrCorrupt, d.doing, "opcode %d in a DUMP payload", b)
+		}
 		switch Opcode(b) {
 		case OpEOF:
 			return d.eof()

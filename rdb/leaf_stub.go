@@ -175,3 +175,91 @@ func stubZMValidate(b []byte) error {
 	}
 	return z.err
 }
+
+func ziplistNew(dst []byte) []byte {
+	return append(dst, 11, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0xff)
+}
+
+// ziplistEntrySize is the size of el as a ziplist entry after an entry of
+// prevSize bytes.
+func ziplistEntrySize(el []byte, prevSize int) int {
+	p := 1
+	if prevSize >= 254 {
+		p = 5
+	}
+	if v, ok := parseCanonicalInt(el); ok {
+		switch {
+		case v >= 0 && v <= 12:
+			return p + 1
+		case v >= -128 && v <= 127:
+			return p + 2
+		case v >= -32768 && v <= 32767:
+			return p + 3
+		case v >= -(1<<23) && v < 1<<23:
+			return p + 4
+		case v >= -(1<<31) && v < 1<<31:
+			return p + 5
+		}
+		return p + 9
+	}
+	switch {
+	case len(el) < 64:
+		return p + 1 + len(el)
+	case len(el) < 16384:
+		return p + 2 + len(el)
+	}
+	return p + 5 + len(el)
+}
+
+func ziplistAppend(zl []byte, el []byte) []byte {
+	tail := int(binary.LittleEndian.Uint32(zl[4:]))
+	n := int(binary.LittleEndian.Uint16(zl[8:]))
+	prev := 0
+	if n > 0 {
+		prev = len(zl) - 1 - tail
+	}
+	off := len(zl) - 1
+	zl = zl[:off]
+	if prev >= 254 {
+		zl = append(zl, 0xfe)
+		zl = binary.LittleEndian.AppendUint32(zl, uint32(prev))
+	} else {
+		zl = append(zl, byte(prev))
+	}
+	if v, ok := parseCanonicalInt(el); ok {
+		switch {
+		case v >= 0 && v <= 12:
+			zl = append(zl, 0xf1+byte(v))
+		case v >= -128 && v <= 127:
+			zl = append(zl, 0xfe, byte(v))
+		case v >= -32768 && v <= 32767:
+			zl = append(zl, 0xc0, byte(v), byte(v>>8))
+		case v >= -(1<<23) && v < 1<<23:
+			zl = append(zl, 0xf0, byte(v), byte(v>>8), byte(v>>16))
+		case v >= -(1<<31) && v < 1<<31:
+			zl = append(zl, 0xd0)
+			zl = binary.LittleEndian.AppendUint32(zl, uint32(v))
+		default:
+			zl = append(zl, 0xe0)
+			zl = binary.LittleEndian.AppendUint64(zl, uint64(v))
+		}
+	} else {
+		switch {
+		case len(el) < 64:
+			zl = append(zl, byte(len(el)))
+		case len(el) < 16384:
+			zl = append(zl, 0x40|byte(len(el)>>8), byte(len(el)))
+		default:
+			zl = append(zl, 0x80)
+			zl = binary.BigEndian.AppendUint32(zl, uint32(len(el)))
+		}
+		zl = append(zl, el...)
+	}
+	zl = append(zl, 0xff)
+	binary.LittleEndian.PutUint32(zl, uint32(len(zl)))
+	binary.LittleEndian.PutUint32(zl[4:], uint32(off))
+	if n < 65535 {
+		binary.LittleEndian.PutUint16(zl[8:], uint16(n+1))
+	}
+	return zl
+}

@@ -19,9 +19,13 @@ func (d *Decoder) beginKey(t Type) bool {
 		return d.failf(ErrUnsupported, "reading type", "Valkey path hash (type 23)")
 	}
 	d.doing = "reading key"
-	d.key, _, _ = in.str(d.key, &d.lzfBuf, d.limit)
-	if in.err != nil {
-		return false
+	if d.dump {
+		d.key = d.key[:0]
+	} else {
+		d.key, _, _ = in.str(d.key, &d.lzfBuf, d.limit)
+		if in.err != nil {
+			return false
+		}
 	}
 	d.st = stValue
 	d.typ = t
@@ -259,6 +263,9 @@ func (d *Decoder) keyEnd() bool {
 	}
 	d.kind = RecKeyEnd
 	d.st = stTop
+	if d.dump {
+		d.st = stDone
+	}
 	d.loaded = d.loadedEncoding()
 	return true
 }
