@@ -539,3 +539,37 @@ func TestOracleRewrite(t *testing.T) {
 		t.Errorf("rewritten file mode: %v %v", fi.Mode(), err)
 	}
 }
+
+// TestOracleArgsErrors compares redis-server's report for bad command-line options.
+func TestOracleArgsErrors(t *testing.T) {
+	bin := redisServerPath(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "ok.conf")
+	if err := os.WriteFile(conf, []byte("port 0\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, argv := range [][]string{
+		{conf, "--maxmemory", "x"},
+		{"--port", "0", "--save", "--maxmemory", "1 2"},
+		{"--port", "0", "--bind", "a b", "c", "--x"},
+		{"--port 0", "--maxmemory y"},
+		{"--port", "0", "--hz", "1", "2"},
+	} {
+		cmd := exec.Command(bin, argv...)
+		cmd.Dir = dir
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		_ = cmd.Run()
+		a := ParseArgs(argv)
+		c := New()
+		err := c.LoadServer(a.ConfigFile, nil, a.Options)
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			t.Errorf("%q: want a FileError, got %v", argv, err)
+			continue
+		}
+		if fe.Report() != stderr.String() {
+			t.Errorf("%q:\n Redis %q\n ours  %q", argv, stderr.String(), fe.Report())
+		}
+	}
+}
