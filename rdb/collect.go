@@ -27,7 +27,7 @@ func (d *Decoder) ReadValue() (*Value, error) {
 	for d.Next() {
 		switch d.kind {
 		case RecString:
-			v.String = bytes.Clone(d.Value())
+			v.String = append([]byte{}, d.Value()...)
 		case RecListElement:
 			v.List = append(v.List, bytes.Clone(d.Value()))
 		case RecSetMember:
