@@ -86,10 +86,13 @@ func GetKeysAndFlags(s *Spec, argv [][]byte) ([]KeyRef, error) {
 
 // AppendKeys appends the keys of argv to dst, as Redis's getKeysFromCommandWithSpecs:
 // the key specs when they are complete and their flags fixed, else (or when they fail
-// on these arguments) the command's own extractor. It checks no arity and reports no
-// error: wrong arguments give no keys, and the command itself reports them. It does not
+// on these arguments) the command's own extractor. It reports no error: a wrong arity
+// or wrong arguments give no keys, and the command itself reports them. It does not
 // allocate when dst has room.
 func (s *Spec) AppendKeys(dst []KeyRef, argv [][]byte) []KeyRef {
+	if !s.CheckArity(len(argv)) {
+		return dst // Redis's extractors rely on the arity check done before them
+	}
 	if s.hasKeyspec() && s.allFlags&KeyVariableFlags == 0 {
 		if out, ok := s.keysFromSpecs(dst, argv); ok {
 			return out

@@ -133,18 +133,27 @@ func (t *Table) Commands() []*Spec { return t.cmds }
 
 // Lookup finds a top-level command by name, case-insensitively (ASCII, as Redis), without
 // allocating. It returns nil for unknown names.
-func (t *Table) Lookup(name []byte) *Spec {
+func (t *Table) Lookup(name []byte) *Spec { return lookupFold(t.index, name) }
+
+// lookupFold looks name up in m case-insensitively. m[string(b)] does not allocate, and
+// the buffer stays on the stack.
+func lookupFold(m map[string]*Spec, name []byte) *Spec {
 	if len(name) > maxNameLen {
 		return nil
 	}
 	var buf [maxNameLen]byte
+	upper := false
 	for i, c := range name {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
+			upper = true
 		}
 		buf[i] = c
 	}
-	return t.index[string(buf[:len(name)])]
+	if !upper {
+		return m[string(name)]
+	}
+	return m[string(buf[:len(name)])]
 }
 
 // LookupSub finds a subcommand of parent by its own name ("get" for CONFIG GET),
@@ -154,17 +163,10 @@ func (t *Table) LookupSub(parent *Spec, sub []byte) *Spec { return parent.Sub(su
 
 // Sub is LookupSub on the subcommands of s.
 func (s *Spec) Sub(sub []byte) *Spec {
-	if s == nil || s.subIndex == nil || len(sub) > maxNameLen {
+	if s == nil || s.subIndex == nil {
 		return nil
 	}
-	var buf [maxNameLen]byte
-	for i, c := range sub {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return s.subIndex[string(buf[:len(sub)])]
+	return lookupFold(s.subIndex, sub)
 }
 
 // LookupArgv finds the command a command line runs, as Redis's lookupCommand: argv[0]

@@ -91,9 +91,24 @@ func atoi(p []byte, off int) (int, error) {
 	if len(p) == 0 || len(p) > 18 {
 		return 0, fmt.Errorf("%w: bad length %q at offset %d", ErrSyntax, p, off)
 	}
-	n, err := strconv.Atoi(string(p))
-	if err != nil {
+	// Strict: an optional '-', then digits without leading zeros, so that writing a
+	// parsed value back gives the same bytes.
+	q := p
+	if q[0] == '-' {
+		q = q[1:]
+	}
+	if len(q) == 0 || (q[0] == '0' && len(q) > 1) || (p[0] == '-' && q[0] == '0') {
 		return 0, fmt.Errorf("%w: bad length %q at offset %d", ErrSyntax, p, off)
+	}
+	n := 0
+	for _, c := range q {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%w: bad length %q at offset %d", ErrSyntax, p, off)
+		}
+		n = n*10 + int(c-'0')
+	}
+	if p[0] == '-' {
+		n = -n
 	}
 	return n, nil
 }
