@@ -31,7 +31,7 @@
 //
 //	go run ./engine/cmdspec/gen
 //
-// The differential test (cmdspec_oracle_test.go) compares every reply with a live
+// The differential test (oracle_test.go) compares every reply with a live
 // redis-server; it skips without one, unless CI=true.
 //
 // # Full table and the implemented table
