@@ -129,3 +129,108 @@ func FuzzCommandReader(f *testing.F) {
 		}
 	})
 }
+
+// refSplitArgs is a direct, allocating transcription of sdssplitargs's
+// rules, the reference for the in-place splitArgs.
+func refSplitArgs(line []byte) ([]string, bool) {
+	at := func(i int) byte {
+		if i < len(line) {
+			return line[i]
+		}
+		return 0
+	}
+	var out []string
+	p := 0
+	for {
+		for at(p) != 0 && isSpace(at(p)) {
+			p++
+		}
+		if at(p) == 0 {
+			return out, true
+		}
+		var cur []byte
+		inq, insq := false, false
+		for done := false; !done; {
+			c := at(p)
+			if inq {
+				if c == '\\' && at(p+1) == 'x' && isHex(at(p+2)) && isHex(at(p+3)) {
+					cur = append(cur, hexVal(at(p+2))*16+hexVal(at(p+3)))
+					p += 3
+				} else if c == '\\' && at(p+1) != 0 {
+					p++
+					m := map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'a': '\a'}
+					if e, ok := m[at(p)]; ok {
+						cur = append(cur, e)
+					} else {
+						cur = append(cur, at(p))
+					}
+				} else if c == '"' {
+					if at(p+1) != 0 && !isSpace(at(p+1)) {
+						return nil, false
+					}
+					done = true
+				} else if c == 0 {
+					return nil, false
+				} else {
+					cur = append(cur, c)
+				}
+			} else if insq {
+				if c == '\\' && at(p+1) == '\'' {
+					p++
+					cur = append(cur, '\'')
+				} else if c == '\'' {
+					if at(p+1) != 0 && !isSpace(at(p+1)) {
+						return nil, false
+					}
+					done = true
+				} else if c == 0 {
+					return nil, false
+				} else {
+					cur = append(cur, c)
+				}
+			} else {
+				switch c {
+				case ' ', '\n', '\r', '\t', 0:
+					done = true
+				case '"':
+					inq = true
+				case '\'':
+					insq = true
+				default:
+					cur = append(cur, c)
+				}
+			}
+			if at(p) != 0 {
+				p++
+			}
+		}
+		out = append(out, string(cur))
+	}
+}
+
+func FuzzSplitArgs(f *testing.F) {
+	for _, s := range []string{`SET "a\x41" 'b\'c' d`, `a"b c" e`, "x\v\fy z", `"\q\n" ''`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if bytes.IndexByte(in, 0) >= 0 {
+			return
+		}
+		want, wok := refSplitArgs(in)
+		got, ok := splitArgs(nil, append([]byte{}, in...))
+		if ok != wok {
+			t.Fatalf("ok %v, reference %v", ok, wok)
+		}
+		if !ok {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d args, reference %d", len(got), len(want))
+		}
+		for i := range got {
+			if string(got[i]) != want[i] {
+				t.Fatalf("arg %d %q, reference %q", i, got[i], want[i])
+			}
+		}
+	})
+}

@@ -349,11 +349,25 @@ func (r *Reader) multibulk(args [][]byte) ([][]byte, parseState) {
 // findCR returns the index of the first '\r' in b, or -1 when there is none
 // or a NUL byte comes first (Redis searches with strchr).
 func findCR(b []byte) int {
-	i := bytes.IndexByte(b, '\r')
+	// Length lines are short: a plain loop beats IndexByte's setup there.
+	n := min(len(b), 24)
+	for i := 0; i < n; i++ {
+		switch b[i] {
+		case '\r':
+			return i
+		case 0:
+			return -1
+		}
+	}
+	if n == len(b) {
+		return -1
+	}
+	i := bytes.IndexByte(b[n:], '\r')
 	if i < 0 {
 		return -1
 	}
-	if bytes.IndexByte(b[:i], 0) >= 0 {
+	i += n
+	if bytes.IndexByte(b[n:i], 0) >= 0 {
 		return -1
 	}
 	return i

@@ -36,6 +36,27 @@ func splitArgs(args [][]byte, line []byte) ([][]byte, bool) {
 		if p >= n {
 			return args, true
 		}
+		// Fast path: a token without quotes is copied (or left) as is.
+		q := p
+		for q < n {
+			c := line[q]
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' {
+				break
+			}
+			q++
+		}
+		if q == n || (line[q] != '"' && line[q] != '\'') {
+			if w != p {
+				copy(line[w:], line[p:q])
+			}
+			end := w + q - p
+			args = append(args, line[w:end:end])
+			w, p = end, q
+			if p < n {
+				p++
+			}
+			continue
+		}
 		start := w
 		inq, insq, done := false, false, false
 		for !done {
