@@ -291,10 +291,12 @@ func strHeader(b *[9]byte, l int) int {
 
 // tailSize is the size of the last entry of a valid ziplist, 0 if empty.
 func tailSize(zl []byte) int {
-	t := Tail(zl)
-	if zl[t] == End {
+	// An empty ziplist's zltail is not checked by Validate (nor by Redis),
+	// so do not trust it.
+	if zl[HeaderSize] == End {
 		return 0
 	}
+	t := Tail(zl)
 	e, err := parse(zl, t, len(zl)-1)
 	if err != nil {
 		panic(err)
