@@ -66,7 +66,6 @@ func (t Type) String() string {
 	return "type(" + strconv.Quote(string(rune(t))) + ")"
 }
 
-
 // AppendLen appends a length header "<prefix><n>\r\n" (array "*", map "%",
 // set "~", push ">", bulk "$", ...).
 func AppendLen(dst []byte, prefix Type, n int64) []byte {
