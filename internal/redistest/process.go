@@ -52,6 +52,9 @@ type LaunchConfig struct {
 	ReadyTimeout time.Duration
 	// Port, when non-zero, is tried first (Restart keeps its address).
 	Port int
+	// LogDir receives server-<port>.log (stdout and stderr); empty means
+	// Dir. Keep it apart from Dir when a test inspects Dir's contents.
+	LogDir string
 }
 
 // Process is one running server started by Launch. It is independent of
@@ -131,7 +134,11 @@ func Launch(ctx context.Context, cfg LaunchConfig) (*Process, error) {
 var errExitedEarly = errors.New("process exited before it was ready")
 
 func launchOnce(ctx context.Context, bin string, cfg LaunchConfig, port int) (*Process, error) {
-	logPath := filepath.Join(cfg.Dir, fmt.Sprintf("server-%d.log", port))
+	logDir := cfg.LogDir
+	if logDir == "" {
+		logDir = cfg.Dir
+	}
+	logPath := filepath.Join(logDir, fmt.Sprintf("server-%d.log", port))
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("redistest: create log: %w", err)

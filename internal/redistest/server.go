@@ -20,8 +20,10 @@ import (
 type Server struct {
 	Addr string // "127.0.0.1:port"
 	Port int
-	Dir  string // the server's --dir (a t.TempDir)
+	Dir  string // the server's --dir (a t.TempDir); holds only what the server writes
 	PID  int
+	// LogDir holds the server's stdout/stderr log, apart from Dir.
+	LogDir string
 
 	t      testing.TB
 	cfg    config
@@ -106,7 +108,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	bin = Require(t, bin)
 	dir := t.TempDir()
-	s := &Server{t: t, cfg: c, bin: bin, Dir: dir}
+	s := &Server{t: t, cfg: c, bin: bin, Dir: dir, LogDir: t.TempDir()}
 	s.args = func(port int) []string { return RedisArgs(port, dir, c.args...) }
 	s.copyFiles()
 	s.launch(0)
@@ -126,7 +128,7 @@ func StartBinary(t testing.TB, binPath string, args ...string) *Server {
 		t.Fatalf("redistest: binary %q: %v", binPath, err)
 	}
 	dir := t.TempDir()
-	s := &Server{t: t, bin: bin, Dir: dir}
+	s := &Server{t: t, bin: bin, Dir: dir, LogDir: t.TempDir()}
 	s.args = func(port int) []string { return expandArgs(args, port, dir) }
 	s.launch(0)
 	t.Cleanup(s.stop)
@@ -172,6 +174,7 @@ func (s *Server) launch(port int) {
 		Args:         s.args,
 		ReadyTimeout: s.cfg.readyTimeout,
 		Port:         port,
+		LogDir:       s.LogDir,
 	})
 	if err != nil {
 		s.t.Fatalf("%v", err)
@@ -197,6 +200,15 @@ func (s *Server) closeClient() {
 		_ = s.client.Close()
 		s.client = nil
 	}
+}
+
+// Log returns what the server has written to stdout and stderr so far.
+func (s *Server) Log() string {
+	b, err := os.ReadFile(s.proc.Log)
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	return string(b)
 }
 
 // Process returns the underlying process (to Kill it, read its Log, ...).
