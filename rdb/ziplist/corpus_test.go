@@ -64,7 +64,7 @@ func rdbString(b []byte, i int) ([]byte, bool) {
 		return nil, false
 	}
 	ulen, i, _, ok := readLen(i)
-	if !ok || clen > uint64(len(b)-i) || ulen > 1<<24 || ulen == 0 {
+	if !ok || clen > uint64(len(b)-i) || ulen > 1<<20 || ulen == 0 {
 		return nil, false
 	}
 	out, err := lzf.Decompress(make([]byte, 0, ulen), b[i:i+int(clen)])
