@@ -60,6 +60,25 @@ func (it *Iter) Next() bool {
 		it.done = true
 		return false
 	}
+	// Fast path: 7-bit integers and strings under 64 bytes with their
+	// one-byte backlen; anything else (or anything odd) takes the full
+	// check, which also produces the error.
+	if b := it.lp[off]; b < 0xC0 {
+		enc := 1
+		if b >= 0x80 {
+			enc += int(b & 0x3f)
+		}
+		if enc < end-off && it.lp[off+enc] == byte(enc) {
+			if b < 0x80 {
+				it.s, it.n, it.isInt = nil, int64(b), true
+			} else {
+				it.s, it.n, it.isInt = it.lp[off+1:off+enc], 0, false
+			}
+			it.off = off
+			it.next = off + enc + 1
+			return true
+		}
+	}
 	size, s, n, isInt, err := checkEntry(it.lp, off, end)
 	if err != nil {
 		it.err = err
