@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/redisctl/redisctl/server"
+)
+
+// newServeCommand is `redisctl serve`: a Redis 7.0 server. Its command line is
+// redis-server's: an optional redis.conf path, then --directive value pairs.
+func newServeCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve [/path/to/redis.conf] [--directive value ...] [--metrics-addr host:port]",
+		Short: "Run a Redis 7.0 compatible server",
+		Long: `serve runs a Redis 7.0 compatible server on the redisctl engine.
+
+The command line is redis-server's: an optional configuration file first, then any
+redis.conf directive as "--name value" (several values for directives that take them,
+e.g. --save "3600 1 300 100"). "-" reads the configuration from standard input.
+Directives given on the command line override the file. An unknown directive stops the
+server with Redis's "FATAL CONFIG FILE ERROR" report naming the offending line.
+
+Logs go to the logfile directive, or standard error when it is empty, in Redis's log
+format. SIGTERM and SIGINT shut the server down gracefully (a final save when save
+points are configured and persistence is available).
+
+redisctl-only option:
+  --metrics-addr host:port   serve Prometheus metrics at http://host:port/metrics`,
+		Example: `  redisctl serve --port 7000 --maxmemory 1gb
+  redisctl serve /etc/redis/redis.conf --loglevel verbose
+  redisctl serve --bind 127.0.0.1 --port 6379 --dir ./data --metrics-addr 127.0.0.1:9121`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, a := range args {
+				switch a {
+				case "--help", "-h":
+					return cmd.Help()
+				case "--version", "-v":
+					fmt.Fprintf(cmd.OutOrStdout(), "Redis server v=%s sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=redisctl-%s\n", server.Version, version)
+					return nil
+				}
+			}
+			metricsAddr, rest, err := extractMetricsAddr(args)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			return runServe(cmd.InOrStdin(), cmd.ErrOrStderr(), rest, metricsAddr)
+		},
+	}
+	return cmd
+}
+
+// extractMetricsAddr removes "--metrics-addr value" (or --metrics-addr=value) from args.
+func extractMetricsAddr(args []string) (string, []string, error) {
+	var addr string
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--metrics-addr":
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("--metrics-addr needs a host:port")
+			}
+			addr = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--metrics-addr="):
+			addr = strings.TrimPrefix(a, "--metrics-addr=")
+		default:
+			out = append(out, a)
+		}
+	}
+	return addr, out, nil
+}
+
+func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr string) error {
+	cfg, err := server.LoadConfig(args, stdin)
+	if err != nil {
+		fmt.Fprint(stderr, server.ConfigErrorReport(err))
+		return withCode(exitFailure, nil)
+	}
+	var logw io.Writer
+	if cfg.Logfile() == "" {
+		logw = stderr
+	}
+	srv, err := server.New(server.Options{Config: cfg, Log: logw, MetricsAddr: metricsAddr})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		return withCode(exitFailure, err)
+	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	go func() {
+		for sig := range sigs {
+			name := "SIGTERM"
+			if sig == syscall.SIGINT {
+				name = "SIGINT"
+			}
+			srv.Logger().Logf(server.LevelWarning, "Received %s scheduling shutdown...", name)
+			if err := srv.Shutdown(context.Background(), server.ShutdownDefault); err != nil {
+				srv.Logger().Logf(server.LevelWarning, "%s received but errors trying to shut down the server, check the logs for more information", name)
+			}
+		}
+	}()
+	return srv.Serve()
+}

@@ -1,0 +1,585 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/resp"
+)
+
+// readBufSize is the initial read buffer of a connection. It is small so that many idle
+// connections cost little; the reader grows it when one request does not fit.
+const readBufSize = 4096
+
+// conn is one client connection: the socket, the request reader, the engine's client and
+// its two reply writers (see the package comment for how they are swapped).
+type conn struct {
+	srv  *Server
+	nc   net.Conn
+	rd   *resp.Reader
+	cl   *engine.Client
+	w    [2]resp.Writer
+	cur  int
+	null resp.Writer // replies of CLIENT REPLY OFF/SKIP go here and are dropped
+	args [][]byte
+
+	id      int64
+	addr    string // peer "ip:port", or "<unixsocket>:0"
+	laddr   string
+	fd      int
+	unix    bool
+	local   bool
+	created time.Time
+	lastIO  atomic.Int64 // unix ms of the last read or write (Redis's lastinteraction)
+	inBytes int64        // bytes read since the last batch (connection goroutine only)
+	cfgGen  int64        // configuration generation the reader limits were set from
+
+	wmu      sync.Mutex
+	inflight atomic.Int64 // bytes being written by a flush right now
+
+	// Under the engine lock.
+	closeASAP  bool // CLIENT KILL, output buffer limit, shutdown: close without more replies
+	freed      bool
+	kick       chan struct{}
+	flusher    bool
+	monitor    bool
+	softSince  int64 // unix ms the soft output limit was first exceeded, 0 when under it
+	curArgs    [][]byte
+	qbuf       int // query buffer figures as of the last batch, for others to read
+	qbufCap    int
+	blocked    *blockState
+	replyToRaw *resp.Writer // the real writer while a REPLY OFF/SKIP command runs
+}
+
+// blockState is a client waiting inside a command (WAIT) or before one (CLIENT PAUSE).
+type blockState struct {
+	deadline time.Time // zero: no timeout
+	onWake   func(cn *conn)
+	ch       chan struct{} // closed by release
+	released bool          // under the engine lock
+	resume   [][]byte      // a paused command to run once released
+}
+
+// release wakes the blocked connection. Lock held.
+func (b *blockState) release() {
+	if !b.released {
+		b.released = true
+		close(b.ch)
+	}
+}
+
+// countingReader counts the bytes read from the socket.
+type countingReader struct{ cn *conn }
+
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.cn.nc.Read(p)
+	r.cn.inBytes += int64(n)
+	return n, err
+}
+
+// connWriter writes replies to the socket and counts them.
+type connWriter struct{ cn *conn }
+
+func (w connWriter) Write(p []byte) (int, error) {
+	cn := w.cn
+	cn.inflight.Store(int64(len(p)))
+	n, err := cn.nc.Write(p)
+	cn.inflight.Store(0)
+	cn.srv.stats.netOutput.Add(int64(n))
+	cn.srv.stats.writesProcessed.Add(1)
+	cn.lastIO.Store(time.Now().UnixMilli())
+	return n, err
+}
+
+func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
+	cn := &conn{srv: s, nc: nc, unix: unix, local: local, created: time.Now(), fd: -1}
+	cn.lastIO.Store(cn.created.UnixMilli())
+	if unix {
+		cn.addr = s.cfg.Unixsocket() + ":0"
+		cn.laddr = cn.addr
+	} else {
+		cn.addr = nc.RemoteAddr().String()
+		cn.laddr = nc.LocalAddr().String()
+	}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			_ = raw.Control(func(fd uintptr) { cn.fd = int(fd) })
+		}
+	}
+	cn.rd = resp.NewReader(countingReader{cn}, resp.WithBufferSize(readBufSize))
+	out := connWriter{cn}
+	cn.w[0].Reset(out)
+	cn.w[1].Reset(out)
+	cn.null.Reset(io.Discard)
+	_, needAuth := s.cfg.Requirepass()
+
+	e := s.eng
+	e.Lock()
+	if s.exiting {
+		e.Unlock()
+		return nil
+	}
+	c := e.NewClient(&cn.w[0])
+	c.Conn = cn
+	c.Wake = cn.wake
+	c.Authenticated = !needAuth
+	c.User = "default"
+	cn.cl = c
+	cn.id = c.ID
+	cn.qbufCap = readBufSize
+	s.conns = append(s.conns, cn)
+	s.stats.connsReceived++
+	e.Unlock()
+	cn.applyLimits()
+	cn.rd.SetAuthRequired(needAuth)
+	if s.log.Enabled(LevelVerbose) {
+		if unix {
+			s.log.Logf(LevelVerbose, "Accepted connection to %s", s.cfg.Unixsocket())
+		} else {
+			s.log.Logf(LevelVerbose, "Accepted %s", cn.addr)
+		}
+	}
+	return cn
+}
+
+// applyLimits pushes proto-max-bulk-len, client-query-buffer-limit and the
+// authentication requirement into the reader when the configuration changed.
+func (cn *conn) applyLimits() {
+	g := cn.srv.cfgGen.Load()
+	if g == cn.cfgGen && cn.cfgGen != 0 {
+		return
+	}
+	cn.cfgGen = g
+	cfg := cn.srv.cfg
+	cn.rd.SetMaxBulkLen(cfg.ProtoMaxBulkLen())
+	q := cfg.ClientQueryBufferLimit()
+	if q > 1<<62 {
+		q = 1 << 62
+	}
+	cn.rd.SetMaxQueryBuffer(int(q))
+}
+
+// serve is the connection loop: read a pipeline, run it under one lock, flush once.
+func (cn *conn) serve() {
+	s := cn.srv
+	e := s.eng
+	defer cn.teardown()
+	var resume [][]byte
+	for {
+		args := resume
+		resume = nil
+		if args == nil {
+			var err error
+			args, err = cn.rd.ReadCommand(cn.args[:0])
+			cn.args = args[:0]
+			if err != nil {
+				cn.readError(err)
+				return
+			}
+			cn.lastIO.Store(time.Now().UnixMilli())
+			cn.applyLimits()
+		}
+		cn.wmu.Lock()
+		e.Lock()
+		s.stats.netInput += cn.inBytes
+		s.stats.readsProcessed++
+		cn.inBytes = 0
+		cn.qbufCap = cn.rd.BufferCap()
+		if q := int64(cn.rd.Buffered()); q > s.stats.maxInputBuffer {
+			s.stats.maxInputBuffer = q
+		}
+		stop, perr := cn.runBatch(args)
+		if perr != nil {
+			cn.protocolErrorLocked(perr)
+			stop = true
+		}
+		w := cn.swapLocked()
+		blocked := cn.blocked
+		cn.qbuf, cn.qbufCap = cn.rd.Buffered(), cn.rd.BufferCap()
+		e.Unlock()
+		var ferr error
+		if w != nil {
+			ferr = w.Flush()
+		}
+		cn.wmu.Unlock()
+		if ferr != nil || stop {
+			return
+		}
+		if blocked != nil {
+			if !cn.waitBlocked(blocked) {
+				return
+			}
+			resume = blocked.resume
+		}
+	}
+}
+
+// runBatch executes args and then every complete command already buffered. It returns
+// stop=true when the connection must close after the replies are written. Lock held.
+func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
+	s := cn.srv
+	c := cn.cl
+	for {
+		if cn.closeASAP || s.exiting {
+			return true, nil
+		}
+		if s.pause.active && cn.mustPause(args) {
+			// Stop here; the command runs again when the pause ends.
+			cn.blockForPause(args)
+			return false, nil
+		}
+		cn.exec(args)
+		if c.Flags&engine.ClientCloseAfterReply != 0 || cn.closeASAP {
+			return true, nil
+		}
+		if cn.blocked != nil {
+			return false, nil
+		}
+		var ok bool
+		var err error
+		args, ok, err = cn.rd.TryCommand(args[:0])
+		if err != nil {
+			return true, err
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+}
+
+// exec runs one command for the client. Lock held.
+func (cn *conn) exec(args [][]byte) {
+	s := cn.srv
+	c := cn.cl
+	cn.curArgs = args
+	if c.Flags&(engine.ClientReplyOff|engine.ClientReplySkip) != 0 {
+		real := c.W
+		cn.null.SetProtocol(real.Protocol())
+		cn.replyToRaw = real
+		c.W = &cn.null
+		s.eng.Exec(c, args)
+		if c.W == &cn.null {
+			c.W = real
+		}
+		real.SetProtocol(cn.null.Protocol())
+		cn.replyToRaw = nil
+		cn.null.Reset(io.Discard)
+	} else {
+		s.eng.Exec(c, args)
+	}
+	cn.curArgs = nil
+	// resetClient: SKIP applies to exactly one command.
+	c.Flags &^= engine.ClientReplySkip
+	if c.Flags&engine.ClientReplySkipNext != 0 {
+		c.Flags = c.Flags&^engine.ClientReplySkipNext | engine.ClientReplySkip
+	}
+	cn.rd.SetAuthRequired(!c.Authenticated)
+	cn.checkOutputLimitLocked()
+}
+
+// swapLocked takes the full reply writer out of the client's hands, so it can be flushed
+// after the engine lock is released; it returns nil when there is nothing to write.
+func (cn *conn) swapLocked() *resp.Writer {
+	old := cn.cl.W
+	if old.Buffered() == 0 && old.Err() == nil {
+		return nil
+	}
+	if n := int64(old.Buffered()); n > cn.srv.stats.maxOutputBuffer {
+		cn.srv.stats.maxOutputBuffer = n
+	}
+	cn.cur ^= 1
+	nw := &cn.w[cn.cur]
+	nw.SetProtocol(old.Protocol())
+	cn.cl.W = nw
+	return old
+}
+
+// wake is the engine client's Wake hook: output was added by someone else. Lock held.
+func (cn *conn) wake() {
+	if cn.freed || cn.closeASAP {
+		return
+	}
+	cn.checkOutputLimitLocked()
+	if cn.closeASAP {
+		return
+	}
+	if !cn.flusher {
+		cn.flusher = true
+		cn.kick = make(chan struct{}, 1)
+		go cn.flushLoop(cn.kick)
+	}
+	select {
+	case cn.kick <- struct{}{}:
+	default:
+	}
+}
+
+// flushLoop writes output produced for this client by others.
+func (cn *conn) flushLoop(kick chan struct{}) {
+	e := cn.srv.eng
+	for range kick {
+		cn.wmu.Lock()
+		e.Lock()
+		var w *resp.Writer
+		if !cn.freed {
+			w = cn.swapLocked()
+		}
+		e.Unlock()
+		if w != nil {
+			if err := w.Flush(); err != nil {
+				cn.nc.Close()
+			}
+		}
+		cn.wmu.Unlock()
+	}
+}
+
+// closeASAPLocked closes the connection without writing anything more (freeClientAsync):
+// the connection goroutine sees the socket closed and cleans up. Lock held.
+func (cn *conn) closeASAPLocked() {
+	if cn.closeASAP {
+		return
+	}
+	cn.closeASAP = true
+	cn.nc.Close()
+	if b := cn.blocked; b != nil {
+		b.release()
+	}
+}
+
+// readError handles the end of the request stream.
+func (cn *conn) readError(err error) {
+	s := cn.srv
+	var pe *resp.ProtocolError
+	switch {
+	case errors.As(err, &pe):
+		cn.wmu.Lock()
+		s.eng.Lock()
+		cn.protocolErrorLocked(pe)
+		w := cn.swapLocked()
+		s.eng.Unlock()
+		if w != nil {
+			_ = w.Flush()
+		}
+		cn.wmu.Unlock()
+	case errors.Is(err, resp.ErrQueryBufferLimit):
+		s.eng.Lock()
+		info := cn.infoString(nil)
+		s.eng.Unlock()
+		s.log.Logf(LevelWarning, "Closing client that reached max query buffer length: %s (qbuf initial bytes: \"\")", info)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		if s.log.Enabled(LevelVerbose) {
+			s.eng.Lock()
+			info := cn.infoString(nil)
+			s.eng.Unlock()
+			s.log.Logf(LevelVerbose, "Client closed connection %s", info)
+		}
+	}
+}
+
+// protocolErrorLocked replies Redis's protocol error; the connection closes after it.
+func (cn *conn) protocolErrorLocked(err error) {
+	var pe *resp.ProtocolError
+	if !errors.As(err, &pe) {
+		return
+	}
+	s := cn.srv
+	s.protoErrs++
+	cn.cl.W.WriteError(pe.Reply())
+	cn.cl.Flags |= engine.ClientCloseAfterReply
+	if s.log.Enabled(LevelVerbose) {
+		s.log.Logf(LevelVerbose, "Protocol error (%s) from client: %s. %s", pe.Msg, cn.infoString(nil), "")
+	}
+}
+
+// teardown frees the client: it leaves the engine (unwatch, unsubscribe), the server's
+// lists, and closes the socket.
+func (cn *conn) teardown() {
+	cn.nc.Close()
+	s := cn.srv
+	s.eng.Lock()
+	cn.freed = true
+	s.eng.FreeClient(cn.cl)
+	s.removeConnLocked(cn)
+	if cn.flusher {
+		close(cn.kick)
+	}
+	s.stats.netInput += cn.inBytes
+	cn.inBytes = 0
+	s.eng.Unlock()
+}
+
+func (s *Server) removeConnLocked(cn *conn) {
+	for i, o := range s.conns {
+		if o == cn {
+			last := len(s.conns) - 1
+			s.conns[i] = s.conns[last]
+			s.conns[last] = nil
+			s.conns = s.conns[:last]
+			break
+		}
+	}
+	if cn.monitor {
+		for i, o := range s.monitors {
+			if o == cn {
+				s.monitors = append(s.monitors[:i], s.monitors[i+1:]...)
+				break
+			}
+		}
+	}
+}
+
+// clientClass is the client-output-buffer-limit class (getClientType).
+func (cn *conn) clientClass() int {
+	if cn.cl.Flags&engine.ClientPubSub != 0 {
+		return 2
+	}
+	return 0
+}
+
+// outputBytes is the reply memory Redis's limits look at (getClientOutputBufferMemoryUsage).
+func (cn *conn) outputBytes() int64 {
+	return int64(cn.cl.W.Buffered()) + cn.inflight.Load()
+}
+
+// checkOutputLimitLocked closes the client when its pending output crosses the hard limit
+// of its class, or stays over the soft limit for the configured seconds
+// (closeClientOnOutputBufferLimitReached). Lock held.
+func (cn *conn) checkOutputLimitLocked() {
+	if cn.closeASAP {
+		return
+	}
+	lim := cn.srv.cfg.ClientOutputBufferLimits()[cn.clientClass()]
+	if lim.HardBytes == 0 && lim.SoftBytes == 0 {
+		return
+	}
+	used := uint64(cn.outputBytes())
+	hard := lim.HardBytes != 0 && used >= lim.HardBytes
+	soft := lim.SoftBytes != 0 && used >= lim.SoftBytes
+	now := time.Now().UnixMilli()
+	if soft && !hard {
+		if cn.softSince == 0 {
+			cn.softSince = now
+			soft = false
+		} else if (now-cn.softSince)/1000 <= int64(lim.SoftSeconds) {
+			soft = false
+		}
+	} else if !soft {
+		cn.softSince = 0
+	}
+	if hard || soft {
+		s := cn.srv
+		s.log.Logf(LevelWarning, "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.", cn.infoString(nil))
+		cn.closeASAPLocked()
+	}
+}
+
+// waitBlocked waits, without any lock, until a blocked client is released or its
+// deadline passes, then lets the blocking command reply. It returns false when the
+// connection must close.
+func (cn *conn) waitBlocked(b *blockState) bool {
+	s := cn.srv
+	var timer <-chan time.Time
+	if !b.deadline.IsZero() {
+		t := time.NewTimer(time.Until(b.deadline))
+		defer t.Stop()
+		timer = t.C
+	}
+	// A client that closes its side while blocked is noticed by a one-byte read.
+	gone := make(chan struct{})
+	stopWatch := make(chan struct{})
+	go cn.watchClose(gone, stopWatch)
+	select {
+	case <-timer:
+	case <-b.ch:
+	case <-gone:
+	case <-s.quit:
+	}
+	close(stopWatch)
+	cn.wmu.Lock()
+	s.eng.Lock()
+	if cn.blocked == b {
+		cn.blocked = nil
+		if b.onWake != nil && !cn.closeASAP && !s.exiting {
+			b.onWake(cn)
+		}
+	}
+	w := cn.swapLocked()
+	closing := cn.closeASAP || s.exiting
+	s.eng.Unlock()
+	if w != nil {
+		_ = w.Flush()
+	}
+	cn.wmu.Unlock()
+	select {
+	case <-gone:
+		return false
+	default:
+	}
+	return !closing
+}
+
+// watchClose notices a peer that hangs up while the client is blocked. Bytes that arrive
+// meanwhile stay in the socket: the deadline trick peeks without consuming.
+func (cn *conn) watchClose(gone, stop chan struct{}) {
+	sc, ok := cn.nc.(syscall.Conn)
+	if !ok {
+		return
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return
+	}
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		closed := false
+		_ = raw.Control(func(fd uintptr) {
+			var b [1]byte
+			n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+			if n == 0 && err == nil {
+				closed = true
+			}
+		})
+		if closed {
+			close(gone)
+			return
+		}
+		select {
+		case <-stop:
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// block makes the running command wait: the connection stops processing commands until
+// unblock is closed or the deadline passes, then onWake runs (under the lock) to reply.
+// Lock held.
+func (cn *conn) block(deadline time.Time, onWake func(cn *conn)) *blockState {
+	b := &blockState{deadline: deadline, onWake: onWake, ch: make(chan struct{})}
+	cn.blocked = b
+	return b
+}
+
+// unblockLocked releases a blocked client early (CLIENT UNBLOCK, pause end). Lock held.
+func (cn *conn) unblockLocked() {
+	if b := cn.blocked; b != nil {
+		b.release()
+	}
+}
+
+// peerID is Redis's getClientPeerId.
+func (cn *conn) peerID() string { return cn.addr }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

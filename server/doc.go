@@ -1,0 +1,41 @@
+// Package server is the redisctl daemon (`redisctl serve`): a Redis 7.0 server around the
+// engine. It owns the sockets, the clients, the configuration (redis.conf, --flags, CONFIG),
+// the cron, logging in Redis's log format, the server commands (PING, HELLO, AUTH, INFO,
+// CLIENT, CONFIG, COMMAND, SLOWLOG, LATENCY, MONITOR, DEBUG, SHUTDOWN, pub/sub, ...), the
+// assembly of the full command table (NewTable) and the Prometheus endpoint.
+//
+// # Layers (STYLE.md practice 14)
+//
+//	accept loop (one goroutine per listener: TCP, unix socket)
+//	  → connection loop (one goroutine per client, conn.serve)
+//	      → engine.Exec (command table, under the engine lock)
+//
+// The connection loop blocks in resp.Reader.ReadCommand for the first command, takes the
+// engine lock once, runs that command and every further command already buffered
+// (TryCommand), releases the lock and writes all the replies with one write. Arguments are
+// sub-slices of the reader's buffer: they are valid until the next ReadCommand, so the
+// engine copies whatever it keeps and the hooks here (MONITOR, SLOWLOG) copy too.
+//
+// # Replies produced by others
+//
+// Each client has two reply writers. The engine appends to the current one (Client.W)
+// under the engine lock, from the client's own commands and from others (PUBLISH, MONITOR
+// feeds, a killed client's final error). To write to the socket without holding the engine
+// lock, the writer is swapped for the idle one under the lock, and the full one is flushed
+// after the lock is released. A per-client write mutex (wmu), always taken before the engine
+// lock, keeps flushes in order. Output added by others calls Client.Wake (under the lock),
+// which kicks a small flusher goroutine, started on first use, that does the same swap and
+// flush. Lock order: conn.wmu → engine lock; nothing takes wmu while holding the engine
+// lock.
+//
+// # What it must never do
+//
+//   - do network or disk I/O while holding the engine lock, except where Redis itself
+//     blocks the whole server (DEBUG SLEEP, the final save of SHUTDOWN, re-binding a port on
+//     CONFIG SET port/bind, a log line);
+//   - keep a reference to request bytes after the command returns;
+//   - be imported by the engine, or import cmd, analyze or restore.
+//
+// Persistence (save points, BGSAVE, the AOF) plugs in through the Persistence interface; by
+// default nothing is persisted and INFO persistence reports an idle, healthy state.
+package server

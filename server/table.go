@@ -1,0 +1,114 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/cmdspec"
+)
+
+// families are the command families assembled into the table. A family package exposes
+// Commands() []*engine.Command; add it here when it lands.
+var families = []func() []*engine.Command{
+	engine.CoreCommands,
+}
+
+// NewTable builds the full command table: the engine's core commands, every command family
+// that exists, and the server commands of this package. Extra command sets (persistence's
+// SAVE/BGSAVE, ...) can be passed in.
+func NewTable(extra ...[]*engine.Command) *engine.Table {
+	t := engine.NewTable()
+	for _, f := range families {
+		t.Register(f()...)
+	}
+	t.Register(Commands()...)
+	for _, cmds := range extra {
+		t.Register(cmds...)
+	}
+	return t
+}
+
+// specTable returns Redis's command table restricted to what t implements, for COMMAND and
+// the error texts that name commands. Names the captured table does not know (none
+// today) are left out of COMMAND.
+func specTable(t *engine.Table) *cmdspec.Table {
+	full := cmdspec.Full()
+	var names []string
+	t.All(func(c *engine.Command) {
+		if full.Lookup([]byte(c.Name)) == nil {
+			return
+		}
+		if len(c.Subcommands) == 0 {
+			names = append(names, c.Name)
+			return
+		}
+		for sub := range c.Subcommands {
+			n := c.Name + "|" + sub
+			if full.LookupFull([]byte(n)) != nil {
+				names = append(names, n)
+			}
+		}
+	})
+	sort.Strings(names)
+	r, err := full.Restrict(names)
+	if err != nil {
+		// Restrict only fails on names Full does not know, which were filtered out.
+		panic(fmt.Sprintf("server: restricting the command table: %v", err))
+	}
+	return r
+}
+
+var specFlagMap = []struct {
+	s cmdspec.Flag
+	e engine.Flags
+}{
+	{cmdspec.FlagWrite, engine.FlagWrite},
+	{cmdspec.FlagReadonly, engine.FlagReadOnly},
+	{cmdspec.FlagDenyOOM, engine.FlagDenyOOM},
+	{cmdspec.FlagAdmin, engine.FlagAdmin},
+	{cmdspec.FlagPubSub, engine.FlagPubSub},
+	{cmdspec.FlagNoScript, engine.FlagNoScript},
+	{cmdspec.FlagBlocking, engine.FlagBlocking},
+	{cmdspec.FlagLoading, engine.FlagLoading},
+	{cmdspec.FlagStale, engine.FlagStale},
+	{cmdspec.FlagSkipMonitor, engine.FlagSkipMonitor},
+	{cmdspec.FlagSkipSlowlog, engine.FlagSkipSlowlog},
+	{cmdspec.FlagFast, engine.FlagFast},
+	{cmdspec.FlagNoAuth, engine.FlagNoAuth},
+	{cmdspec.FlagNoMulti, engine.FlagNoMulti},
+	{cmdspec.FlagAllowBusy, engine.FlagAllowBusy},
+}
+
+func engineFlags(s *cmdspec.Spec) engine.Flags {
+	var f engine.Flags
+	for _, m := range specFlagMap {
+		if s.Flags&m.s != 0 {
+			f |= m.e
+		}
+	}
+	return f
+}
+
+// fromSpec builds a command entry with Redis 7.0's arity, flags and key range.
+func fromSpec(name string, fn engine.HandlerFunc) *engine.Command {
+	s := cmdspec.Full().LookupFull([]byte(name))
+	if s == nil {
+		panic("server: no command " + name + " in Redis 7.0's table")
+	}
+	return &engine.Command{Name: strings.ToLower(name), Arity: s.Arity, Flags: engineFlags(s),
+		FirstKey: s.FirstKey, LastKey: s.LastKey, Step: s.Step, Fn: fn}
+}
+
+// container builds a command with subcommands; fn (may be nil) handles the bare command.
+func container(name string, fn engine.HandlerFunc, subs map[string]engine.HandlerFunc) *engine.Command {
+	c := fromSpec(name, fn)
+	c.Subcommands = map[string]*engine.Command{}
+	for sub, h := range subs {
+		sc := fromSpec(name+"|"+sub, h)
+		sc.Name = ""
+		c.Subcommands[sub] = sc
+	}
+	return c
+}
