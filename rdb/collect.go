@@ -1,7 +1,6 @@
 package rdb
 
 import (
-	"bytes"
 	"fmt"
 )
 
@@ -29,26 +28,26 @@ func (d *Decoder) ReadValue() (*Value, error) {
 		case RecString:
 			v.String = append([]byte{}, d.Value()...)
 		case RecListElement:
-			v.List = append(v.List, bytes.Clone(d.Value()))
+			v.List = append(v.List, clone(d.Value()))
 		case RecSetMember:
-			v.Set = append(v.Set, bytes.Clone(d.Value()))
+			v.Set = append(v.Set, clone(d.Value()))
 		case RecHashField:
 			exp := d.FieldExpire()
 			if exp < 0 {
 				exp = 0
 			}
-			v.Hash = append(v.Hash, HashField{bytes.Clone(d.Field()), bytes.Clone(d.Value()), exp})
+			v.Hash = append(v.Hash, HashField{clone(d.Field()), clone(d.Value()), exp})
 		case RecZSetMember:
-			v.ZSet = append(v.ZSet, ZMember{bytes.Clone(d.Value()), d.Score()})
+			v.ZSet = append(v.ZSet, ZMember{clone(d.Value()), d.Score()})
 		case RecStreamEntry:
 			skip = d.EntryDeleted()
 			if !skip {
-				v.Stream.Entries = append(v.Stream.Entries, StreamEntry{ID: d.StreamID(), Fields: make([][]byte, 0, 2*d.NumFields())})
+				v.Stream.Entries = append(v.Stream.Entries, StreamEntry{ID: d.StreamID()})
 				entry = &v.Stream.Entries[len(v.Stream.Entries)-1]
 			}
 		case RecStreamField:
 			if !skip {
-				entry.Fields = append(entry.Fields, bytes.Clone(d.Field()), bytes.Clone(d.Value()))
+				entry.Fields = append(entry.Fields, clone(d.Field()), clone(d.Value()))
 			}
 		case RecStreamMeta:
 			m := d.StreamMeta()
@@ -58,18 +57,18 @@ func (d *Decoder) ReadValue() (*Value, error) {
 			v.Stream.EntriesAdded = m.EntriesAdded
 		case RecStreamGroup:
 			g := d.StreamGroup()
-			v.Stream.Groups = append(v.Stream.Groups, StreamGroupValue{Name: bytes.Clone(g.Name), LastID: g.LastID, EntriesRead: g.EntriesRead})
+			v.Stream.Groups = append(v.Stream.Groups, StreamGroupValue{Name: clone(g.Name), LastID: g.LastID, EntriesRead: g.EntriesRead})
 			group = &v.Stream.Groups[len(v.Stream.Groups)-1]
 		case RecStreamPending:
 			group.PEL = append(group.PEL, d.StreamPending())
 		case RecStreamConsumer:
 			c := d.StreamConsumer()
-			group.Consumers = append(group.Consumers, StreamConsumerValue{Name: bytes.Clone(c.Name), SeenTime: c.SeenTime, ActiveTime: c.ActiveTime})
+			group.Consumers = append(group.Consumers, StreamConsumerValue{Name: clone(c.Name), SeenTime: c.SeenTime, ActiveTime: c.ActiveTime})
 			consumer = &group.Consumers[len(group.Consumers)-1]
 		case RecStreamConsumerPending:
 			consumer.PEL = append(consumer.PEL, d.StreamID())
 		case RecModule:
-			v.Module = &ModuleValue{ID: d.module.ID, Raw: bytes.Clone(d.Value())}
+			v.Module = &ModuleValue{ID: d.module.ID, Raw: clone(d.Value())}
 		case RecKeyEnd:
 			return v, nil
 		}
@@ -79,3 +78,6 @@ func (d *Decoder) ReadValue() (*Value, error) {
 	}
 	return nil, fmt.Errorf("%w: value ended without a key end", ErrTruncated)
 }
+
+// clone copies b into a new non-nil slice.
+func clone(b []byte) []byte { return append([]byte{}, b...) }

@@ -146,12 +146,15 @@ func (d *Decoder) streamStep() bool {
 			if nf < 0 || nf > int64(len(d.blob)) || count < 0 || deleted < 0 {
 				return d.failf(ErrCorrupt, d.doing, "bad master entry (count %d, deleted %d, fields %d)", count, deleted, nf)
 			}
-			if cap(s.fields) < int(nf) {
-				s.fields = make([]slot, nf)
-			}
-			s.fields = s.fields[:nf]
-			for i := range s.fields {
-				if !d.it.next(&s.fields[i]) {
+			// Grow with the entries actually read, never from nf.
+			s.fields = s.fields[:0]
+			for i := int64(0); i < nf; i++ {
+				if len(s.fields) < cap(s.fields) {
+					s.fields = s.fields[:len(s.fields)+1]
+				} else {
+					s.fields = append(s.fields, slot{})
+				}
+				if !d.it.next(&s.fields[len(s.fields)-1]) {
 					return d.failf(ErrCorrupt, d.doing, "stream master entry ended early")
 				}
 			}
