@@ -16,12 +16,13 @@ import (
 
 // Harness is an engine with one client.
 type Harness struct {
-	t   testing.TB
-	E   *engine.Engine
-	C   *engine.Client
-	out bytes.Buffer
-	W   *resp.Writer
-	now time.Time
+	t    testing.TB
+	E    *engine.Engine
+	C    *engine.Client
+	out  bytes.Buffer
+	W    *resp.Writer
+	now  time.Time
+	real bool
 }
 
 // New builds an engine with the core commands plus the given command lists.
@@ -40,6 +41,12 @@ func New(t testing.TB, families ...[]*engine.Command) *Harness {
 	h.C.Authenticated = true
 	h.E.Unlock()
 	return h
+}
+
+// RealClock makes the engine follow the wall clock (for comparisons with a real server).
+func (h *Harness) RealClock() {
+	h.real = true
+	h.E.SetClock(time.Now)
 }
 
 // Advance moves the engine's clock forward.
