@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -181,3 +182,5 @@ func rawExchange(t testing.TB, addr, raw string, quiet time.Duration) (out []byt
 }
 
 func isCI() bool { return os.Getenv("CI") == "true" }
+
+func syscallTERM() os.Signal { return syscall.SIGTERM }
