@@ -91,8 +91,12 @@ func (b *backwardRecords) Add(rec []byte) {
 	b.n++
 }
 
-func putU32(p []byte, v uint32) { p[0], p[1], p[2], p[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
-func getU32(p []byte) uint32    { return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24 }
+func putU32(p []byte, v uint32) {
+	p[0], p[1], p[2], p[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+}
+func getU32(p []byte) uint32 {
+	return uint32(p[0]) | uint32(p[1])<<8 | uint32(p[2])<<16 | uint32(p[3])<<24
+}
 
 var errBadSpill = errors.New("rdbjson: spill file damaged")
 
