@@ -8,7 +8,6 @@ import (
 	"github.com/redisctl/redisctl/engine/tstring"
 )
 
-
 // TestListsAgainstRedis sends the same commands to redis-server 7.0 and to the engine.
 func TestListsAgainstRedis(t *testing.T) {
 	p := enginetest.NewPair(t, tlist.Commands(), tstring.Commands())
