@@ -1,0 +1,94 @@
+package tbits
+
+import (
+	"github.com/redisctl/redisctl/engine/memmodel"
+)
+
+// Redis keeps a raw string in an sds whose "alloc" is the allocator's usable size minus
+// the header and the NUL (capped to what the header type can hold); strings under 32
+// bytes created exactly (SDS_TYPE_5) have no spare room at all. We keep the same number
+// as the slice capacity, so the next growth happens exactly when Redis's does and
+// tstring's MEMORY USAGE (Class(header+cap+1)) stays right.
+
+const sdsMaxPrealloc = 1 << 20
+
+// sdsTypeMax is the largest alloc a header of h bytes can describe.
+func sdsTypeMax(h int) int {
+	switch h {
+	case 3:
+		return 1<<8 - 1
+	case 5:
+		return 1<<16 - 1
+	case 9:
+		return 1<<32 - 1
+	}
+	return int(^uint(0) >> 1)
+}
+
+// usableAlloc is the alloc Redis records for a request of n bytes with header h.
+func usableAlloc(h, n int) int {
+	a := memmodel.Class(h+n+1) - h - 1
+	if m := sdsTypeMax(h); a > m {
+		a = m
+	}
+	return a
+}
+
+// sdsAlloc is Redis's alloc for a raw string held in b (see above).
+func sdsAlloc(b []byte) int {
+	c := cap(b)
+	if c == len(b) && c > 0 && c < 32 {
+		return c // SDS_TYPE_5: sdsavail is always 0
+	}
+	h := memmodel.SdsHeader(c)
+	if h < 3 {
+		h = 3
+	}
+	if a := usableAlloc(h, c); a > c {
+		return a
+	}
+	return c
+}
+
+// newSds is sdsnewlen(NULL, n): n zero bytes with the capacity Redis would record.
+func newSds(n int) []byte {
+	h := memmodel.SdsHeader(n)
+	if h == 1 {
+		return make([]byte, n)
+	}
+	return make([]byte, n, usableAlloc(h, n))
+}
+
+// growZero is sdsgrowzero(b, n): b extended to n bytes with zeros, reallocating with
+// sdsMakeRoomFor's greedy policy only when Redis's alloc is too small.
+func growZero(b []byte, n int) []byte {
+	old := len(b)
+	if n <= old {
+		return b
+	}
+	if n <= sdsAlloc(b) {
+		if n > cap(b) {
+			// Redis has the room (allocator slack we did not reserve): take it now
+			// with the capacity Redis records, without greedy growth.
+			nb := make([]byte, n, sdsAlloc(b))
+			copy(nb, b)
+			return nb
+		}
+		b = b[:n]
+		clear(b[old:])
+		return b
+	}
+	want := n
+	if want < sdsMaxPrealloc {
+		want *= 2
+	} else {
+		want += sdsMaxPrealloc
+	}
+	h := memmodel.SdsHeader(want)
+	if h < 3 {
+		h = 3
+	}
+	nb := make([]byte, n, usableAlloc(h, want))
+	copy(nb, b)
+	return nb
+}
