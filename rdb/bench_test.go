@@ -5,9 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 var benchTmp string
@@ -22,8 +25,20 @@ func TestMain(m *testing.M) {
 
 // mixedModel builds many small keys of every type, about size bytes once
 // encoded.
-func mixedModel(size int) *fileModel {
+//
+// pad lengthens strings and elements: 0 gives an element-dense file (a few
+// bytes per element, the decoder's worst case per byte), 24 gives
+// values of the sizes typical caches hold (tens of bytes per element,
+// strings of a hundred bytes or more).
+func mixedModel(size, pad int) *fileModel {
 	m := &fileModel{}
+	// Padding is pseudo-random text, about as compressible as real values.
+	rnd := make([]byte, 1<<16)
+	x := uint32(12345)
+	for i := range rnd {
+		x = x*1664525 + 1013904223
+		rnd[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(x>>24)%62]
+	}
 	total := 0
 	bs := func(n int, f func(i int) string) [][]byte {
 		out := make([][]byte, n)
@@ -34,28 +49,30 @@ func mixedModel(size int) *fileModel {
 	}
 	for i := 0; total < size; i++ {
 		key := []byte("key:" + strconv.Itoa(i))
+		off := (i * 7919) % (len(rnd) - 4*pad - 1)
+		pp := func(j int) string { o := (off + j*977) % (len(rnd) - pad - 1); return string(rnd[o : o+pad]) }
 		var v *Value
 		switch i % 10 {
 		case 0:
 			v = &Value{Kind: KindString, String: []byte(strconv.Itoa(i * 7))}
 		case 1:
-			v = &Value{Kind: KindString, String: []byte("value-" + strconv.Itoa(i) + "-abcdefghijklmnop")}
+			v = &Value{Kind: KindString, String: []byte("value-" + strconv.Itoa(i) + "-" + string(rnd[off:off+4*pad]))}
 		case 2:
-			v = &Value{Kind: KindList, List: bs(20, func(j int) string { return "item:" + strconv.Itoa(i+j) })}
+			v = &Value{Kind: KindList, List: bs(20, func(j int) string { return "item:" + strconv.Itoa(i+j) + pp(j) })}
 		case 3:
 			h := make([]HashField, 10)
 			for j := range h {
-				h[j] = HashField{Field: []byte("field" + strconv.Itoa(j)), Value: []byte("v" + strconv.Itoa(i*j))}
+				h[j] = HashField{Field: []byte("field" + strconv.Itoa(j)), Value: []byte("v" + strconv.Itoa(i*j) + pp(j))}
 			}
 			v = &Value{Kind: KindHash, Hash: h}
 		case 4:
 			v = &Value{Kind: KindSet, Set: bs(16, func(j int) string { return strconv.Itoa(i + j*3) })}
 		case 5:
-			v = &Value{Kind: KindSet, Set: bs(12, func(j int) string { return "member:" + strconv.Itoa(j) })}
+			v = &Value{Kind: KindSet, Set: bs(12, func(j int) string { return "member:" + strconv.Itoa(j) + pp(j)[:pad/2] })}
 		case 6:
 			z := make([]ZMember, 10)
 			for j := range z {
-				z[j] = ZMember{[]byte("m" + strconv.Itoa(j)), float64(j) * 1.5}
+				z[j] = ZMember{[]byte("m" + strconv.Itoa(j) + pp(j)[:pad/2]), float64(j) * 1.5}
 			}
 			v = &Value{Kind: KindZSet, ZSet: z}
 		case 7:
@@ -68,17 +85,17 @@ func mixedModel(size int) *fileModel {
 			}
 			v = &Value{Kind: KindHash, Hash: h}
 		case 8:
-			v = &Value{Kind: KindList, List: bs(200, func(j int) string { return strconv.Itoa(j) })}
+			v = &Value{Kind: KindList, List: bs(50, func(j int) string { return strconv.Itoa(j * i) })}
 		case 9:
 			st := &Stream{}
 			for j := 0; j < 20; j++ {
-				st.Entries = append(st.Entries, StreamEntry{ID: StreamID{uint64(1000 + j), 0}, Fields: [][]byte{[]byte("a"), []byte(strconv.Itoa(j)), []byte("b"), []byte("x")}})
+				st.Entries = append(st.Entries, StreamEntry{ID: StreamID{uint64(1000 + j), 0}, Fields: [][]byte{[]byte("a"), []byte(strconv.Itoa(j)), []byte("b"), []byte("x" + pp(j))}})
 			}
 			st.LastID = st.Entries[19].ID
 			v = &Value{Kind: KindStream, Stream: st}
 		}
 		m.Keys = append(m.Keys, fileKey{DB: 0, Key: key, Expire: -1, Value: v})
-		total += 40 + estimate(v)
+		total += 16 + len(key) + estimate(v)
 	}
 	return m
 }
@@ -102,17 +119,58 @@ func estimate(v *Value) int {
 }
 
 var (
-	mixedOnce      sync.Once
-	mixedModelData *fileModel
-	mixedData      []byte
+	mixedOnce sync.Once
+	mixedData []byte
 )
 
-func mixedFile(b *testing.B) ([]byte, *fileModel) {
+// mixedFile returns the encoded mixed dataset (about 64 MB of typical
+// sizes); with model set it also returns the values (kept alive only for
+// the encode benchmark, so the decode benchmarks do not pay for scanning
+// them).
+func mixedFile(b *testing.B, model bool) ([]byte, *fileModel) {
+	if model {
+		m := mixedModel(mixedSize, mixedPad)
+		if mixedData == nil {
+			mixedData, _ = writeModel(b, m, 10)
+		}
+		return mixedData, m
+	}
 	mixedOnce.Do(func() {
-		mixedModelData = mixedModel(64 << 20)
-		mixedData, _ = writeModel(b, mixedModelData, 10)
+		if mixedData == nil {
+			mixedData, _ = writeModel(b, mixedModel(mixedSize, mixedPad), 10)
+		}
 	})
-	return mixedData, mixedModelData
+	runtime.GC()
+	return mixedData, nil
+}
+
+const (
+	mixedSize = 64 << 20
+	mixedPad  = 24
+)
+
+var (
+	denseOnce sync.Once
+	denseData []byte
+)
+
+// BenchmarkDecodeDense decodes the element-dense variant: the per-record
+// cost, with a few bytes per record.
+func BenchmarkDecodeDense(b *testing.B) {
+	denseOnce.Do(func() { denseData, _ = writeModel(b, mixedModel(mixedSize/2, 0), 10) })
+	runtime.GC()
+	b.SetBytes(int64(len(denseData)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := startCPU()
+	for b.Loop() {
+		d := NewDecoder(bytes.NewReader(denseData), nil)
+		consume(d)
+		if d.Err() != nil {
+			b.Fatal(d.Err())
+		}
+	}
+	cpu.report(b, len(denseData))
 }
 
 // consume is the discarding consumer: it touches every slice a real
@@ -132,10 +190,11 @@ func consume(d *Decoder) (n int) {
 }
 
 func BenchmarkDecodeMixed(b *testing.B) {
-	data, _ := mixedFile(b)
+	data, _ := mixedFile(b, false)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		d := NewDecoder(bytes.NewReader(data), nil)
 		consume(d)
@@ -143,10 +202,11 @@ func BenchmarkDecodeMixed(b *testing.B) {
 			b.Fatal(d.Err())
 		}
 	}
+	cpu.report(b, len(data))
 }
 
 func BenchmarkDecodeMixedDeep(b *testing.B) {
-	data, _ := mixedFile(b)
+	data, _ := mixedFile(b, false)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -215,6 +275,7 @@ func BenchmarkDecodeBigList(b *testing.B) {
 	b.SetBytes(st.Size())
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		f, err := os.Open(path)
 		if err != nil {
@@ -227,13 +288,15 @@ func BenchmarkDecodeBigList(b *testing.B) {
 			b.Fatal(d.Err())
 		}
 	}
+	cpu.report(b, int(st.Size()))
 }
 
 func BenchmarkEncodeMixed(b *testing.B) {
-	data, m := mixedFile(b)
+	data, m := mixedFile(b, true)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		e, _ := NewEncoder(io.Discard, nil)
 		for i := range m.Keys {
@@ -246,11 +309,12 @@ func BenchmarkEncodeMixed(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	cpu.report(b, len(data))
 }
 
 // TestDecodeSteadyStateAllocs pins the zero-allocation element path.
 func TestDecodeSteadyStateAllocs(t *testing.T) {
-	m := mixedModel(1 << 20)
+	m := mixedModel(1<<20, 0)
 	data, _ := writeModel(t, m, 10)
 	d := NewDecoder(bytes.NewReader(data), nil)
 	// Warm up: the first keys size the buffers.
@@ -265,5 +329,27 @@ func TestDecodeSteadyStateAllocs(t *testing.T) {
 	})
 	if allocs > 0.01 {
 		t.Fatalf("%.3f allocations per record", allocs)
+	}
+}
+
+// cpuClock measures the process's CPU time, so that MB/s can be read on a
+// shared machine where wall time includes waiting for a core.
+type cpuClock struct{ start time.Duration }
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU() cpuClock { return cpuClock{cpuNow()} }
+
+// report adds cpu-MB/s: bytes processed per second of CPU time.
+func (c cpuClock) report(b *testing.B, size int) {
+	used := cpuNow() - c.start
+	if used > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/used.Seconds()/1e6, "cpu-MB/s")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 )
 
 // Decoder reads an RDB file as a stream of records. It is a pull iterator:
@@ -97,7 +96,8 @@ type Decoder struct {
 	vm      vmode
 	remain  uint64
 	minExp  int64
-	blob    []byte // current container blob
+	blob    []byte // current container blob (may alias the read buffer)
+	blobOwn []byte // owned storage for blobs that are not views
 	lzfBuf  []byte
 	it      elemIter
 	intset  []byte
@@ -115,12 +115,20 @@ type Decoder struct {
 	nodeBuf []byte // master ID staging
 
 	// statistics for LoadedEncoding
-	stMax    int64
-	stAllInt bool
-	stBytes  int64
-	stNodes  int64
-	stTTLs   bool
+	stMax       int64
+	stAllInt    bool
+	stBytes     int64
+	stNodes     int64
+	stTTLs      bool
+	stMode      uint8
+	stExactInts bool
 }
+
+const (
+	statFull  = iota // count and lengths
+	statCount        // count only
+	statSet          // count, lengths and all-integers
+)
 
 type dstate uint8
 
@@ -166,10 +174,45 @@ func (s *slot) setInt(n int64)    { s.n, s.isInt, s.fmtd = n, true, false }
 
 func (s *slot) bytes() []byte {
 	if s.isInt && !s.fmtd {
-		s.own = strconv.AppendInt(s.own[:0], s.n, 10)
+		s.own = appendInt(s.own[:0], s.n)
 		s.b, s.fmtd = s.own, true
 	}
 	return s.b
+}
+
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+// appendInt is strconv.AppendInt(dst, v, 10) specialised for the decoder's
+// hot path: two digits per division, one append.
+func appendInt(dst []byte, v int64) []byte {
+	u := uint64(v)
+	if v < 0 {
+		u = -u
+	}
+	if u < 10 && v >= 0 {
+		return append(dst, byte('0'+u))
+	}
+	var buf [20]byte
+	i := len(buf)
+	for u >= 100 {
+		q := u / 100
+		r := (u - q*100) * 2
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[r], digitPairs[r+1]
+		u = q
+	}
+	if u >= 10 {
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[u*2], digitPairs[u*2+1]
+	} else {
+		i--
+		buf[i] = byte('0' + u)
+	}
+	if v < 0 {
+		i--
+		buf[i] = '-'
+	}
+	return append(dst, buf[i:]...)
 }
 
 // size is the length of the element as Redis would store it in an sds.
@@ -432,8 +475,9 @@ func (d *Decoder) top() bool {
 
 // readSlot reads an RDB string into a slot's own buffer.
 func (d *Decoder) readSlot(s *slot) {
-	s.own, _, _ = d.in.str(s.own, &d.lzfBuf, d.limit)
-	s.b, s.isInt, s.fmtd = s.own, false, false
+	var isInt bool
+	s.own, s.n, isInt = d.in.strInt(s.own, &d.lzfBuf, d.limit)
+	s.b, s.isInt, s.fmtd = s.own, isInt, false
 }
 
 func (d *Decoder) eof() bool {

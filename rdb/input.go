@@ -292,6 +292,16 @@ const lzfMaxRatio = 88
 // value. LZF strings are decompressed with scratch as the compressed
 // staging buffer (returned for reuse). limit bounds every length.
 func (in *input) str(dst []byte, scratch *[]byte, limit uint64) (out []byte, v int64, isInt bool) {
+	out, v, isInt = in.strInt(dst, scratch, limit)
+	if isInt {
+		out = appendInt(out[:0], v)
+	}
+	return out, v, isInt
+}
+
+// strInt is str that leaves integer encodings unformatted: with isInt set,
+// out is empty and v holds the value.
+func (in *input) strInt(dst []byte, scratch *[]byte, limit uint64) (out []byte, v int64, isInt bool) {
 	n, enc := in.length()
 	if in.err != nil {
 		return dst[:0], 0, false
@@ -327,7 +337,34 @@ func (in *input) str(dst []byte, scratch *[]byte, limit uint64) (out []byte, v i
 	if in.err != nil {
 		return dst[:0], 0, false
 	}
-	return strconv.AppendInt(dst[:0], v, 10), v, true
+	return dst[:0], v, true
+}
+
+// strView is str without the copy when it can be avoided: a raw string
+// that is already buffered comes back as a slice of the read buffer, valid
+// until the next read from the input. Other strings are read into *own.
+func (in *input) strView(own, scratch *[]byte, limit uint64) []byte {
+	if in.w-in.r >= 9 {
+		b := in.buf[in.r]
+		var n, hdr int
+		switch b >> 6 {
+		case 0:
+			n, hdr = int(b), 1
+		case 1:
+			n, hdr = int(b&0x3f)<<8|int(in.buf[in.r+1]), 2
+		case 2:
+			if b == 0x80 {
+				n, hdr = int(binary.BigEndian.Uint32(in.buf[in.r+1:])), 5
+			}
+		}
+		if hdr > 0 && uint64(n) <= limit && in.w-in.r-hdr >= n {
+			p := in.buf[in.r+hdr : in.r+hdr+n : in.r+hdr+n]
+			in.r += hdr + n
+			return p
+		}
+	}
+	*own, _, _ = in.str(*own, scratch, limit)
+	return *own
 }
 
 func (in *input) lzfStr(dst []byte, scratch *[]byte, limit uint64) []byte {
@@ -367,7 +404,7 @@ func (in *input) lzfStr(dst []byte, scratch *[]byte, limit uint64) []byte {
 		in.corrupt("lzf string decompressed to %d bytes, header says %d", len(out), ulen)
 		return dst[:0]
 	}
-	return out
+	return dst[:len(out)] // keep dst's capacity for reuse
 }
 
 // skipStr discards an RDB string.

@@ -40,6 +40,7 @@ func (d *Decoder) beginKey(t Type) bool {
 	d.emitted = 0
 	d.loaded = ""
 	d.stMax, d.stBytes, d.stNodes, d.stAllInt, d.stTTLs = 0, 0, 0, true, false
+	d.statSetup(t)
 	d.fp, d.vp = &d.fieldS, &d.valueS
 	d.fieldTTL = -1
 	d.scoreTxt = nil
@@ -48,7 +49,7 @@ func (d *Decoder) beginKey(t Type) bool {
 	switch t {
 	case TypeString:
 		d.readSlot(&d.valueS)
-		d.count = int64(len(d.valueS.b))
+		d.count = d.valueS.size()
 		d.vm = vmString
 	case TypeList:
 		d.plainCount(vmPlainList)
@@ -130,10 +131,13 @@ func (d *Decoder) plainCount(vm vmode) {
 	d.vm = vm
 }
 
-// readBlob reads a container blob (an RDB string) into d.blob.
+// readBlob reads a container blob (an RDB string). d.blob is a view of the
+// read buffer when the blob is raw and buffered (no copy), else d.blobOwn.
+// Safe because a container is iterated without reading the input: the
+// next read from the input comes after its last element.
 func (d *Decoder) readBlob(doing string) bool {
 	d.doing = doing
-	d.blob, _, _ = d.in.str(d.blob, &d.lzfBuf, d.limit)
+	d.blob = d.in.strView(&d.blobOwn, &d.lzfBuf, d.limit)
 	return d.in.err == nil
 }
 
@@ -234,11 +238,18 @@ func (d *Decoder) valueStep() bool {
 	return in.err == nil
 }
 
-// stat accounts one element for LoadedEncoding.
+// stat accounts one element for LoadedEncoding. Only what the answer
+// depends on is measured: lengths are skipped for lists unless the target
+// has listpack lists, integers count as their decimal length only when a
+// threshold is small enough for it to matter, and the all-integers test
+// runs for sets only.
 func (d *Decoder) stat(s *slot) {
 	d.emitted++
+	if d.stMode == statCount {
+		return
+	}
 	d.statMax(s)
-	if d.stAllInt && !s.isInt {
+	if d.stMode == statSet && d.stAllInt && !s.isInt {
 		if _, ok := parseCanonicalInt(s.b); !ok {
 			d.stAllInt = false
 		}
@@ -246,11 +257,44 @@ func (d *Decoder) stat(s *slot) {
 }
 
 func (d *Decoder) statMax(s *slot) {
-	n := s.size()
+	var n int64
+	if s.isInt {
+		if !d.stExactInts {
+			d.stBytes += 8
+			return
+		}
+		n = int64(intLen(s.n))
+	} else {
+		n = int64(len(s.b))
+	}
 	d.stBytes += n
 	if n > d.stMax {
 		d.stMax = n
 	}
+}
+
+// statSetup chooses what stat measures for a key of type t.
+func (d *Decoder) statSetup(t Type) {
+	c := &d.cfg
+	d.stMode = statFull
+	lim := int64(21)
+	switch t.ValueKind() {
+	case KindList:
+		if d.opts.Target < Redis72 {
+			d.stMode = statCount
+		}
+		lim = 0
+	case KindSet:
+		d.stMode = statSet
+		lim = c.SetMaxListpackValue
+	case KindHash:
+		lim = c.HashMaxListpackValue
+	case KindZSet:
+		lim = c.ZSetMaxListpackValue
+	}
+	// An integer is at most 20 characters: it can only cross a threshold
+	// below 21, and only then is its exact length needed.
+	d.stExactInts = lim < 21
 }
 
 func (d *Decoder) keyEnd() bool {
@@ -383,6 +427,7 @@ func (d *Decoder) startZiplist() bool {
 	if n := d.it.count(); n >= 0 {
 		d.count = int64(n / d.group)
 	}
+	d.doing = d.it.doing()
 	d.vm = vmContainer
 	return true
 }
@@ -405,6 +450,7 @@ func (d *Decoder) startListpack() bool {
 	if n := d.it.count(); n >= 0 {
 		d.count = int64(n / d.group)
 	}
+	d.doing = d.it.doing()
 	d.vm = vmContainer
 	return true
 }
@@ -412,7 +458,6 @@ func (d *Decoder) startListpack() bool {
 // containerStep emits the next element (or group) of a ziplist/listpack.
 func (d *Decoder) containerStep() bool {
 	it := &d.it
-	d.doing = it.doing()
 	switch d.group {
 	case 1:
 		if !it.next(&d.valueS) {
@@ -553,7 +598,6 @@ func (d *Decoder) quicklistStep() bool {
 				d.kind = RecListElement
 				return true
 			}
-			d.doing = d.it.doing()
 			if d.it.next(&d.valueS) {
 				d.vp = &d.valueS
 				d.stat(&d.valueS)
@@ -586,6 +630,10 @@ func (d *Decoder) quicklistStep() bool {
 			return false
 		}
 		d.inNode = true
+		d.doing = "reading listpack entry"
+		if !d.ql2 {
+			d.doing = "reading ziplist entry"
+		}
 		switch {
 		case container == containerPlain:
 			d.valueS.setBytes(d.blob)
