@@ -26,6 +26,7 @@ type WriterOptions struct {
 // Writer renders the keys of an RDB stream as JSON lines.
 type Writer struct {
 	w    io.Writer
+	noNL bool
 	line []byte
 	body spillBuf
 	zs   backwardRecords
@@ -79,6 +80,15 @@ func (jw *Writer) WriteKey(d *rdb.Decoder) (KeyInfo, error) {
 		return info, err
 	}
 	return info, nil
+}
+
+// WriteKeyTo is WriteKey writing to w, with or without the line's trailing newline (for
+// wrapping records in a JSON array).
+func (jw *Writer) WriteKeyTo(d *rdb.Decoder, w io.Writer, newline bool) (KeyInfo, error) {
+	saved, savedNL := jw.w, jw.noNL
+	jw.w, jw.noNL = w, !newline
+	defer func() { jw.w, jw.noNL = saved, savedNL }()
+	return jw.WriteKey(d)
 }
 
 // Render is WriteKey with a filter: when keep is non-nil and returns false for the key's
@@ -347,7 +357,10 @@ func (jw *Writer) finish(d *rdb.Decoder, info *KeyInfo, zo zsetOrderKind, zsetOK
 		tail = append(tail, st.groups...)
 		tail = append(tail, ']', '}')
 	}
-	tail = append(tail, '}', '\n')
+	tail = append(tail, '}')
+	if !jw.noNL {
+		tail = append(tail, '\n')
+	}
 	_, err := jw.w.Write(tail)
 	return err
 }

@@ -1,0 +1,154 @@
+package rdbconv
+
+import (
+	"fmt"
+
+	"github.com/redisctl/redisctl/rdb"
+)
+
+// Stats counts what a conversion did.
+type Stats struct {
+	Keys             int64
+	Functions        int64
+	DroppedFunctions int64 // functions the target RDB version cannot hold
+	DroppedAux       int64
+}
+
+// defaultAux are the AUX fields the encoder writes itself.
+var defaultAux = map[string]bool{"redis-ver": true, "redis-bits": true, "ctime": true,
+	"used-mem": true, "aof-base": true, "aof-preamble": true}
+
+// keyOf builds the encoder's key description from the decoder's RecKeyBegin record.
+func keyOf(d *rdb.Decoder) rdb.Key {
+	k := rdb.Key{Name: d.Key()}
+	if exp := d.Expire(); exp >= 0 {
+		k.Expire = exp
+		if k.Expire == 0 {
+			k.Expire = 1 // 0 means "none" to the encoder; the epoch itself is long expired
+		}
+	}
+	if idle := d.Idle(); idle >= 0 {
+		k.Idle, k.HasIdle = idle, true
+	}
+	if f := d.Freq(); f >= 0 {
+		k.Freq, k.HasFreq = uint8(f), true
+	}
+	return k
+}
+
+// Transcode copies every record of d into e (RDB to RDB), then closes e.
+func Transcode(d *rdb.Decoder, e *rdb.Encoder) (Stats, error) {
+	var st Stats
+	curDB, openDB := -1, -1
+	for d.Next() {
+		switch d.Kind() {
+		case rdb.RecAux:
+			if !defaultAux[string(d.Field())] {
+				if err := e.WriteAux(string(d.Field()), string(d.Value())); err != nil {
+					return st, err
+				}
+			} else {
+				st.DroppedAux++
+			}
+		case rdb.RecFunction:
+			if e.Version() < 10 {
+				st.DroppedFunctions++
+				continue
+			}
+			if err := e.WriteFunction(d.Value()); err != nil {
+				return st, err
+			}
+			st.Functions++
+		case rdb.RecModuleAux:
+			m := d.Module()
+			if err := e.WriteModuleAux(m.ID, m.When, d.Value()); err != nil {
+				return st, err
+			}
+		case rdb.RecSelectDB:
+			curDB = d.DB()
+		case rdb.RecResizeDB:
+			k, x := d.ResizeDB()
+			if err := e.SelectDB(d.DB(), k, x); err != nil {
+				return st, err
+			}
+			openDB = d.DB()
+		case rdb.RecKeyBegin:
+			if db := d.DB(); db != openDB {
+				if err := e.SelectDB(db, 0, 0); err != nil {
+					return st, err
+				}
+				openDB = db
+			}
+			_ = curDB
+			if err := copyKey(d, e); err != nil {
+				return st, err
+			}
+			st.Keys++
+		}
+	}
+	if err := d.Err(); err != nil {
+		return st, err
+	}
+	return st, e.Close()
+}
+
+// copyKey copies one key; d is at RecKeyBegin and is left at RecKeyEnd.
+func copyKey(d *rdb.Decoder, e *rdb.Encoder) error {
+	k := keyOf(d)
+	kind := d.ValueKind()
+	switch kind {
+	case rdb.KindStream, rdb.KindModule:
+		k.Name = append([]byte(nil), k.Name...)
+		v, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		return e.WriteValue(&k, v)
+	case rdb.KindString:
+		k.Name = append([]byte(nil), k.Name...)
+		var v rdb.Value
+		v.Kind = rdb.KindString
+		for d.Next() {
+			switch d.Kind() {
+			case rdb.RecString:
+				v.String = append([]byte(nil), d.Value()...)
+			case rdb.RecKeyEnd:
+				return e.WriteValue(&k, &v)
+			}
+		}
+		return endErr(d)
+	}
+	vw, err := e.BeginValue(&k, kind)
+	if err != nil {
+		return err
+	}
+	for d.Next() {
+		switch d.Kind() {
+		case rdb.RecListElement, rdb.RecSetMember:
+			err = vw.Add(d.Value())
+		case rdb.RecHashField:
+			exp := d.FieldExpire()
+			if exp < 0 {
+				exp = 0
+			}
+			err = vw.AddField(d.Field(), d.Value(), exp)
+		case rdb.RecZSetMember:
+			err = vw.AddMember(d.Value(), d.Score())
+		case rdb.RecKeyEnd:
+			return vw.Close()
+		}
+		if err != nil {
+			vw.Abort()
+			return err
+		}
+	}
+	vw.Abort()
+	return endErr(d)
+}
+
+func endErr(d *rdb.Decoder) error {
+	if err := d.Err(); err != nil {
+		return err
+	}
+	return fmt.Errorf("rdbconv: input ended inside key %q", d.Key())
+}
