@@ -144,4 +144,3 @@ func printable(b []byte) string {
 	}
 	return string(b)
 }
-
