@@ -1,0 +1,21 @@
+// Package tzset implements Redis's sorted set type as Redis 7.0.15 does: the listpack
+// encoding (member, score pairs ordered by score then member, scores stored as integers
+// when double2ll accepts them and as "%.17g" text otherwise, byte-identical to Redis's) up
+// to zset-max-listpack-entries members of at most zset-max-listpack-value bytes, and the
+// skiplist encoding beyond (a dict from member to node plus a skiplist with Redis's random
+// levels, p = 0.25, at most 32 levels, and spans for rank queries), with conversions at
+// the moments Redis converts. It provides the sorted set commands of Redis 7.0 but the
+// blocking ones (ZADD … ZSCAN; BZPOPMIN, BZPOPMAX and BZMPOP come later and will reuse
+// popGeneric).
+//
+// For other packages (SORT, DUMP/RDB save, AOF rewrite, the analyzers, RDB load):
+//   - Len, Ascend and Descend read a value in Redis's order; ListpackBytes gives the raw
+//     listpack of a small one;
+//   - FromPairs and FromListpack build values as Redis's RDB loader does;
+//   - ListpackScore and FitsListpack are the encoding decisions; Dup deep-copies;
+//   - RegisterSetReader lets the set family expose its sets to ZUNION/ZINTER/ZDIFF.
+//
+// It must never keep a reference to a request argument (members are copied into the
+// keyspace), never reply with anything but Redis's exact replies and error texts, and
+// never allocate per element when replying.
+package tzset
