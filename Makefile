@@ -5,7 +5,7 @@ PKGS    := ./...
 DATADIR ?= ./data
 BENCHTIME ?= 1x
 
-.PHONY: help build run test testrace lint fuzz bench fixtures clean
+.PHONY: help build run test testrace lint fuzz bench bench-go bench-rdb fixtures clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -35,8 +35,13 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; done
 
-bench: ## run the benchmarks (side by side with real Redis where they apply)
+bench: bench-go bench-rdb ## every benchmark (Go micro-benchmarks, then side by side with real Redis)
+
+bench-go: ## Go micro-benchmarks of every package
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+bench-rdb: ## 1 GB mixed and 1 GB list RDB: decode/encode MB/s, rdb check/dump vs redis-check-rdb (SIZE=1G)
+	SIZE=$${SIZE:-1G} bash bench/rdb.sh
 
 fixtures: ## regenerate fixtures/ with the installed redis-server
 	$(GO) run ./fixtures/gen -out fixtures

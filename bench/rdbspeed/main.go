@@ -1,0 +1,70 @@
+// Command rdbspeed measures redisctl's RDB codec on a file: decode to a discarding consumer
+// (every record visited, nothing kept) and transcode (decode + encode to a discarding
+// writer), in MB/s of the input, best of -runs.
+//
+//	go run ./bench/rdbspeed -runs 3 /tmp/mixed.rdb
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/redisctl/redisctl/rdb"
+	"github.com/redisctl/redisctl/rdb/rdbconv"
+)
+
+func main() {
+	runs := flag.Int("runs", 3, "repetitions; the best is reported")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: rdbspeed [-runs N] FILE")
+		os.Exit(2)
+	}
+	path := flag.Arg(0)
+	st, err := os.Stat(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	mb := float64(st.Size()) / (1 << 20)
+	best := func(fn func(f *os.File) error) float64 {
+		b := time.Duration(1 << 62)
+		for i := 0; i < *runs; i++ {
+			f, err := os.Open(path)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			start := time.Now()
+			if err := fn(f); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			if d := time.Since(start); d < b {
+				b = d
+			}
+			f.Close()
+		}
+		return mb / b.Seconds()
+	}
+	dec := best(func(f *os.File) error {
+		d := rdb.NewDecoder(f, nil)
+		n := 0
+		for d.Next() {
+			n++
+		}
+		return d.Err()
+	})
+	tr := best(func(f *os.File) error {
+		enc, err := rdb.NewEncoder(io.Discard, &rdb.EncoderOptions{TempDir: os.TempDir()})
+		if err != nil {
+			return err
+		}
+		_, err = rdbconv.Transcode(rdb.NewDecoder(f, nil), enc)
+		return err
+	})
+	fmt.Printf("%s: %.0f MB, decode %.0f MB/s, decode+encode %.0f MB/s\n", path, mb, dec, tr)
+}
