@@ -135,10 +135,10 @@ func (ql *Quicklist) Nodes(fn func(n NodeView) bool) {
 }
 
 // allocSize is zmalloc_size(node->entry): listpacks and plain elements are allocated at
-// their exact size, an LZF node as a quicklistLZF (4-byte length + data).
+// their exact size, an LZF node as a quicklistLZF (size_t length + data, 7.0's 8+N bytes).
 func (n *Node) allocSize() int {
 	if n.lzf {
-		return memmodel.Class(4 + len(n.entry))
+		return memmodel.Class(8 + len(n.entry))
 	}
 	return memmodel.Class(n.sz)
 }

@@ -545,9 +545,12 @@ func extent(n int) int {
 }
 
 // splitNode is _quicklistSplitNode. offset may be negative (counting from the node's end),
-// as iterators positioned by a negative index produce.
+// as iterators positioned by a negative index produce; it is made positive first.
 func (ql *Quicklist) splitNode(node *Node, offset int, after bool) *Node {
 	nn := &Node{entry: slices.Clone(node.entry)}
+	if offset < 0 {
+		offset += node.count // a positive offset for the extents below
+	}
 	var origStart, origExtent, newStart, newExtent int
 	if after {
 		origStart, origExtent, newStart, newExtent = offset+1, -1, 0, offset+1
