@@ -3,7 +3,10 @@ package rdb
 import (
 	"encoding/binary"
 
+	"github.com/redisctl/redisctl/rdb/intset"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/rdb/ziplist"
+	"github.com/redisctl/redisctl/rdb/zipmap"
 )
 
 // elemIter iterates the entries of a listpack or a ziplist blob through the
@@ -12,7 +15,7 @@ type elemIter struct {
 	zl bool
 	n  int // entries from the header, -1 if unknown
 	lp listpack.Iter
-	z  stubZLIter
+	z  ziplist.Iter
 }
 
 func (it *elemIter) initListpack(b []byte) bool {
@@ -41,7 +44,11 @@ func (it *elemIter) initZiplist(b []byte) bool {
 	if it.n == 65535 {
 		it.n = -1
 	}
-	it.z = stubZLNewIter(b)
+	z, err := ziplist.NewIter(b)
+	if err != nil {
+		return false
+	}
+	it.z = z
 	return true
 }
 
@@ -87,9 +94,13 @@ func (it *elemIter) err() error {
 	return it.lp.Err()
 }
 
-type zipmapIter struct{ it stubZMIter }
+type zipmapIter struct{ it zipmap.Iter }
 
-func (z *zipmapIter) init(b []byte) { z.it = stubZMNewIter(b) }
+func (z *zipmapIter) init(b []byte) error {
+	it, err := zipmap.NewIter(b)
+	z.it = it
+	return err
+}
 
 func (z *zipmapIter) next() (f, v []byte, ok bool) {
 	if !z.it.Next() {
@@ -102,6 +113,12 @@ func (z *zipmapIter) next() (f, v []byte, ok bool) {
 func (z *zipmapIter) err() error { return z.it.Err() }
 
 func validateListpack(b []byte) (int, error) { return listpack.Validate(b) }
-func validateZiplist(b []byte) (int, error)  { return stubZLValidate(b) }
-func validateIntset(b []byte) error          { return nil }
-func validateZipmap(b []byte) error          { return stubZMValidate(b) }
+func validateZiplist(b []byte) (int, error)  { return ziplist.Validate(b) }
+func validateIntset(b []byte) error {
+	_, err := intset.Validate(b)
+	return err
+}
+func validateZipmap(b []byte) error {
+	_, err := zipmap.Validate(b)
+	return err
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redisctl/redisctl/rdb/crc64"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/rdb/ziplist"
 )
 
 // EncoderOptions configure an Encoder. The zero value writes what Redis
@@ -646,14 +647,14 @@ func (vw *ValueWriter) addListElem(el []byte) {
 		if e.ver >= 10 {
 			vw.lp = append(vw.lp[:0], listpack.New()...)
 		} else {
-			vw.lp = ziplistNew(vw.lp[:0])
+			vw.lp = append(vw.lp[:0], ziplist.New()...)
 		}
 		vw.prev = 0
 	}
 	if e.ver >= 10 {
 		vw.lp = listpack.Append(vw.lp, el)
 	} else {
-		vw.lp = ziplistAppend(vw.lp, el)
+		vw.lp = ziplist.Append(vw.lp, el)
 	}
 	vw.lpSize = len(vw.lp)
 	vw.lpCount++

@@ -7,7 +7,9 @@ import (
 	"math"
 	"slices"
 
+	"github.com/redisctl/redisctl/rdb/intset"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/rdb/ziplist"
 )
 
 // valueEncoder appends values in the layout a given RDB version uses, with
@@ -167,9 +169,9 @@ func (e *valueEncoder) appendList(dst []byte, elems [][]byte) (Type, []byte, err
 			dst = AppendLen(dst, containerPacked)
 			dst = e.sw.appendString(dst, lp)
 		default:
-			zl := ziplistNew(e.zl[:0])
+			zl := append(e.zl[:0], ziplist.New()...)
 			for _, el := range elems[start:end] {
-				zl = ziplistAppend(zl, el)
+				zl = ziplist.Append(zl, el)
 			}
 			e.zl = zl
 			dst = e.sw.appendString(dst, zl)
@@ -222,35 +224,15 @@ func maxLen(bs [][]byte) int64 {
 	return int64(m)
 }
 
-// buildIntset sorts and dedupes vs and lays them out as an intset with the
-// narrowest width that holds them all.
+// buildIntset lays vs out as the intset Redis builds by adding them: sorted,
+// without duplicates, in the narrowest width that holds them all.
 func (e *valueEncoder) buildIntset(vs []int64) []byte {
-	slices.Sort(vs)
-	vs = slices.Compact(vs)
-	width := 2
+	is := append(e.zl[:0], intset.New()...)
 	for _, v := range vs {
-		switch {
-		case v < math.MinInt32 || v > math.MaxInt32:
-			width = 8
-		case (v < math.MinInt16 || v > math.MaxInt16) && width < 4:
-			width = 4
-		}
+		is, _ = intset.Add(is, v)
 	}
-	b := e.zl[:0]
-	b = binary.LittleEndian.AppendUint32(b, uint32(width))
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(vs)))
-	for _, v := range vs {
-		switch width {
-		case 2:
-			b = binary.LittleEndian.AppendUint16(b, uint16(v))
-		case 4:
-			b = binary.LittleEndian.AppendUint32(b, uint32(v))
-		default:
-			b = binary.LittleEndian.AppendUint64(b, uint64(v))
-		}
-	}
-	e.zl = b
-	return b
+	e.zl = is
+	return is
 }
 
 // ---- hashes ------------------------------------------------------------------
@@ -340,10 +322,10 @@ func (e *valueEncoder) appendHash(dst []byte, fields []HashField) (Type, []byte,
 			e.lp = lp
 			return TypeHashListpack, e.sw.appendString(dst, lp), nil
 		}
-		zl := ziplistNew(e.zl[:0])
+		zl := append(e.zl[:0], ziplist.New()...)
 		for _, f := range fields {
-			zl = ziplistAppend(zl, f.Field)
-			zl = ziplistAppend(zl, f.Value)
+			zl = ziplist.Append(zl, f.Field)
+			zl = ziplist.Append(zl, f.Value)
 		}
 		e.zl = zl
 		return TypeHashZiplist, e.sw.appendString(dst, zl), nil
@@ -395,10 +377,10 @@ func (e *valueEncoder) appendZSet(dst []byte, members []ZMember) (Type, []byte, 
 			e.lp = lp
 			return TypeZSetListpack, e.sw.appendString(dst, lp), nil
 		}
-		zl := ziplistNew(e.zl[:0])
+		zl := append(e.zl[:0], ziplist.New()...)
 		for _, m := range ms {
-			zl = ziplistAppend(zl, m.Member)
-			zl = ziplistAppend(zl, appendScoreText(num[:0], m.Score, e.ver))
+			zl = ziplist.Append(zl, m.Member)
+			zl = ziplist.Append(zl, appendScoreText(num[:0], m.Score, e.ver))
 		}
 		e.zl = zl
 		return TypeZSetZiplist, e.sw.appendString(dst, zl), nil

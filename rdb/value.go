@@ -562,7 +562,9 @@ func (d *Decoder) startZipmap() bool {
 	if d.blob[0] < 254 {
 		d.count = int64(d.blob[0])
 	}
-	d.zm.init(d.blob)
+	if err := d.zm.init(d.blob); err != nil {
+		return d.failf(ErrCorrupt, "reading zipmap", "%v", err)
+	}
 	d.vm = vmZipmap
 	return true
 }
