@@ -1,8 +1,11 @@
 package thash_test
 
 import (
+	"io"
 	"testing"
 
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/resp"
 )
 
@@ -45,4 +48,28 @@ func scanAll(t *testing.T, do func(args ...string) []string, opts []string) map[
 			return got
 		}
 	}
+}
+
+// directCtx runs commands straight through Engine.Exec with a client whose replies are
+// discarded, for allocation tests and benchmarks (the harness parses every reply).
+type directCtx struct {
+	e *engine.Engine
+	c *engine.Client
+	w *resp.Writer
+}
+
+func newDirectCtx(h *enginetest.Harness) *directCtx {
+	w := resp.NewWriter(io.Discard)
+	h.E.Lock()
+	c := h.E.NewClient(w)
+	h.E.Unlock()
+	c.Authenticated = true
+	return &directCtx{e: h.E, c: c, w: w}
+}
+
+func (d *directCtx) run(args [][]byte) {
+	d.e.Lock()
+	d.e.Exec(d.c, args)
+	d.e.Unlock()
+	d.w.Flush()
 }
