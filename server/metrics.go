@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -157,12 +158,20 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func (m *metrics) start() error {
+// listen opens the endpoint's socket (from Server.Listen, so that a bad address fails at
+// startup).
+func (m *metrics) listen() error {
 	ln, err := net.Listen("tcp", m.addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("server: metrics endpoint %s: %w", m.addr, err)
 	}
 	m.ln = ln
+	return nil
+}
+
+// serve answers scrapes until stop.
+func (m *metrics) serve() {
+	ln := m.ln
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
@@ -172,7 +181,6 @@ func (m *metrics) start() error {
 		}
 	}()
 	m.s.log.Logf(LevelNotice, "Prometheus metrics at http://%s/metrics", ln.Addr())
-	return nil
 }
 
 // Addr is the metrics listener's address once started.

@@ -251,6 +251,12 @@ func (s *Server) Listen() error {
 		s.log.Logf(LevelWarning, "Configured to not listen anywhere, exiting.")
 		return errors.New("server: configured to not listen anywhere")
 	}
+	if s.metrics != nil {
+		if err := s.metrics.listen(); err != nil {
+			s.closeListeners()
+			return err
+		}
+	}
 	s.log.Logf(LevelNotice, "Running mode=standalone, port=%d.", s.cfg.Port())
 	s.log.Logf(LevelWarning, "Server initialized")
 	if err := s.persist.Load(s.eng, s.log); err != nil {
@@ -352,9 +358,7 @@ func (s *Server) Serve() error {
 	}
 	s.lnMu.Unlock()
 	if s.metrics != nil {
-		if err := s.metrics.start(); err != nil {
-			s.log.Logf(LevelWarning, "Metrics endpoint: %s", err)
-		}
+		s.metrics.serve()
 	}
 	if hasUnix {
 		s.log.Logf(LevelNotice, "The server is now ready to accept connections at %s", s.cfg.Unixsocket())

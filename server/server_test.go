@@ -480,3 +480,57 @@ func TestWaitAndPause(t *testing.T) {
 	}
 	assert.Equal(t, "PONG", u.str("PING"))
 }
+
+func TestMultiWatchAcrossClients(t *testing.T) {
+	s := startServer(t)
+	a := dial(t, s.addr)
+	b := dial(t, s.addr)
+	assert.Equal(t, "OK", a.str("WATCH", "k"))
+	assert.Equal(t, "OK", b.str("SET", "k", "from-b"))
+	assert.Equal(t, "OK", a.str("MULTI"))
+	assert.Equal(t, "QUEUED", a.str("SET", "k", "from-a"))
+	assert.Equal(t, "(nil)", a.str("EXEC"))
+	assert.Equal(t, `"from-b"`, b.str("GET", "k"))
+	// Without interference the transaction runs, atomically, in one reply.
+	assert.Equal(t, "OK", a.str("WATCH", "k"))
+	a.send("MULTI\r\nINCR n\r\nINCR n\r\nGET k\r\nEXEC\r\n")
+	assert.Equal(t, "OK", a.read().String())
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, "QUEUED", a.read().String())
+	}
+	assert.Equal(t, "1) (integer) 1\n2) (integer) 2\n3) \"from-b\"", a.read().String())
+	assert.Contains(t, a.str("INFO", "keyspace"), "db0:keys=2,expires=0,avg_ttl=0")
+}
+
+func TestPubSubOutputBufferLimit(t *testing.T) {
+	s := startServer(t, "--client-output-buffer-limit", "pubsub", "64kb", "32kb", "60")
+	slow := dial(t, s.addr)
+	slow.str("SUBSCRIBE", "firehose")
+	if tc, ok := slow.nc.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(4096)
+	}
+	pub := dial(t, s.addr)
+	msg := strings.Repeat("x", 16*1024)
+	var delivered int64 = 1
+	for i := 0; i < 2000 && delivered > 0; i++ {
+		delivered = pub.do("PUBLISH", "firehose", msg).Int
+	}
+	assert.Equal(t, int64(0), delivered, "the slow subscriber must be disconnected")
+	waitFor(t, "log line", func() bool {
+		return strings.Contains(s.log.String(), "scheduled to be closed ASAP for overcoming of output buffer limits.")
+	})
+	assert.Contains(t, s.log.String(), "flags=P ")
+}
+
+func TestQueryBufferLimit(t *testing.T) {
+	s := startServer(t, "--client-query-buffer-limit", "1mb")
+	c := dial(t, s.addr)
+	big := "*2\r\n$4\r\nECHO\r\n$3000000\r\n" + strings.Repeat("a", 2<<20)
+	go func() { _, _ = c.nc.Write([]byte(big)) }()
+	c.expectClosed()
+	waitFor(t, "log line", func() bool {
+		return strings.Contains(s.log.String(), "Closing client that reached max query buffer length")
+	})
+	other := dial(t, s.addr)
+	assert.Equal(t, "PONG", other.str("PING"))
+}

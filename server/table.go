@@ -7,12 +7,16 @@ import (
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/cmdspec"
+	"github.com/redisctl/redisctl/engine/thash"
+	"github.com/redisctl/redisctl/engine/tstring"
 )
 
 // families are the command families assembled into the table. A family package exposes
 // Commands() []*engine.Command; add it here when it lands.
 var families = []func() []*engine.Command{
 	engine.CoreCommands,
+	tstring.Commands,
+	thash.Commands,
 }
 
 // NewTable builds the full command table: the engine's core commands, every command family
