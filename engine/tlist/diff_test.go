@@ -158,3 +158,29 @@ LMPOP 1 m1 LEFT COUNT 1 COUNT 2
 LMPOP 1 m1 LEFT COUNT
 LMPOP 1 m1 LEFT FOO
 `
+
+// TestListsRESP3AgainstRedis checks the RESP3 forms: null for a missing element, null
+// (not *-1) for a missing key with COUNT, arrays otherwise.
+func TestListsRESP3AgainstRedis(t *testing.T) {
+	p := enginetest.NewPair(t, tlist.Commands(), tstring.Commands())
+	p.SetProto(3)
+	p.Run(`
+RPUSH l a 1 b
+LPOP nokey
+LPOP nokey 2
+LPOP l 0
+RPOP l 2
+LINDEX l 9
+LINDEX nokey 0
+LPOS l zz
+LPOS l zz COUNT 0
+LPOS nokey a COUNT 0
+RPOPLPUSH nokey l
+LMOVE nokey l LEFT LEFT
+LMPOP 1 nokey LEFT
+LMPOP 1 l LEFT COUNT 3
+LRANGE l 0 -1
+LRANGE nokey 0 -1
+LPOP l
+`)
+}
