@@ -71,12 +71,26 @@ func hsetGeneric(x *engine.Ctx, hmset bool) {
 		return
 	}
 	key := x.Args[1]
-	o, ok := lookupWriteOrCreate(x, key)
+	o, ok := lookupWrite(x, key)
 	if !ok {
 		return
 	}
 	s := &x.E.Set
-	tryConversion(s, o, x.Args[2:])
+	if o == nil {
+		o = x.DB.Add(key, New())
+		tryConversion(s, o, x.Args[2:])
+		// A new hash receives all the pairs (bar repeated fields): size the listpack once
+		// rather than reallocating it pair after pair.
+		if o.Encoding() == engine.EncListpack && (len(x.Args)-2)/2 <= s.HashMaxListpackEntries {
+			extra := 0
+			for _, a := range x.Args[2:] {
+				extra += listpack.EntrySize(a)
+			}
+			o.SetBytes(grow(o.Bytes(), extra, false))
+		}
+	} else {
+		tryConversion(s, o, x.Args[2:])
+	}
 	created := 0
 	for i := 2; i < len(x.Args); i += 2 {
 		if !set(s, o, x.Args[i], x.Args[i+1]) {

@@ -113,13 +113,16 @@ func sbytes(s string) []byte {
 // growFor makes room for extra more bytes in lp. It leaves an eighth of slack on larger
 // listpacks, so a run of inserts is amortized, and otherwise stays at Go's size class of the
 // exact size: slices.Grow would double, which costs a small hash up to twice Redis's memory.
-func growFor(lp []byte, extra int) []byte {
+func growFor(lp []byte, extra int) []byte { return grow(lp, extra, true) }
+
+// grow makes room for extra more bytes; with slack, larger listpacks get an eighth more.
+func grow(lp []byte, extra int, slack bool) []byte {
 	need := len(lp) + extra
 	if need <= cap(lp) {
 		return lp
 	}
 	c := need
-	if c > 128 {
+	if slack && c > 128 {
 		c += c / 8
 	}
 	nb := append([]byte(nil), make([]byte, c)...) // cap = Go's size class of c
