@@ -386,3 +386,394 @@ ZRANGE z 0 -1 BYSCORE WITHSCORES LIMIT 1 2
 ZREVRANGEBYSCORE z +inf -inf WITHSCORES
 `)
 }
+
+func TestRemoveAndStoreAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		p.Run(`
+FLUSHALL
+ZADD z 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j
+ZREMRANGEBYRANK z 0 0
+ZREMRANGEBYRANK z -2 -1
+ZREMRANGEBYRANK z 5 2
+ZREMRANGEBYRANK z 100 200
+ZREMRANGEBYRANK z -100 0
+ZREMRANGEBYRANK z x 1
+ZREMRANGEBYRANK z 1 x
+ZREMRANGEBYRANK nokey 0 -1
+ZRANGE z 0 -1 WITHSCORES
+ZREMRANGEBYSCORE z (4 6
+ZREMRANGEBYSCORE z 100 200
+ZREMRANGEBYSCORE z x 1
+ZREMRANGEBYSCORE nokey 0 1
+ZRANGE z 0 -1 WITHSCORES
+ZREMRANGEBYRANK z 0 -1
+EXISTS z
+ZADD lex 0 a 0 b 0 c 0 d 0 e
+ZREMRANGEBYLEX lex [b (d
+ZREMRANGEBYLEX lex a b
+ZREMRANGEBYLEX lex (z +
+ZREMRANGEBYLEX nokey - +
+ZRANGE lex 0 -1
+ZREMRANGEBYLEX lex - +
+EXISTS lex
+ZADD s 1 a 2 b 3 c 4 d 5 e
+ZREMRANGEBYSCORE s -inf +inf
+EXISTS s
+SET str x
+ZREMRANGEBYRANK str 0 1
+ZREMRANGEBYSCORE str 0 1
+ZREMRANGEBYLEX str - +
+ZREMRANGEBYSCORE str x 1
+ZADD src 1 a 2 b 3 c 4 d 5 e 6 f
+ZRANGESTORE dst src 0 -1
+ZRANGE dst 0 -1 WITHSCORES
+OBJECT ENCODING dst
+ZRANGESTORE dst src 1 3 REV
+ZRANGE dst 0 -1 WITHSCORES
+ZRANGESTORE dst src 2 5 BYSCORE LIMIT 1 2
+ZRANGE dst 0 -1 WITHSCORES
+ZRANGESTORE dst src (5 -inf BYSCORE REV
+ZRANGE dst 0 -1 WITHSCORES
+ZRANGESTORE dst src [b [d BYLEX
+ZRANGE dst 0 -1 WITHSCORES
+ZRANGESTORE dst src 100 200
+EXISTS dst
+ZRANGESTORE dst src 0 -1
+ZRANGESTORE dst nokey 0 -1
+EXISTS dst
+ZRANGESTORE dst src 0 -1 WITHSCORES
+ZRANGESTORE dst src 0 -1 LIMIT 0 1
+ZRANGESTORE dst src x 1
+ZRANGESTORE dst str 0 -1
+ZRANGESTORE str src 0 1
+TYPE str
+ZRANGE str 0 -1
+ZRANGESTORE src src 1 2
+ZRANGE src 0 -1 WITHSCORES
+OBJECT ENCODING src
+ZRANGESTORE dst src 0 -1 BYSCORE
+`)
+	}
+	setConfig(t, p, "zset-max-listpack-entries", 128)
+	p.Run("FLUSHALL")
+	p.Run(zaddLine("big", 1, 200, "m"))
+	p.Run(`
+ZRANGESTORE d1 big 0 -1
+OBJECT ENCODING d1
+ZRANGESTORE d2 big 0 127
+OBJECT ENCODING d2
+ZRANGESTORE d3 big 0 128
+OBJECT ENCODING d3
+ZRANGESTORE d4 big -inf +inf BYSCORE LIMIT 0 128
+OBJECT ENCODING d4
+ZRANGESTORE d5 big -inf +inf BYSCORE LIMIT 0 129
+OBJECT ENCODING d5
+ZREMRANGEBYRANK big 0 99
+OBJECT ENCODING big
+ZREMRANGEBYSCORE big 150 160
+ZCARD big
+ZRANGE big 0 3 WITHSCORES
+`)
+}
+
+func TestPopAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		p.Run(`
+FLUSHALL
+ZADD z 1 a 2 b 3 c 4 d 5 e 6 f 7 g 8 h 9 i 10 j
+ZPOPMIN z
+ZPOPMAX z
+ZPOPMIN z 2
+ZPOPMAX z 2
+ZPOPMIN z 0
+ZPOPMIN z -1
+ZPOPMIN z x
+ZPOPMIN z 1 2
+ZPOPMIN nokey
+ZPOPMIN nokey 5
+ZPOPMIN nokey 0
+ZPOPMIN nokey -1
+ZPOPMAX z 100
+EXISTS z
+ZADD z 1 a 2 b 3 c
+ZMPOP 1 z MIN
+ZMPOP 1 z MAX COUNT 10
+EXISTS z
+ZMPOP 1 z MIN
+ZADD z2 1 a 2 b 3 c
+ZMPOP 2 z z2 MIN COUNT 2
+ZMPOP 2 z z2 max COUNT 2
+ZMPOP 0 z MIN
+ZMPOP -1 z MIN
+ZMPOP x z MIN
+ZMPOP 1 z
+ZMPOP 2 z MIN
+ZMPOP 1 z FOO
+ZMPOP 1 z MIN COUNT
+ZMPOP 1 z MIN COUNT 0
+ZMPOP 1 z MIN COUNT -1
+ZMPOP 1 z MIN COUNT x
+ZMPOP 1 z MIN COUNT 1 COUNT 1
+ZMPOP 1 z MIN FOO 1
+ZMPOP 9223372036854775807 z MIN
+SET str x
+ZPOPMIN str
+ZPOPMAX str 0
+ZMPOP 1 str MIN
+ZADD z3 1 x
+ZMPOP 2 z3 str MIN
+ZMPOP 2 nokey str MIN
+ZADD z4 1 x
+ZMPOP 2 str z4 MIN
+`)
+		p.SetProto(3)
+		p.Run(`
+ZADD z 1 a 2 b 3 c 4 d
+ZPOPMIN z
+ZPOPMIN z 1
+ZPOPMAX z 5
+ZPOPMIN nokey
+ZPOPMIN nokey 2
+ZADD z 1 a 2 b 3 c 4 d
+ZMPOP 1 z MIN COUNT 2
+ZMPOP 1 nokey MIN
+ZPOPMIN z 0
+`)
+		p.SetProto(2)
+	}
+}
+
+func TestRandMemberAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		p.Run("FLUSHALL\nZADD one 5 a")
+		p.Run(zaddLine("z", 1, 50, "m"))
+		p.Run(`
+ZRANDMEMBER one
+ZRANDMEMBER one 1
+ZRANDMEMBER one 1 WITHSCORES
+ZRANDMEMBER one -3
+ZRANDMEMBER one -3 WITHSCORES
+ZRANDMEMBER one 5 WITHSCORES
+ZRANDMEMBER z 0
+ZRANDMEMBER z 0 WITHSCORES
+ZRANDMEMBER z  #type
+ZRANDMEMBER z 100 #unordered
+ZRANDMEMBER z 100 WITHSCORES #pairs
+ZRANDMEMBER z 50 WITHSCORES #pairs
+ZRANDMEMBER nokey
+ZRANDMEMBER nokey 5
+ZRANDMEMBER nokey -5 WITHSCORES
+ZRANDMEMBER z x
+ZRANDMEMBER z 1 foo
+ZRANDMEMBER z 1 WITHSCORES foo
+ZRANDMEMBER nokey 1 foo
+ZRANDMEMBER z -9223372036854775808
+ZRANDMEMBER z 4611686018427387904 WITHSCORES
+ZRANDMEMBER z -4611686018427387904 WITHSCORES
+ZRANDMEMBER nokey -4611686018427387904 WITHSCORES
+ZRANDMEMBER nokey -9223372036854775808 foo
+SET str x
+ZRANDMEMBER str
+ZRANDMEMBER str 1
+ZRANDMEMBER str 1 foo
+`)
+		// Random picks: check sizes, uniqueness and membership.
+		for _, c := range []int{1, 3, 10, 17, 20, 40, 49, -1, -5, -60} {
+			for _, ws := range []bool{false, true} {
+				args := []string{"ZRANDMEMBER", "z", strconv.Itoa(c)}
+				if ws {
+					args = append(args, "WITHSCORES")
+				}
+				v := p.H.Do(args...)
+				want := c
+				if c < 0 {
+					want = -c
+				}
+				step := 1
+				if ws {
+					step = 2
+				}
+				if len(v.Elems) != want*step {
+					t.Fatalf("%v: %d elements, want %d", args, len(v.Elems), want*step)
+				}
+				seen := map[string]bool{}
+				for i := 0; i < len(v.Elems); i += step {
+					m := v.Elems[i].String()
+					if c > 0 && seen[m] {
+						t.Fatalf("%v: duplicate %s", args, m)
+					}
+					seen[m] = true
+					if ws {
+						want := `"` + strings.TrimPrefix(strings.Trim(m, `"`), "m") + `"`
+						if v.Elems[i+1].String() != want {
+							t.Fatalf("%v: %s scored %s", args, m, v.Elems[i+1].String())
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSetOpsAgainstRedis(t *testing.T) {
+	p := enginetest.NewPair(t, tzset.Commands(), tstring.Commands(), fakeSetCommands())
+	setup := `
+FLUSHALL
+ZADD a 1 x 2 y 3 z 4 w
+ZADD b 10 y 20 z 30 v -1 x
+ZADD c 5 z 6 u
+ZADD infs +inf p -inf q 1 r
+ZADD ninfs -inf p +inf q 2 r
+SADD si 1 2 3 4 100
+SADD sh x y foo bar
+SET str v
+`
+	checks := `
+ZUNION 2 a b
+ZUNION 2 a b WITHSCORES
+ZUNION 3 a b c WITHSCORES
+ZUNION 2 a b WEIGHTS 2 3 WITHSCORES
+ZUNION 2 a b WEIGHTS 2 WITHSCORES
+ZUNION 2 a b WEIGHTS 2 x WITHSCORES
+ZUNION 2 a b WEIGHTS 2 nan WITHSCORES
+ZUNION 2 a b WEIGHTS 2 inf WITHSCORES
+ZUNION 2 a b WEIGHTS 0 -inf WITHSCORES
+ZUNION 2 a b AGGREGATE MIN WITHSCORES
+ZUNION 2 a b AGGREGATE MAX WITHSCORES
+ZUNION 2 a b AGGREGATE SUM WITHSCORES
+ZUNION 2 a b AGGREGATE AVG WITHSCORES
+ZUNION 2 a b AGGREGATE
+ZUNION 2 a b WITHSCORES WITHSCORES
+ZUNION 2 a b LIMIT 1
+ZUNION 2 infs ninfs WITHSCORES
+ZUNION 2 infs ninfs AGGREGATE MIN WITHSCORES
+ZUNION 2 infs ninfs AGGREGATE MAX WITHSCORES
+ZUNION 1 nokey
+ZUNION 2 nokey a WITHSCORES
+ZUNION 0 a
+ZUNION -1 a
+ZUNION x a
+ZUNION 3 a b
+ZUNION 2 a str
+ZUNION 2 str nokey WEIGHTS x
+ZUNION 2 a si WITHSCORES
+ZUNION 2 a sh WITHSCORES
+ZUNION 3 a sh si WEIGHTS 1 2 3 WITHSCORES
+ZINTER 2 a b
+ZINTER 2 a b WITHSCORES
+ZINTER 3 a b c WITHSCORES
+ZINTER 2 a b WEIGHTS 2 3 WITHSCORES
+ZINTER 2 a b AGGREGATE MIN WITHSCORES
+ZINTER 2 a b AGGREGATE MAX WITHSCORES
+ZINTER 2 a a WITHSCORES
+ZINTER 2 a a WEIGHTS 1 2 WITHSCORES
+ZINTER 2 infs ninfs WITHSCORES
+ZINTER 2 infs ninfs WEIGHTS 0 1 WITHSCORES
+ZINTER 2 a nokey
+ZINTER 2 a sh WITHSCORES
+ZINTER 2 sh si WITHSCORES
+ZINTER 1 si WITHSCORES
+ZINTER 1 sh
+ZINTER 2 a str
+ZINTER 0 a
+ZINTER 2 a b LIMIT 1
+ZDIFF 2 a b
+ZDIFF 2 a b WITHSCORES
+ZDIFF 3 a b c WITHSCORES
+ZDIFF 2 a a WITHSCORES
+ZDIFF 2 a nokey WITHSCORES
+ZDIFF 2 nokey a WITHSCORES
+ZDIFF 2 a sh WITHSCORES
+ZDIFF 2 si a WITHSCORES
+ZDIFF 2 a b WEIGHTS 1 2
+ZDIFF 2 a b AGGREGATE MIN
+ZDIFF 0 a
+ZDIFF 2 a str
+ZINTERCARD 2 a b
+ZINTERCARD 2 a b LIMIT 1
+ZINTERCARD 2 a b LIMIT 0
+ZINTERCARD 2 a b LIMIT 100
+ZINTERCARD 2 a b LIMIT -1
+ZINTERCARD 2 a b LIMIT x
+ZINTERCARD 2 a b WITHSCORES
+ZINTERCARD 2 a b WEIGHTS 1 1
+ZINTERCARD 2 a b AGGREGATE SUM
+ZINTERCARD 0 a
+ZINTERCARD 1 nokey
+ZINTERCARD 2 a sh
+ZINTERCARD 2 a str
+ZINTERCARD 3 a b
+ZUNIONSTORE d 2 a b
+ZRANGE d 0 -1 WITHSCORES
+OBJECT ENCODING d
+ZUNIONSTORE d 2 a b WEIGHTS 1 -1 AGGREGATE MAX
+ZRANGE d 0 -1 WITHSCORES
+ZUNIONSTORE d 2 a b WITHSCORES
+ZUNIONSTORE d 1 nokey
+EXISTS d
+ZUNIONSTORE d 0 a
+ZUNIONSTORE d 2 a str
+ZUNIONSTORE str 2 a b
+TYPE str
+ZINTERSTORE d 2 a b
+ZRANGE d 0 -1 WITHSCORES
+ZINTERSTORE d 2 a c AGGREGATE MIN
+ZRANGE d 0 -1 WITHSCORES
+ZINTERSTORE d 2 a nokey
+EXISTS d
+ZDIFFSTORE d 2 a b
+ZRANGE d 0 -1 WITHSCORES
+ZDIFFSTORE d 2 a a
+EXISTS d
+ZDIFFSTORE d 1 a WITHSCORES
+ZDIFFSTORE d 3 a b
+ZUNIONSTORE a 2 a b
+ZRANGE a 0 -1 WITHSCORES
+ZINTERSTORE d 2 si sh
+ZUNIONSTORE d 2 si sh
+ZRANGE d 0 -1 WITHSCORES
+OBJECT ENCODING d
+`
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		p.Run(setup)
+		p.Run(checks)
+	}
+	setConfig(t, p, "zset-max-listpack-entries", 128)
+	p.SetProto(3)
+	p.Run(`
+ZUNION 2 a b WITHSCORES
+ZINTER 2 a b WITHSCORES
+ZDIFF 2 a c WITHSCORES
+ZUNION 2 a b
+`)
+	p.SetProto(2)
+	// Result encodings at the thresholds.
+	p.Run("FLUSHALL")
+	p.Run(zaddLine("h1", 1, 100, "m"))
+	p.Run(zaddLine("h2", 50, 160, "m"))
+	p.Run(`
+ZADD long 1 ` + strings.Repeat("L", 65) + `
+ZUNIONSTORE u 2 h1 h2
+OBJECT ENCODING u
+ZINTERSTORE i 2 h1 h2
+OBJECT ENCODING i
+ZDIFFSTORE df 2 h2 h1
+OBJECT ENCODING df
+ZUNIONSTORE u2 2 h1 long
+OBJECT ENCODING u2
+ZINTERSTORE i2 2 h1 long
+EXISTS i2
+ZUNIONSTORE u3 1 h2
+OBJECT ENCODING u3
+ZDIFFSTORE df3 1 h2
+OBJECT ENCODING df3
+ZRANGE df3 0 4
+`)
+}

@@ -150,11 +150,11 @@ func parseMPop(x *engine.Ctx, numIdx int) (keys [][]byte, where int, count int64
 		x.Error("ERR numkeys should be greater than 0")
 		return nil, 0, 0, false
 	}
-	whereIdx := int64(numIdx) + numkeys + 1
-	if whereIdx >= int64(len(args)) {
+	if numkeys >= int64(len(args)-numIdx-1) {
 		x.SyntaxError()
 		return nil, 0, 0, false
 	}
+	whereIdx := numIdx + int(numkeys) + 1
 	switch {
 	case engine.EqualFold(args[whereIdx], "min"):
 		where = popMin
@@ -165,7 +165,7 @@ func parseMPop(x *engine.Ctx, numIdx int) (keys [][]byte, where int, count int64
 		return nil, 0, 0, false
 	}
 	count = -1
-	for j := int(whereIdx) + 1; j < len(args); j++ {
+	for j := whereIdx + 1; j < len(args); j++ {
 		more := len(args) - 1 - j
 		if count == -1 && engine.EqualFold(args[j], "count") && more > 0 {
 			j++
