@@ -368,3 +368,120 @@ func TestSetsAgainstRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestSetEncodingThresholdsAgainstRedis walks the intset limit (512 by default, then
+// changed), the hashtable's growth and shrink, and MEMORY USAGE along the way. Members are
+// chosen so every sds falls in one size class, which makes the SAMPLES 5 estimate exact.
+func TestSetEncodingThresholdsAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	mem := func(k string) string {
+		return "MEMORY USAGE " + k + " SAMPLES 0\nMEMORY USAGE " + k + "\nOBJECT ENCODING " + k + "\nSCARD " + k + "\n"
+	}
+	var sc strings.Builder
+	w := func(s string) { sc.WriteString(s); sc.WriteByte('\n') }
+	// Exactly 512 integers stay an intset; the 513th converts (pre-sized: no rehash).
+	w("SADD a " + seq("", 0, 512))
+	w(mem("a"))
+	w("SADD a 511")
+	w(mem("a"))
+	w("SADD a 512")
+	w(mem("a"))
+	// 512 integers plus a string: converted to 512 buckets, then the add grows (rehashing).
+	w("SADD b " + seq("", 0, 512))
+	w("SADD b x")
+	w(mem("b"))
+	w("SISMEMBER b 3")
+	w(mem("b"))
+	// One SADD with 600 integers converts in the middle.
+	w("SADD c " + seq("", 100, 600))
+	w(mem("c"))
+	w("SMEMBERS c  #unordered")
+	// Shrink: remove most members one by one and in batches.
+	w("SREM c " + seq("", 100, 500))
+	w(mem("c"))
+	for i := 600; i < 690; i++ {
+		w("SREM c " + strconv.Itoa(i))
+	}
+	w(mem("c"))
+	// Hashtable from the start, growing through powers of two.
+	for _, n := range []int{1, 4, 5, 8, 9, 16, 17, 100, 128, 129, 1000} {
+		k := "h" + strconv.Itoa(n)
+		w("SADD " + k + " " + seq("m", 100, n))
+		w(mem(k))
+	}
+	// STORE results: intset until 512, converted beyond, mixed.
+	w("SADD ia " + seq("", 0, 300))
+	w("SADD ib " + seq("", 200, 400))
+	w("SUNIONSTORE u ia ib")
+	w(mem("u"))
+	w("SUNIONSTORE u2 ia")
+	w(mem("u2"))
+	w("SINTERSTORE i ia ib")
+	w(mem("i"))
+	w("SINTERSTORE i2 c ia")
+	w(mem("i2"))
+	w("SINTERSTORE i3 a c")
+	w(mem("i3"))
+	w("SDIFFSTORE d ib ia")
+	w(mem("d"))
+	w("SDIFFSTORE d2 a ia")
+	w(mem("d2"))
+	w("SDIFFSTORE d3 c ib ia")
+	w(mem("d3"))
+	w("SDIFFSTORE d4 h1000 h100")
+	w(mem("d4"))
+	w("SDIFFSTORE d5 h100 h1000 ia ib")
+	w("EXISTS d5")
+	w("SUNIONSTORE u3 h100 ia")
+	w(mem("u3"))
+	w("SINTERSTORE i4 h1000 h128")
+	w(mem("i4"))
+	// COPY keeps the encoding (setTypeDup).
+	w("COPY a acopy")
+	w(mem("acopy"))
+	w("COPY h1000 hcopy")
+	w(mem("hcopy"))
+	w("COPY b bcopy")
+	w(mem("bcopy"))
+	// SMOVE into a full intset converts the destination.
+	w("SADD full " + seq("", 0, 512))
+	w("SADD from 1000 x")
+	w("SMOVE from full 1000")
+	w(mem("full"))
+	w(mem("from"))
+	// SPOP of everything replies with the whole set in its order.
+	w("SPOP ia 1000")
+	w("EXISTS ia")
+	p.Run(sc.String())
+
+	// A lower limit, and a limit of 0 (an intset converts at its first member).
+	setMaxIntset(p, 3)
+	p.Run(`
+SADD l 1 2 3
+OBJECT ENCODING l
+SADD l 4
+OBJECT ENCODING l
+MEMORY USAGE l SAMPLES 0
+SADD l2 1 2
+SADD l2 3
+OBJECT ENCODING l2
+SADD l3 5 6 7 8
+OBJECT ENCODING l3
+SUNIONSTORE l4 l2
+OBJECT ENCODING l4
+SADD l5 1
+SADD l6 2
+SUNIONSTORE l7 l5 l6 l2
+OBJECT ENCODING l7
+SMEMBERS l7  #unordered
+`)
+	setMaxIntset(p, 0)
+	p.Run(`
+SADD z 1
+OBJECT ENCODING z
+MEMORY USAGE z SAMPLES 0
+SINTERSTORE z2 z
+OBJECT ENCODING z2
+`)
+	setMaxIntset(p, 512)
+}

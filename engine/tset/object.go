@@ -26,6 +26,16 @@ type hashtableEntry = dict.Entry[struct{}]
 
 func ht(o *engine.Object) *hashtable { return (*hashtable)(o.Ptr()) }
 
+// Hashtable returns the dict of a hashtable-encoded set (nil for an intset), for readers
+// that need its layout (DEBUG HTSTATS-KEY, the analyzers). Members are its keys; callers must
+// not change it: use Add and Remove.
+func Hashtable(o *engine.Object) *dict.Dict[struct{}] {
+	if o.Encoding() != engine.EncHashtable {
+		return nil
+	}
+	return ht(o)
+}
+
 // intsetEntriesCap is Redis 7.0's cap on set-max-intset-entries ("limit to 1G entries due
 // to intset internals").
 const intsetEntriesCap = 1 << 30
