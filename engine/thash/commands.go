@@ -1,6 +1,7 @@
 package thash
 
 import (
+	"math/big"
 	"strconv"
 
 	"github.com/redisctl/redisctl/engine"
@@ -336,8 +337,26 @@ func cmdHIncrBy(x *engine.Ctx) {
 	x.Dirty(1)
 }
 
+// ldUnderflow is half the smallest positive x87 long double (a denormal, 2^-16445):
+// strtold rounds anything of smaller magnitude to zero with ERANGE, which Redis's string2ld
+// refuses. engine.ParseLongDouble keeps such values (big.Float has a far wider exponent
+// range), so they are refused here.
+var ldUnderflow = new(big.Float).SetMantExp(big.NewFloat(1), -16446)
+
+// parseLongDouble is Redis's string2ld: engine.ParseLongDouble plus the underflow rule.
+func parseLongDouble(b []byte) (*big.Float, bool) {
+	f, ok := engine.ParseLongDouble(b)
+	if !ok {
+		return nil, false
+	}
+	if f.Sign() != 0 && !f.IsInf() && new(big.Float).Abs(f).Cmp(ldUnderflow) <= 0 {
+		return nil, false
+	}
+	return f, true
+}
+
 func cmdHIncrByFloat(x *engine.Ctx) {
-	incr, ok := engine.ParseLongDouble(x.Args[3])
+	incr, ok := parseLongDouble(x.Args[3])
 	if !ok {
 		x.Error(engine.ErrNotFloat)
 		return
@@ -355,7 +374,7 @@ func cmdHIncrByFloat(x *engine.Ctx) {
 	if v, found := Get(o, field); found {
 		if v.IsInt {
 			cur = engine.LongDoubleFromInt(v.N)
-		} else if cur, ok = engine.ParseLongDouble(v.S); !ok {
+		} else if cur, ok = parseLongDouble(v.S); !ok {
 			x.Error("ERR hash value is not a float")
 			return
 		}
