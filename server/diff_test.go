@@ -220,3 +220,99 @@ func TestDiffDebugLocal(t *testing.T) {
 	}
 	runDiff(t, cases, "--enable-debug-command", "local")
 }
+
+func TestDiffOutputLimitNormal(t *testing.T) {
+	big := strings.Repeat("v", 300*1024)
+	cases := []diffCase{
+		{name: "small reply", in: cmd("SET", "small", "x") + cmd("GET", "small")},
+		{name: "big reply closes", in: cmd("SET", "big", big) + cmd("STRLEN", "big") + cmd("GET", "big") + cmd("PING")},
+	}
+	runDiffSetup(t, cases, cmd("CONFIG", "SET", "client-output-buffer-limit", "normal 100kb 0 0"))
+}
+
+// monitorLines runs script on one connection while another MONITORs, and returns the
+// monitor lines with the timestamp and client address removed.
+func monitorLines(t *testing.T, addr string, script []string) []string {
+	t.Helper()
+	m := dial(t, addr)
+	if got := m.str("MONITOR"); got != "OK" {
+		t.Fatalf("MONITOR: %s", got)
+	}
+	c := dial(t, addr)
+	for _, line := range script {
+		c.send(line)
+		c.read()
+	}
+	c.str("ECHO", "__end__")
+	addrRe := regexp.MustCompile(`^\d+\.\d{6} \[(\d+) [^\]]+\] `)
+	var out []string
+	for {
+		v := m.read()
+		line := addrRe.ReplaceAllString(string(v.Str), "[$1] ")
+		if strings.Contains(line, "__end__") {
+			return out
+		}
+		out = append(out, line)
+	}
+}
+
+func TestDiffMonitor(t *testing.T) {
+	real := redistest.Start(t)
+	ours := startServer(t)
+	script := []string{
+		cmd("SET", "k", "v with \"quotes\"\n\x01"), cmd("GET", "k"), cmd("SELECT", "3"), cmd("PING"),
+		cmd("MULTI"), cmd("INCR", "n"), cmd("ECHO", "x"), cmd("EXEC"), cmd("AUTH", "default", "pw"),
+		cmd("HELLO", "2", "AUTH", "default", "pw"), cmd("CONFIG", "GET", "hz"), cmd("CLIENT", "SETNAME", "x"),
+		cmd("NOSUCH"), cmd("GET"), cmd("DEBUG", "SLEEP", "0"), cmd("SELECT", "0"), cmd("DEL", "k", "n"),
+	}
+	want := monitorLines(t, real.Addr, script)
+	got := monitorLines(t, ours.addr, script)
+	if len(want) < 10 {
+		t.Fatalf("the oracle's monitor stream is too short to compare: %q", want)
+	}
+	if strings.Join(want, "\n") != strings.Join(got, "\n") {
+		t.Errorf("monitor output differs\nredis:\n%s\nours:\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"))
+	}
+}
+
+// slowlogShape reads SLOWLOG GET -1 and keeps, per entry, the arguments and client name
+// (ids, times, durations and addresses differ between servers).
+func slowlogShape(t *testing.T, addr string, script []string) string {
+	t.Helper()
+	c := dial(t, addr)
+	c.str("CONFIG", "SET", "slowlog-log-slower-than", "0")
+	c.str("SLOWLOG", "RESET")
+	for _, line := range script {
+		c.send(line)
+		c.read()
+	}
+	v := c.do("SLOWLOG", "GET", "-1")
+	var sb strings.Builder
+	for _, e := range v.Elems {
+		sb.WriteString(e.Elems[3].String())
+		sb.WriteString(" name=" + string(e.Elems[5].Str) + "\n")
+	}
+	return sb.String()
+}
+
+func TestDiffSlowlog(t *testing.T) {
+	real := redistest.Start(t)
+	ours := startServer(t)
+	many := []string{"ECHO"}
+	for i := 0; i < 40; i++ {
+		many = append(many, "a")
+	}
+	script := []string{
+		cmd("CLIENT", "SETNAME", "slow"), cmd("SET", "k", strings.Repeat("x", 300)), cmd("AUTH", "default", "pw"),
+		cmd(append([]string{"MSET"}, many[1:]...)...), cmd("MULTI"), cmd("PING"), cmd("EXEC"),
+		cmd("CONFIG", "SET", "requirepass", ""), cmd("HELLO", "2", "AUTH", "default", "x"),
+	}
+	want := slowlogShape(t, real.Addr, script)
+	got := slowlogShape(t, ours.addr, script)
+	if strings.Count(want, "\n") < 8 {
+		t.Fatalf("the oracle's slowlog is too short to compare:\n%s", want)
+	}
+	if want != got {
+		t.Errorf("slowlog differs\nredis:\n%s\nours:\n%s", want, got)
+	}
+}
