@@ -15,7 +15,9 @@
 // For other packages:
 //   - the blocking layer (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) calls ServeBlockedPop
 //     to serve a waiting client when a key becomes ready, and PopOne, PopRangeWithKey,
-//     Move and MPop for the immediate (non-blocking) path;
+//     Move and MPop for the immediate (non-blocking) path. Lists are only ever created
+//     through engine.DB.Add (pushes, LMOVE's destination), where Redis 7.0's dbAdd calls
+//     signalKeyAsReady: that is the hook for waking blocked clients;
 //   - SORT, DUMP/RDB save, AOF rewrite and the analyzers iterate elements with
 //     Quicklist.Each and nodes with Quicklist.Nodes (RDB quicklist 2 writes each node's
 //     listpack, plain element or LZF blob as is);
