@@ -2,6 +2,7 @@ package tzset_test
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
+	"github.com/redisctl/redisctl/resp"
+	"github.com/stretchr/testify/require"
 )
 
 func newPair(t *testing.T) *enginetest.Pair {
@@ -776,4 +779,80 @@ ZDIFFSTORE df3 1 h2
 OBJECT ENCODING df3
 ZRANGE df3 0 4
 `)
+}
+
+func TestScanAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run(`
+ZADD z 1 a 2.5 b 3 c 1e20 d -inf e 100 200 4611686018427387904 big 0.1 f
+ZSCAN z 0
+ZSCAN z 0 COUNT 1
+ZSCAN z 0 MATCH *
+ZSCAN z 0 MATCH a*
+ZSCAN z 0 MATCH 1*
+ZSCAN z 0 MATCH [a-c] COUNT 100
+ZSCAN z 0 COUNT 0
+ZSCAN z 0 COUNT -1
+ZSCAN z 0 COUNT x
+ZSCAN z 0 FOO bar
+ZSCAN z 0 MATCH
+ZSCAN z 0 TYPE zset
+ZSCAN z x
+ZSCAN z -1
+ZSCAN z 18446744073709551616
+ZSCAN nokey 0
+ZSCAN nokey 0 COUNT 0
+ZSCAN nokey 0 FOO
+ZSCAN nokey x
+SET str v
+ZSCAN str 0
+ZSCAN str x
+ZSCAN str 0 COUNT 0
+`)
+	setConfig(t, p, "zset-max-listpack-entries", 0)
+	p.Run(`
+ZADD s 1 a 2.5 b 3 c 1e20 d -inf e 100 200 4611686018427387904 big 0.1 f 1e17 g
+ZSCAN s 0 COUNT 0
+ZSCAN s 0 FOO bar
+`)
+	scanPairs(t, p, "ZSCAN", "s", "0", "COUNT", "1000")
+	scanPairs(t, p, "ZSCAN", "s", "0", "MATCH", "[a-c]", "COUNT", "1000")
+	// A big skiplist: a full cursor walk returns every member with its score.
+	p.Run(zaddLine("big", 1, 1000, "m"))
+	want := map[string]string{}
+	for i := 1; i <= 1000; i++ {
+		want["m"+strconv.Itoa(i)] = strconv.Itoa(i)
+	}
+	got := map[string]string{}
+	cursor := "0"
+	for calls := 0; ; calls++ {
+		v := p.H.Do("ZSCAN", "big", cursor, "COUNT", "20")
+		require.Len(t, v.Elems, 2)
+		for i := 0; i+1 < len(v.Elems[1].Elems); i += 2 {
+			got[string(v.Elems[1].Elems[i].Str)] = string(v.Elems[1].Elems[i+1].Str)
+		}
+		cursor = string(v.Elems[0].Str)
+		if cursor == "0" {
+			break
+		}
+		require.Less(t, calls, 1000)
+	}
+	require.Equal(t, want, got)
+}
+
+// scanPairs compares a one-call *SCAN reply with Redis's, ignoring the order of the
+// (member, score) pairs (dict order depends on the hash function).
+func scanPairs(t *testing.T, p *enginetest.Pair, args ...string) {
+	t.Helper()
+	norm := func(v resp.Value) string {
+		require.Len(t, v.Elems, 2, v.String())
+		var pairs []string
+		e := v.Elems[1].Elems
+		for i := 0; i+1 < len(e); i += 2 {
+			pairs = append(pairs, e[i].String()+"="+e[i+1].String())
+		}
+		sort.Strings(pairs)
+		return v.Elems[0].String() + " " + strings.Join(pairs, ",")
+	}
+	require.Equal(t, norm(p.O.Do(args...)), norm(p.H.Do(args...)), "%v", args)
 }

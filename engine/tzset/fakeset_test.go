@@ -89,5 +89,10 @@ func fakeSAdd(x *engine.Ctx) {
 			added++
 		}
 	}
+	if added > 0 {
+		x.SignalModified(key)
+		x.Notify(engine.NotifySet, "sadd", key)
+	}
+	x.Dirty(int64(added))
 	x.Int(int64(added))
 }
