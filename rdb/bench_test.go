@@ -205,6 +205,25 @@ func BenchmarkDecodeMixed(b *testing.B) {
 	cpu.report(b, len(data))
 }
 
+// BenchmarkDecodeMixedSkim is the strictly discarding consumer: it pulls
+// every record and reads none of its bytes (integers stay unformatted).
+func BenchmarkDecodeMixedSkim(b *testing.B) {
+	data, _ := mixedFile(b, false)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := startCPU()
+	for b.Loop() {
+		d := NewDecoder(bytes.NewReader(data), nil)
+		for d.Next() {
+		}
+		if d.Err() != nil {
+			b.Fatal(d.Err())
+		}
+	}
+	cpu.report(b, len(data))
+}
+
 func BenchmarkDecodeMixedDeep(b *testing.B) {
 	data, _ := mixedFile(b, false)
 	b.SetBytes(int64(len(data)))

@@ -16,14 +16,16 @@ import (
 // the encoding choices Redis of that version makes (rdb.c#rdbSaveObject,
 // #rdbSaveObjectType). It is shared by Encoder and EncodeDump.
 type valueEncoder struct {
-	ver int
-	cfg Config
-	sw  stringWriter
-	lp  []byte
-	zl  []byte
-	ms  []ZMember
-	is  []int64
-	hf  []HashField
+	ver  int
+	cfg  Config
+	sw   stringWriter
+	lp   []byte
+	zl   []byte
+	ms   []ZMember
+	is   []int64
+	hf   []HashField
+	body []byte
+	node streamNode
 }
 
 func newValueEncoder(ver int, cfg Config) *valueEncoder {
@@ -438,101 +440,86 @@ func (e *valueEncoder) appendStream(dst []byte, s *Stream) (Type, []byte, error)
 	}
 	maxEntries := int(e.cfg.StreamNodeMaxEntries)
 
-	// Pass 1 counts nodes, pass 2 writes them.
-	var node streamNode
+	// The nodes go to e.body first: their count precedes them.
+	body := e.body[:0]
 	nodes := 0
-	var out []byte
-	write := false
-	flush := func() {
+	node := &e.node
+	node.count = 0
+	var prev StreamID
+	for i := range s.Entries {
+		en := &s.Entries[i]
+		if len(en.Fields)%2 != 0 || len(en.Fields) == 0 {
+			return 0, dst, fmt.Errorf("rdb: stream entry %v has %d field/value items", en.ID, len(en.Fields))
+		}
+		if i > 0 && !prev.Less(en.ID) {
+			return 0, dst, fmt.Errorf("rdb: stream entry %v is not after %v", en.ID, prev)
+		}
+		prev = en.ID
+		tot := 0
+		for _, f := range en.Fields {
+			tot += len(f)
+		}
+		if node.count > 0 && (len(node.lp)+tot >= maxBytes || maxEntries > 0 && node.count >= maxEntries) {
+			body = e.flushStreamNode(body)
+			nodes++
+		}
 		if node.count == 0 {
-			return
-		}
-		nodes++
-		if write {
-			lp := node.lp
-			setStreamMasterCount(&lp, node.count)
-			var key [16]byte
-			binary.BigEndian.PutUint64(key[:], node.master.Ms)
-			binary.BigEndian.PutUint64(key[8:], node.master.Seq)
-			out = e.sw.appendString(out, key[:])
-			out = e.sw.appendString(out, lp)
-		}
-		node.count = 0
-	}
-	for pass := 0; pass < 2; pass++ {
-		write = pass == 1
-		if write {
-			out = AppendLen(dst, uint64(nodes))
-		}
-		nodes = 0
-		node = streamNode{lp: e.lp[:0]}
-		var prev StreamID
-		for i := range s.Entries {
-			en := &s.Entries[i]
-			if len(en.Fields)%2 != 0 || len(en.Fields) == 0 {
-				return 0, dst, fmt.Errorf("rdb: stream entry %v has %d field/value items", en.ID, len(en.Fields))
-			}
-			if i > 0 && !prev.Less(en.ID) {
-				return 0, dst, fmt.Errorf("rdb: stream entry %v is not after %v", en.ID, prev)
-			}
-			prev = en.ID
-			tot := 0
-			for _, f := range en.Fields {
-				tot += len(f)
-			}
-			if node.count > 0 && (len(node.lp)+tot >= maxBytes || maxEntries > 0 && node.count >= maxEntries) {
-				flush()
-			}
-			if node.count == 0 {
-				node.master = en.ID
-				lp := append(node.lp[:0], listpack.New()...)
-				lp = listpack.AppendInt(lp, 1)
-				lp = listpack.AppendInt(lp, 0)
-				lp = listpack.AppendInt(lp, int64(len(en.Fields)/2))
-				node.fields = node.fields[:0]
-				for j := 0; j < len(en.Fields); j += 2 {
-					lp = listpack.Append(lp, en.Fields[j])
-					node.fields = append(node.fields, en.Fields[j])
-				}
-				lp = listpack.AppendInt(lp, 0)
-				node.lp = lp
-			}
-			same := len(node.fields) == len(en.Fields)/2
-			for j := 0; same && j < len(node.fields); j++ {
-				same = bytes.Equal(node.fields[j], en.Fields[2*j])
-			}
-			lp := node.lp
-			flags := int64(0)
-			if same {
-				flags = streamFlagSameFields
-			}
-			nf := int64(len(en.Fields) / 2)
-			lp = listpack.AppendInt(lp, flags)
-			lp = listpack.AppendInt(lp, int64(en.ID.Ms-node.master.Ms))
-			lp = listpack.AppendInt(lp, int64(en.ID.Seq-node.master.Seq))
-			if !same {
-				lp = listpack.AppendInt(lp, nf)
-			}
+			node.master = en.ID
+			lp := append(node.lp[:0], listpack.New()...)
+			lp = listpack.AppendInt(lp, 1)
+			lp = listpack.AppendInt(lp, 0)
+			lp = listpack.AppendInt(lp, int64(len(en.Fields)/2))
+			node.fields = node.fields[:0]
 			for j := 0; j < len(en.Fields); j += 2 {
-				if !same {
-					lp = listpack.Append(lp, en.Fields[j])
-				}
-				lp = listpack.Append(lp, en.Fields[j+1])
+				lp = listpack.Append(lp, en.Fields[j])
+				node.fields = append(node.fields, en.Fields[j])
 			}
-			lpCount := nf + 3
-			if !same {
-				lpCount += nf + 1
-			}
-			lp = listpack.AppendInt(lp, lpCount)
+			lp = listpack.AppendInt(lp, 0)
 			node.lp = lp
-			node.count++
-			// The master count tracks the node's entries in place.
-			setStreamMasterCount(&node.lp, node.count)
 		}
-		flush()
-		e.lp = node.lp
+		same := len(node.fields) == len(en.Fields)/2
+		for j := 0; same && j < len(node.fields); j++ {
+			same = bytes.Equal(node.fields[j], en.Fields[2*j])
+		}
+		lp := node.lp
+		flags := int64(0)
+		if same {
+			flags = streamFlagSameFields
+		}
+		nf := int64(len(en.Fields) / 2)
+		lp = listpack.AppendInt(lp, flags)
+		lp = listpack.AppendInt(lp, int64(en.ID.Ms-node.master.Ms))
+		lp = listpack.AppendInt(lp, int64(en.ID.Seq-node.master.Seq))
+		if !same {
+			lp = listpack.AppendInt(lp, nf)
+		}
+		for j := 0; j < len(en.Fields); j += 2 {
+			if !same {
+				lp = listpack.Append(lp, en.Fields[j])
+			}
+			lp = listpack.Append(lp, en.Fields[j+1])
+		}
+		lpCount := nf + 3
+		if !same {
+			lpCount += nf + 1
+		}
+		lp = listpack.AppendInt(lp, lpCount)
+		node.count++
+		// The master count tracks the node's entries in place
+		// (lpReplaceInteger), which can change the listpack's size.
+		setStreamMasterCount(&lp, node.count)
+		node.lp = lp
 	}
-	dst = out
+	if node.count > 0 {
+		body = e.flushStreamNode(body)
+		nodes++
+	}
+	for i := range node.fields {
+		node.fields[i] = nil
+	}
+	e.body = body
+	dst = AppendLen(dst, uint64(nodes))
+	dst = append(dst, body...)
 	length := uint64(len(s.Entries))
 	dst = AppendLen(dst, length)
 	dst = AppendLen(dst, s.LastID.Ms)
@@ -606,6 +593,19 @@ func cmpID(a, b StreamID) int {
 func appendRawID(dst []byte, id StreamID) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, id.Ms)
 	return binary.BigEndian.AppendUint64(dst, id.Seq)
+}
+
+// flushStreamNode appends the current stream node (master ID, listpack) to
+// body.
+func (e *valueEncoder) flushStreamNode(body []byte) []byte {
+	node := &e.node
+	var key [16]byte
+	binary.BigEndian.PutUint64(key[:], node.master.Ms)
+	binary.BigEndian.PutUint64(key[8:], node.master.Seq)
+	body = e.sw.appendString(body, key[:])
+	body = e.sw.appendString(body, node.lp)
+	node.count = 0
+	return body
 }
 
 // setStreamMasterCount rewrites the master entry's count (the first entry)
