@@ -379,10 +379,11 @@ func TestPointerStabilityAndVersion(t *testing.T) {
 			held[i] = nil
 		}
 	}
-	require.True(t, d.IsRehashing(), "shrink started")
+	// Whether the shrink is still rehashing here depends on the process's hash seed.
 	check()
 	for d.RehashSteps(1) {
 	}
+	require.Less(t, d.Buckets(), 1<<16, "shrunk")
 	check()
 	checkInvariants(t, d)
 }
@@ -483,7 +484,10 @@ func TestRandom(t *testing.T) {
 			}
 			require.Len(t, counts, n, "every entry gets picked")
 			s := d.SomeKeys(nil, 10)
-			require.NotEmpty(t, s)
+			if name == "stable" { // load factor ~1; once the rehash ends the table is 1.5% full
+				// and SomeKeys may give up after its 10n buckets, as Redis's does
+				require.NotEmpty(t, s)
+			}
 			require.LessOrEqual(t, len(s), 10)
 			for _, e := range s {
 				require.Same(t, e, d.Get(e.Key))

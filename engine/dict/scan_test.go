@@ -130,7 +130,7 @@ func TestScanGuaranteeAcrossResizes(t *testing.T) {
 	for _, tc := range []struct {
 		shift uint8
 		seeds uint64
-	}{{0, 60}, {54, 12}, {61, 4}} {
+	}{{0, 30}, {54, 8}, {61, 3}} {
 		for _, growOnly := range []bool{false, true} {
 			shift := tc.shift
 			t.Run(fmt.Sprintf("shift%d/growOnly=%v", shift, growOnly), func(t *testing.T) {
