@@ -264,6 +264,19 @@ func TestBuilder(t *testing.T) {
 	require.NoError(t, b.Add([]byte("a"), []byte("1")))
 	require.ErrorIs(t, b.Add([]byte("a"), []byte("2")), thash.ErrDuplicate)
 
+	// A lying length: more pairs than declared still convert at the threshold, and a
+	// duplicate is found in a large listpack too.
+	b = thash.NewBuilder(&s, 2)
+	for i := 0; i < 513; i++ {
+		require.NoError(t, b.Add([]byte(fmt.Sprint("k", i)), []byte("v")))
+		if i == 100 {
+			require.ErrorIs(t, b.Add([]byte("k7"), []byte("v")), thash.ErrDuplicate)
+		}
+	}
+	o = b.Object()
+	require.Equal(t, engine.EncHashtable, o.Encoding())
+	require.Equal(t, 513, thash.Len(&o))
+
 	// Over the entry threshold: a hashtable presized for the declared length.
 	b = thash.NewBuilder(&s, 600)
 	for i := 0; i < 600; i++ {

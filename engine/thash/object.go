@@ -385,7 +385,14 @@ type Builder struct {
 	s    engine.Settings
 	obj  engine.Object
 	left int
+	// seen holds the fields of a large listpack, so the duplicate check stays linear;
+	// small ones are searched in place.
+	seen map[string]struct{}
 }
+
+// builderScanLimit is the listpack size (in pairs) up to which Add looks for a duplicate
+// by walking the listpack.
+const builderScanLimit = 32
 
 // NewBuilder starts a hash that will hold n pairs (the RDB length; Add tolerates more).
 func NewBuilder(s *engine.Settings, n int) *Builder {
@@ -406,6 +413,7 @@ func (b *Builder) Add(field, value []byte) error {
 		if len(field) > b.s.HashMaxListpackValue || len(value) > b.s.HashMaxListpackValue ||
 			!lpSafeToAdd(lp, len(field)+len(value)) {
 			convert(o)
+			b.seen = nil
 			if err := b.addHT(field, value); err != nil {
 				return err
 			}
@@ -414,12 +422,33 @@ func (b *Builder) Add(field, value []byte) error {
 			}
 			return nil
 		}
-		if lpFind(lp, field) >= 0 {
+		if b.seen != nil {
+			if _, dup := b.seen[string(field)]; dup {
+				return fmt.Errorf("%w: %q", ErrDuplicate, field)
+			}
+		} else if lpFind(lp, field) >= 0 {
 			return fmt.Errorf("%w: %q", ErrDuplicate, field)
 		}
 		lp = growFor(lp, listpack.EntrySize(field)+listpack.EntrySize(value))
 		lp = listpack.Append(lp, field)
-		o.SetBytes(listpack.Append(lp, value))
+		lp = listpack.Append(lp, value)
+		o.SetBytes(lp)
+		n := listpack.SyncLen(lp) / 2
+		if n > b.s.HashMaxListpackEntries {
+			// More pairs than the declared length allowed for: convert as HSET would.
+			convert(o)
+			b.seen = nil
+			return nil
+		}
+		if b.seen != nil {
+			b.seen[string(field)] = struct{}{}
+		} else if n > builderScanLimit {
+			b.seen = make(map[string]struct{}, 2*n)
+			var fb [20]byte
+			for off := listpack.First(lp); off >= 0; off = listpack.Next(lp, listpack.Next(lp, off)) {
+				b.seen[string(lpBytesAt(lp, off, &fb))] = struct{}{}
+			}
+		}
 		return nil
 	}
 	return b.addHT(field, value)
