@@ -98,6 +98,7 @@ type Decoder struct {
 	minExp  int64
 	blob    []byte // current container blob (may alias the read buffer)
 	blobOwn []byte // owned storage for blobs that are not views
+	blobAt  int64  // input offset of the current blob's RDB string
 	lzfBuf  []byte
 	it      elemIter
 	intset  []byte

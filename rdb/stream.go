@@ -171,7 +171,7 @@ func (d *Decoder) streamStep() bool {
 			s.phase = spEntries
 			return true
 		case spEntries:
-			d.itemAt = d.recOff
+			d.itemAt = d.blobAt
 			d.doing = "reading stream entry"
 			if !d.it.next(&s.scratch) {
 				if err := d.it.err(); err != nil {
@@ -218,6 +218,7 @@ func (d *Decoder) streamStep() bool {
 			s.phase = spFields
 			return true
 		case spFields:
+			d.itemAt = d.blobAt
 			d.doing = "reading stream entry field"
 			if s.fi == s.nf {
 				if _, ok := d.lpInt("lp-count"); !ok {

@@ -115,11 +115,7 @@ func (d *Decoder) beginKey(t Type) bool {
 		d.raw = d.walkModule(d.raw[:0])
 		d.vm = vmModule
 	}
-	if in.err != nil {
-		return false
-	}
-	d.doing = ""
-	return true
+	return in.err == nil
 }
 
 func (d *Decoder) plainCount(vm vmode) {
@@ -137,6 +133,7 @@ func (d *Decoder) plainCount(vm vmode) {
 // next read from the input comes after its last element.
 func (d *Decoder) readBlob(doing string) bool {
 	d.doing = doing
+	d.blobAt = d.in.off()
 	d.blob = d.in.strView(&d.blobOwn, &d.lzfBuf, d.limit)
 	return d.in.err == nil
 }
@@ -458,6 +455,7 @@ func (d *Decoder) startListpack() bool {
 // containerStep emits the next element (or group) of a ziplist/listpack.
 func (d *Decoder) containerStep() bool {
 	it := &d.it
+	d.itemAt = d.blobAt // damage inside a blob is reported at the blob
 	switch d.group {
 	case 1:
 		if !it.next(&d.valueS) {
@@ -571,6 +569,7 @@ func (d *Decoder) startZipmap() bool {
 
 func (d *Decoder) zipmapStep() bool {
 	d.doing = "reading zipmap entry"
+	d.itemAt = d.blobAt
 	f, v, ok := d.zm.next()
 	if !ok {
 		if err := d.zm.err(); err != nil {
@@ -600,6 +599,7 @@ func (d *Decoder) quicklistStep() bool {
 				d.kind = RecListElement
 				return true
 			}
+			d.itemAt = d.blobAt
 			if d.it.next(&d.valueS) {
 				d.vp = &d.valueS
 				d.stat(&d.valueS)
