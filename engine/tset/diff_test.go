@@ -1,6 +1,7 @@
 package tset_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tstring"
+	"github.com/redisctl/redisctl/resp"
 )
 
 func newPair(t *testing.T) *enginetest.Pair {
@@ -369,6 +371,18 @@ func TestSetsAgainstRedis(t *testing.T) {
 	}
 }
 
+// settle finishes any incremental rehash of key's hashtable on both sides: every lookup
+// moves at least one bucket (or skips ten empty ones), so n lookups finish a table of n
+// buckets. How many steps a rehash takes depends on where the hash puts the members, which
+// differs between Redis and us, so MEMORY USAGE is compared on settled tables except where
+// both sides are provably still mid-rehash.
+func settle(p *enginetest.Pair, key string, n int) {
+	for range n {
+		p.O.Do("SISMEMBER", key, "__settle__")
+		p.H.Do("SISMEMBER", key, "__settle__")
+	}
+}
+
 // TestSetEncodingThresholdsAgainstRedis walks the intset limit (512 by default, then
 // changed), the hashtable's growth and shrink, and MEMORY USAGE along the way. Members are
 // chosen so every sds falls in one size class, which makes the SAMPLES 5 estimate exact.
@@ -377,82 +391,53 @@ func TestSetEncodingThresholdsAgainstRedis(t *testing.T) {
 	mem := func(k string) string {
 		return "MEMORY USAGE " + k + " SAMPLES 0\nMEMORY USAGE " + k + "\nOBJECT ENCODING " + k + "\nSCARD " + k + "\n"
 	}
-	var sc strings.Builder
-	w := func(s string) { sc.WriteString(s); sc.WriteByte('\n') }
-	// Exactly 512 integers stay an intset; the 513th converts (pre-sized: no rehash).
-	w("SADD a " + seq("", 0, 512))
-	w(mem("a"))
-	w("SADD a 511")
-	w(mem("a"))
-	w("SADD a 512")
-	w(mem("a"))
-	// 512 integers plus a string: converted to 512 buckets, then the add grows (rehashing).
-	w("SADD b " + seq("", 0, 512))
-	w("SADD b x")
-	w(mem("b"))
-	w("SISMEMBER b 3")
-	w(mem("b"))
-	// One SADD with 600 integers converts in the middle.
-	w("SADD c " + seq("", 100, 600))
-	w(mem("c"))
-	w("SMEMBERS c  #unordered")
-	// Shrink: remove most members one by one and in batches.
-	w("SREM c " + seq("", 100, 500))
-	w(mem("c"))
-	for i := 600; i < 690; i++ {
-		w("SREM c " + strconv.Itoa(i))
+	run := func(lines ...string) { p.Run(strings.Join(lines, "\n")) }
+	settled := func(k string, n int) {
+		settle(p, k, n)
+		p.Run(mem(k))
 	}
-	w(mem("c"))
+	// Exactly 512 integers stay an intset; the 513th converts (pre-sized: no rehash).
+	run("SADD a "+seq("", 0, 512), mem("a"), "SADD a 511", mem("a"), "SADD a 512", mem("a"))
+	// 512 integers plus a string: converted to 512 buckets, then the add starts a grow to
+	// 1024 that one more step cannot finish: both sides are mid-rehash (1536 buckets).
+	run("SADD b "+seq("", 0, 512), "SADD b x", mem("b"), "SISMEMBER b 3", mem("b"))
+	settled("b", 600)
+	// One SADD with 600 integers converts in the middle.
+	run("SADD c "+seq("", 100, 600), "SMEMBERS c  #unordered")
+	settled("c", 600)
+	// Shrink: the 498th removal starts 1024 -> 128, two more steps cannot finish it.
+	run("SREM c "+seq("", 100, 500), mem("c"))
+	settled("c", 1100)
+	for i := 600; i < 688; i++ {
+		run("SREM c " + strconv.Itoa(i))
+	}
+	// The last removal, leaving 12 members, started 128 -> 16: both sides are mid-rehash.
+	run(mem("c"))
+	settled("c", 200)
 	// Hashtable from the start, growing through powers of two.
 	for _, n := range []int{1, 4, 5, 8, 9, 16, 17, 100, 128, 129, 1000} {
 		k := "h" + strconv.Itoa(n)
-		w("SADD " + k + " " + seq("m", 100, n))
-		w(mem(k))
+		run("SADD " + k + " " + seq("m", 100, n))
+		settled(k, 600)
 	}
 	// STORE results: intset until 512, converted beyond, mixed.
-	w("SADD ia " + seq("", 0, 300))
-	w("SADD ib " + seq("", 200, 400))
-	w("SUNIONSTORE u ia ib")
-	w(mem("u"))
-	w("SUNIONSTORE u2 ia")
-	w(mem("u2"))
-	w("SINTERSTORE i ia ib")
-	w(mem("i"))
-	w("SINTERSTORE i2 c ia")
-	w(mem("i2"))
-	w("SINTERSTORE i3 a c")
-	w(mem("i3"))
-	w("SDIFFSTORE d ib ia")
-	w(mem("d"))
-	w("SDIFFSTORE d2 a ia")
-	w(mem("d2"))
-	w("SDIFFSTORE d3 c ib ia")
-	w(mem("d3"))
-	w("SDIFFSTORE d4 h1000 h100")
-	w(mem("d4"))
-	w("SDIFFSTORE d5 h100 h1000 ia ib")
-	w("EXISTS d5")
-	w("SUNIONSTORE u3 h100 ia")
-	w(mem("u3"))
-	w("SINTERSTORE i4 h1000 h128")
-	w(mem("i4"))
-	// COPY keeps the encoding (setTypeDup).
-	w("COPY a acopy")
-	w(mem("acopy"))
-	w("COPY h1000 hcopy")
-	w(mem("hcopy"))
-	w("COPY b bcopy")
-	w(mem("bcopy"))
-	// SMOVE into a full intset converts the destination.
-	w("SADD full " + seq("", 0, 512))
-	w("SADD from 1000 x")
-	w("SMOVE from full 1000")
-	w(mem("full"))
-	w(mem("from"))
+	run("SADD ia "+seq("", 0, 300), "SADD ib "+seq("", 200, 400))
+	for _, c := range []struct{ cmd, key string }{
+		{"SUNIONSTORE u ia ib", "u"}, {"SUNIONSTORE u2 ia", "u2"}, {"SINTERSTORE i ia ib", "i"},
+		{"SINTERSTORE i2 c ia", "i2"}, {"SINTERSTORE i3 a c", "i3"}, {"SDIFFSTORE d ib ia", "d"},
+		{"SDIFFSTORE d2 a ia", "d2"}, {"SDIFFSTORE d3 c ib ia", "d3"}, {"SDIFFSTORE d4 h1000 h100", "d4"},
+		{"SUNIONSTORE u3 h100 ia", "u3"}, {"SINTERSTORE i4 h1000 h128", "i4"},
+	} {
+		run(c.cmd)
+		settled(c.key, 1100)
+	}
+	run("SDIFFSTORE d5 h100 h1000 ia ib", "EXISTS d5")
+	// COPY keeps the encoding and makes a table pre-sized to the size (setTypeDup).
+	run("COPY a acopy", mem("acopy"), "COPY h1000 hcopy", mem("hcopy"), "COPY b bcopy", mem("bcopy"))
+	// SMOVE into a full intset converts the destination (pre-sized to 513: no rehash).
+	run("SADD full "+seq("", 0, 512), "SADD from 1000 x", "SMOVE from full 1000", mem("full"), mem("from"))
 	// SPOP of everything replies with the whole set in its order.
-	w("SPOP ia 1000")
-	w("EXISTS ia")
-	p.Run(sc.String())
+	run("SPOP ia 1000", "EXISTS ia")
 
 	// A lower limit, and a limit of 0 (an intset converts at its first member).
 	setMaxIntset(p, 3)
@@ -484,4 +469,83 @@ SINTERSTORE z2 z
 OBJECT ENCODING z2
 `)
 	setMaxIntset(p, 512)
+}
+
+// TestSetWatchAgainstRedis: a command that changes a set makes a WATCHing EXEC fail; one
+// that changes nothing does not.
+func TestSetWatchAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run(`
+SADD s 1 2 3
+SADD other x
+SET str v
+`)
+	for _, cmd := range []string{
+		"SADD s 1", "SADD s 4", "SREM s 9", "SREM s 1", "SMOVE s other 9", "SMOVE s other 2",
+		"SMOVE other s x", "SMOVE other s 3", "SPOP s 0", "SPOP s", "SPOP s 1", "SPOP nokey",
+		"SCARD s", "SMEMBERS s", "SINTERSTORE s s other", "SINTERSTORE s nokey", "SUNIONSTORE s other",
+		"SDIFFSTORE s s", "SDIFFSTORE s nokey", "SPOP s 100", "SRANDMEMBER s 5", "SADD str x",
+	} {
+		p.Run(`
+DEL s other
+SADD s 1 2 3
+SADD other x 3
+WATCH s other
+` + cmd + `  #type
+MULTI
+EXISTS other
+EXEC
+`)
+	}
+}
+
+// TestSetScanAgainstRedis: a full SSCAN of a hashtable, page by page with small COUNTs,
+// returns every member at least once on both sides (cursors differ: the hash differs).
+func TestSetScanAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run("SADD big " + seq("m", 0, 1000))
+	p.Run("SADD mixed " + seq("", 0, 100) + " a b c")
+	for _, key := range []string{"big", "mixed"} {
+		for _, opts := range [][]string{nil, {"COUNT", "3"}, {"COUNT", "50", "MATCH", "*1*"}, {"MATCH", "m99*"}} {
+			want := fullScan(t, p.O, key, opts)
+			got := fullScan(t, p.H, key, opts)
+			if !slices.Equal(want, got) {
+				t.Errorf("SSCAN %s %v: redis %d members, redisctl %d", key, opts, len(want), len(got))
+			}
+		}
+	}
+}
+
+type doer interface {
+	Do(args ...string) resp.Value
+}
+
+// fullScan runs SSCAN until the cursor returns to 0 and returns the distinct members,
+// sorted.
+func fullScan(t *testing.T, d doer, key string, opts []string) []string {
+	t.Helper()
+	seen := map[string]bool{}
+	cursor := "0"
+	for i := 0; ; i++ {
+		if i > 10000 {
+			t.Fatal("SSCAN does not terminate")
+		}
+		v := d.Do(append([]string{"SSCAN", key, cursor}, opts...)...)
+		if len(v.Elems) != 2 {
+			t.Fatalf("SSCAN reply %s", v)
+		}
+		for _, e := range v.Elems[1].Elems {
+			seen[string(e.Str)] = true
+		}
+		cursor = string(v.Elems[0].Str)
+		if cursor == "0" {
+			break
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for m := range seen {
+		out = append(out, m)
+	}
+	slices.Sort(out)
+	return out
 }

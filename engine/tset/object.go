@@ -1,6 +1,7 @@
 package tset
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"unsafe"
@@ -194,17 +195,37 @@ func removeInt(o *engine.Object, v int64) bool {
 // hashtable s is the member, valid until the set changes. fn must not change the set.
 func ForEach(o *engine.Object, fn func(s []byte, v int64, isInt bool) bool) {
 	if o.Encoding() == engine.EncIntset {
-		is := o.Bytes()
-		for i, n := 0, intset.Len(is); i < n; i++ {
-			if !fn(nil, intset.Get(is, i), true) {
-				return
-			}
-		}
+		forEachInt(o.Bytes(), func(v int64) bool { return fn(nil, v, true) })
 		return
 	}
 	for e := range ht(o).All() {
 		if !fn(strBytes(e.Key), 0, false) {
 			return
+		}
+	}
+}
+
+// forEachInt walks a valid intset in order with one loop per element width.
+func forEachInt(is []byte, fn func(v int64) bool) {
+	data := is[intset.HeaderSize : intset.HeaderSize+intset.Len(is)*intset.Encoding(is)]
+	switch intset.Encoding(is) {
+	case intset.Enc16:
+		for ; len(data) >= 2; data = data[2:] {
+			if !fn(int64(int16(binary.LittleEndian.Uint16(data)))) {
+				return
+			}
+		}
+	case intset.Enc32:
+		for ; len(data) >= 4; data = data[4:] {
+			if !fn(int64(int32(binary.LittleEndian.Uint32(data)))) {
+				return
+			}
+		}
+	default:
+		for ; len(data) >= 8; data = data[8:] {
+			if !fn(int64(binary.LittleEndian.Uint64(data))) {
+				return
+			}
 		}
 	}
 }

@@ -1,0 +1,197 @@
+package tset_test
+
+import (
+	"io"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/resp"
+)
+
+// benchEngine is an engine with the set commands and one client whose replies are
+// discarded, so a benchmark measures the command, not the test plumbing.
+type benchEngine struct {
+	e *engine.Engine
+	c *engine.Client
+	w *resp.Writer
+}
+
+func newBenchEngine(tb testing.TB) *benchEngine {
+	tb.Helper()
+	tbl := engine.NewTable()
+	tbl.Register(engine.CoreCommands()...)
+	tbl.Register(tset.Commands()...)
+	e := engine.New(engine.DefaultSettings(), tbl)
+	w := resp.NewWriter(io.Discard)
+	e.Lock()
+	c := e.NewClient(w)
+	c.Authenticated = true
+	e.Unlock()
+	return &benchEngine{e: e, c: c, w: w}
+}
+
+func (b *benchEngine) exec(args ...[]byte) {
+	b.e.Lock()
+	b.e.Exec(b.c, args)
+	b.e.Unlock()
+	if b.w.Buffered() > 1<<16 {
+		_ = b.w.Flush()
+	}
+}
+
+// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
+// clock, which a loaded shared machine inflates.
+type cpuMetric struct{ start time.Duration }
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU(b *testing.B) *cpuMetric {
+	b.ReportAllocs()
+	b.ResetTimer()
+	return &cpuMetric{start: cpuTime()}
+}
+
+func (m *cpuMetric) stop(b *testing.B) {
+	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
+}
+
+func argv(s ...string) [][]byte {
+	out := make([][]byte, len(s))
+	for i, a := range s {
+		out[i] = []byte(a)
+	}
+	return out
+}
+
+// fill100 makes key hold 100 members: integers (intset) or strings (hashtable).
+func (b *benchEngine) fill100(key string, ints bool) {
+	for i := range 100 {
+		m := strconv.Itoa(i)
+		if !ints {
+			m = "member:" + m
+		}
+		b.exec(argv("SADD", key, m)...)
+	}
+}
+
+func BenchmarkSAdd(b *testing.B) {
+	for _, enc := range []string{"intset", "hashtable"} {
+		ints := enc == "intset"
+		b.Run(enc+"/existing", func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill100("s", ints)
+			m := "50"
+			if !ints {
+				m = "member:50"
+			}
+			args := argv("SADD", "s", m)
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+		b.Run(enc+"/new100", func(b *testing.B) {
+			// Build a 100-member set from scratch per iteration: 100 SADDs and a DEL.
+			be := newBenchEngine(b)
+			cmds := make([][][]byte, 100)
+			for i := range cmds {
+				m := strconv.Itoa(i)
+				if !ints {
+					m = "member:" + m
+				}
+				cmds[i] = argv("SADD", "s", m)
+			}
+			del := argv("DEL", "s")
+			cm := startCPU(b)
+			for b.Loop() {
+				for _, c := range cmds {
+					be.exec(c...)
+				}
+				be.exec(del...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkSIsMember(b *testing.B) {
+	for _, enc := range []string{"intset", "hashtable"} {
+		ints := enc == "intset"
+		b.Run(enc, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill100("s", ints)
+			hit, miss := "42", "4242"
+			if !ints {
+				hit, miss = "member:42", "member:4242"
+			}
+			a1, a2 := argv("SISMEMBER", "s", hit), argv("SISMEMBER", "s", miss)
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(a1...)
+				be.exec(a2...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkSMembers100(b *testing.B) {
+	for _, enc := range []string{"intset", "hashtable"} {
+		ints := enc == "intset"
+		b.Run(enc, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill100("s", ints)
+			args := argv("SMEMBERS", "s")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkSInter(b *testing.B) {
+	be := newBenchEngine(b)
+	be.fill100("a", true)
+	be.fill100("b", false)
+	be.exec(argv("SADD", "b", "1", "2", "3")...)
+	args := argv("SINTER", "a", "b")
+	m := startCPU(b)
+	for b.Loop() {
+		be.exec(args...)
+	}
+	m.stop(b)
+}
+
+// TestSetHotCommandsDoNotAllocate pins the zero-allocation paths: membership tests, SCARD,
+// SMEMBERS of both encodings and SADD of an existing member.
+func TestSetHotCommandsDoNotAllocate(t *testing.T) {
+	for _, ints := range []bool{true, false} {
+		be := newBenchEngine(t)
+		be.fill100("s", ints)
+		m := "7"
+		if !ints {
+			m = "member:7"
+		}
+		for _, args := range [][][]byte{
+			argv("SISMEMBER", "s", m), argv("SISMEMBER", "s", "nope"), argv("SMISMEMBER", "s", m, "x"),
+			argv("SCARD", "s"), argv("SMEMBERS", "s"), argv("SADD", "s", m), argv("SREM", "s", "nope"),
+			argv("SINTERCARD", "1", "s"),
+		} {
+			be.exec(args...)
+			if n := testing.AllocsPerRun(50, func() { be.exec(args...) }); n > 0 {
+				t.Errorf("%q (ints=%v): %.1f allocations per call", args, ints, n)
+			}
+		}
+	}
+}
