@@ -21,6 +21,7 @@ type Ctx struct {
 	failed   bool
 	rewrite  [][]byte // propagate this instead of Args
 	noProp   bool
+	force    bool
 	Scratch  [64]byte // per-command scratch for number formatting
 	nestedIn *Ctx
 }
@@ -35,6 +36,10 @@ func (x *Ctx) Dirty(n int64) { x.dirty += n }
 // Rewrite propagates args instead of the command as received (SET EX → SET PXAT, …). The
 // slices must stay valid until the command returns.
 func (x *Ctx) Rewrite(args ...[]byte) { x.rewrite = args }
+
+// ForcePropagate propagates the command even if it changed nothing (FLUSHDB/FLUSHALL on
+// empty databases: Redis's forceCommandPropagation).
+func (x *Ctx) ForcePropagate() { x.force = true }
 
 // NoPropagate stops this command from being propagated even if it changed the dataset
 // (the command propagates what it needs with AlsoPropagate instead).

@@ -196,6 +196,7 @@ func (db *DB) Add(key []byte, o Object) *Object {
 		panic("engine: DB.Add of an existing key " + string(key))
 	}
 	e.Value = o
+	db.eng.notify(NotifyNew, "new", key, db.ID)
 	return &e.Value
 }
 
@@ -207,6 +208,7 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 		e, _ = db.keys.UpsertBytes(key)
 		o.lru = db.eng.initialLRU()
 		e.Value = o
+		db.eng.notify(NotifyNew, "new", key, db.ID)
 	} else {
 		db.beforeChange(e)
 		o.lru = e.Value.lru

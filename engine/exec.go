@@ -136,7 +136,7 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	}
 	e.Stats.NumCommands++
 	c.LastCmd = cmd.Name
-	if x.dirty > 0 {
+	if x.dirty > 0 || x.force {
 		e.Dirty += x.dirty
 		if !x.noProp && cmd.Flags&FlagNoPropagate == 0 {
 			pa := args

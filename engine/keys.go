@@ -491,10 +491,7 @@ func cmdFlushDB(x *Ctx) {
 	x.E.touchAllWatched(x.DB, nil)
 	n := x.DB.Flush()
 	x.Dirty(int64(n))
-	if n == 0 {
-		// Redis still propagates FLUSHDB: server.dirty++ happens unconditionally.
-		x.Dirty(1)
-	}
+	x.ForcePropagate()
 	x.OK()
 }
 
@@ -508,7 +505,8 @@ func cmdFlushAll(x *Ctx) {
 		x.E.touchAllWatched(db, nil)
 		total += db.Flush()
 	}
-	x.Dirty(int64(total) + 1)
+	x.Dirty(int64(total))
+	x.ForcePropagate()
 	if x.E.FlushAllHook != nil {
 		x.E.FlushAllHook()
 	}

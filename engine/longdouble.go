@@ -54,11 +54,19 @@ func ParseLongDouble(b []byte) (*big.Float, bool) {
 	if f.IsInf() {
 		return f, true
 	}
-	if new(big.Float).Abs(f).Cmp(maxLongDouble) > 0 {
+	abs := new(big.Float).Abs(f)
+	if abs.Cmp(maxLongDouble) > 0 {
 		return nil, false // ERANGE overflow
+	}
+	if f.Sign() != 0 && abs.Cmp(minLongDoubleHalf) <= 0 {
+		return nil, false // ERANGE underflow to zero: strtold returns 0, Redis refuses it
 	}
 	return f, true
 }
+
+// minLongDoubleHalf is half the smallest positive x87 denormal (2^-16445): anything at or
+// below it rounds to zero.
+var minLongDoubleHalf = new(big.Float).SetMantExp(big.NewFloat(1), -16446)
 
 // AddLongDouble returns a+b rounded to long double; ok is false when the result is not
 // finite (Redis: "increment would produce NaN or Infinity").
