@@ -19,6 +19,11 @@ func newPair(t *testing.T) *enginetest.Pair {
 	return enginetest.NewPair(t, tzset.Commands(), tstring.Commands())
 }
 
+func newPairWithSets(t *testing.T) *enginetest.Pair {
+	t.Helper()
+	return enginetest.NewPair(t, tzset.Commands(), tstring.Commands(), fakeSetCommands())
+}
+
 // setConfig changes a zset threshold on both sides (the harness has no CONFIG).
 func setConfig(t *testing.T, p *enginetest.Pair, name string, v int) {
 	t.Helper()
@@ -625,7 +630,7 @@ ZRANDMEMBER str 1 foo
 }
 
 func TestSetOpsAgainstRedis(t *testing.T) {
-	p := enginetest.NewPair(t, tzset.Commands(), tstring.Commands(), fakeSetCommands())
+	p := newPairWithSets(t)
 	setup := `
 FLUSHALL
 ZADD a 1 x 2 y 3 z 4 w

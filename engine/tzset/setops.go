@@ -250,8 +250,11 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 			})
 		}
 	case opUnion:
-		acc := make(map[string]float64, src[len(src)-1].length())
-		var order []string
+		// The accumulator maps a member to its index in members/scores. (Assigning to a
+		// map entry through an aliased key would replace the stored key with the alias.)
+		acc := make(map[string]int, src[len(src)-1].length())
+		var members []string
+		var scores []float64
 		for i := range src {
 			if src[i].length() == 0 {
 				continue
@@ -262,22 +265,22 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 				if math.IsNaN(score) {
 					score = 0
 				}
-				if cur, found := acc[unsafeString(m)]; found {
-					aggregate(&cur, score, agg)
-					acc[unsafeString(m)] = cur
+				if k, found := acc[unsafeString(m)]; found {
+					aggregate(&scores[k], score, agg)
 					return true
 				}
 				k := string(m)
-				acc[k] = score
-				order = append(order, k)
+				acc[k] = len(members)
+				members = append(members, k)
+				scores = append(scores, score)
 				totLen += len(m)
 				maxLen = max(maxLen, len(m))
 				return true
 			})
 		}
-		dz.dict.Expand(len(acc))
-		for _, k := range order {
-			dz.add(acc[k], k)
+		dz.dict.Expand(len(members))
+		for k, m := range members {
+			dz.add(scores[k], m)
 		}
 	case opDiff:
 		maxLen, totLen = zdiff(src, dz)
