@@ -116,6 +116,7 @@ func bitfieldGeneric(x *engine.Ctx, roCmd bool) {
 	}
 
 	var o *engine.Object
+	grown := false // created or lengthened: every write counts as a change
 	if readonly {
 		o = x.DB.LookupRead(args[1])
 		if o != nil && o.Type() != engine.TypeString {
@@ -128,7 +129,7 @@ func bitfieldGeneric(x *engine.Ctx, roCmd bool) {
 			return
 		}
 		var ok bool
-		if o, _, ok = lookupForBits(x, highest); !ok {
+		if o, grown, ok = lookupForBits(x, highest); !ok {
 			return
 		}
 	}
@@ -151,7 +152,6 @@ func bitfieldGeneric(x *engine.Ctx, roCmd bool) {
 			continue
 		}
 		b := o.Bytes()
-		changes++
 		if op.signed {
 			old := BitfieldGetSigned(b, op.off, w)
 			var nv, ret int64
@@ -179,6 +179,9 @@ func bitfieldGeneric(x *engine.Ctx, roCmd bool) {
 			}
 			x.Int(ret)
 			BitfieldSet(b, op.off, w, uint64(nv))
+			if grown || old != nv {
+				changes++
+			}
 		} else {
 			old := BitfieldGet(b, op.off, w)
 			var nv, ret uint64
@@ -206,6 +209,9 @@ func bitfieldGeneric(x *engine.Ctx, roCmd bool) {
 			}
 			x.Int(int64(ret))
 			BitfieldSet(b, op.off, w, nv)
+			if grown || old != nv {
+				changes++
+			}
 		}
 	}
 	if changes > 0 {

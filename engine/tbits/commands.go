@@ -62,11 +62,26 @@ func lookupForBits(x *engine.Ctx, maxbit uint64) (o *engine.Object, grown, ok bo
 	if o == nil {
 		return x.DB.Add(key, tstring.NewRaw(newSds(n))), true, true
 	}
-	b := tstring.Unshare(o)
+	b := unshare(o)
 	old := len(b)
 	b = growZero(b, n)
 	o.SetBytes(b)
 	return o, len(b) != old, true
+}
+
+// unshare is dbUnshareStringValue: an int or embstr value becomes a raw sds of its own,
+// created by sdsnewlen (so with the allocator's spare room, unlike tstring.Unshare which
+// keeps the exact length); a raw value is already private.
+func unshare(o *engine.Object) []byte {
+	if o.Encoding() == engine.EncRaw {
+		return o.Bytes()
+	}
+	var buf [24]byte
+	v := o.StringValue(buf[:0])
+	b := newSds(len(v))
+	copy(b, v)
+	o.SetEncodingBytes(engine.EncRaw, b)
+	return b
 }
 
 // lookupRead finds a string for reading; ok is false after a WRONGTYPE reply.
@@ -183,6 +198,10 @@ func cmdBitCount(x *engine.Ctx) {
 	if !ok {
 		return
 	}
+	if start < 0 && end < 0 && start > end {
+		x.Int(0) // decided before the unit is even parsed
+		return
+	}
 	isBit := false
 	if len(x.Args) == 5 {
 		if isBit, ok = parseUnit(x, x.Args[4]); !ok {
@@ -192,10 +211,6 @@ func cmdBitCount(x *engine.Ctx) {
 	total := n
 	if isBit {
 		total <<= 3
-	}
-	if start < 0 && end < 0 && start > end {
-		x.Int(0)
-		return
 	}
 	start, end = clampRange(start, end, total)
 	if start > end {

@@ -34,20 +34,29 @@ func usableAlloc(h, n int) int {
 	return a
 }
 
-// sdsAlloc is Redis's alloc for a raw string held in b (see above).
+// sdsAlloc is Redis's alloc for a raw string held in b. A capacity beyond the length is
+// a grown sds (never SDS_TYPE_5) whose alloc is the usable size of that request. A
+// capacity equal to the length is an exactly created string: under 32 bytes SDS_TYPE_5,
+// which has no spare room; otherwise a value that went through tryObjectEncoding (SET,
+// APPEND to a new key, RDB load), whose spare room was trimmed away when it exceeded a
+// tenth of the length (trimStringObjectIfNeeded), and kept otherwise.
 func sdsAlloc(b []byte) int {
-	c := cap(b)
-	if c == len(b) && c > 0 && c < 32 {
-		return c // SDS_TYPE_5: sdsavail is always 0
+	c, l := cap(b), len(b)
+	if c > l || l == 0 {
+		h := memmodel.SdsHeader(c)
+		if h < 3 {
+			h = 3
+		}
+		return usableAlloc(h, c)
 	}
-	h := memmodel.SdsHeader(c)
-	if h < 3 {
-		h = 3
+	if l < 32 {
+		return l
 	}
-	if a := usableAlloc(h, c); a > c {
-		return a
+	a := usableAlloc(memmodel.SdsHeader(l), l)
+	if a-l > l/10 {
+		return l
 	}
-	return c
+	return a
 }
 
 // newSds is sdsnewlen(NULL, n): n zero bytes with the capacity Redis would record.
