@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/redisctl/redisctl/engine/enginetest"
+	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/resp"
@@ -21,7 +22,7 @@ func newPair(t *testing.T) *enginetest.Pair {
 
 func newPairWithSets(t *testing.T) *enginetest.Pair {
 	t.Helper()
-	return enginetest.NewPair(t, tzset.Commands(), tstring.Commands(), fakeSetCommands())
+	return enginetest.NewPair(t, tzset.Commands(), tstring.Commands(), tset.Commands())
 }
 
 // setConfig changes a zset threshold on both sides (the harness has no CONFIG).

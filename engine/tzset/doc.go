@@ -12,8 +12,9 @@
 //   - Len, Ascend and Descend read a value in Redis's order; ListpackBytes gives the raw
 //     listpack of a small one;
 //   - FromPairs and FromListpack build values as Redis's RDB loader does;
-//   - ListpackScore and FitsListpack are the encoding decisions; Dup deep-copies;
-//   - RegisterSetReader lets the set family expose its sets to ZUNION/ZINTER/ZDIFF.
+//   - ListpackScore and FitsListpack are the encoding decisions; Dup deep-copies.
+//
+// Plain sets given to ZUNION/ZINTER/ZDIFF are read through engine/tset (score 1).
 //
 // It must never keep a reference to a request argument (members are copied into the
 // keyspace), never reply with anything but Redis's exact replies and error texts, and

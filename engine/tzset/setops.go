@@ -3,30 +3,10 @@ package tzset
 import (
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/redisctl/redisctl/engine"
-	"github.com/redisctl/redisctl/rdb/intset"
+	"github.com/redisctl/redisctl/engine/tset"
 )
-
-// SetReader lets ZUNION, ZINTER, ZDIFF and their STORE forms read plain sets (members
-// count with score 1) without this package knowing the set family's structures. The set
-// family installs it with RegisterSetReader; intset-encoded sets are read directly.
-type SetReader struct {
-	// Len is the number of members.
-	Len func(o *engine.Object) int
-	// Each calls fn for every member until fn returns false; the slice is only valid
-	// during the call.
-	Each func(o *engine.Object, fn func(member []byte) bool)
-	// Contains reports whether member is in the set.
-	Contains func(o *engine.Object, member []byte) bool
-}
-
-var setReader *SetReader
-
-// RegisterSetReader installs how to read sets that are not intset-encoded. Call it from
-// the set family's init.
-func RegisterSetReader(r *SetReader) { setReader = r }
 
 // Set operations.
 const (
@@ -51,18 +31,6 @@ type source struct {
 
 func (s *source) length() int { return s.n }
 
-func (s *source) isSet() bool { return s.o != nil && s.o.Type() == engine.TypeSet }
-
-func setLen(o *engine.Object) int {
-	if o.Encoding() == engine.EncIntset {
-		return intset.Len(o.Bytes())
-	}
-	if setReader == nil {
-		return 0
-	}
-	return setReader.Len(o)
-}
-
 // each walks the source as zuiNext does: sorted sets from the highest score down, sets in
 // their own order with score 1.
 func (s *source) each(fn func(m []byte, score float64) bool) {
@@ -73,19 +41,7 @@ func (s *source) each(fn func(m []byte, score float64) bool) {
 		Descend(s.o, fn)
 		return
 	}
-	if s.o.Encoding() == engine.EncIntset {
-		is := s.o.Bytes()
-		var buf [24]byte
-		for i, n := 0, intset.Len(is); i < n; i++ {
-			if !fn(strconv.AppendInt(buf[:0], intset.Get(is, i), 10), 1) {
-				return
-			}
-		}
-		return
-	}
-	if setReader != nil {
-		setReader.Each(s.o, func(m []byte) bool { return fn(m, 1) })
-	}
+	tset.ForEachBytes(s.o, func(m []byte) bool { return fn(m, 1) })
 }
 
 // find is zuiFind.
@@ -96,14 +52,7 @@ func (s *source) find(m []byte) (float64, bool) {
 	if s.o.Type() == engine.TypeZSet {
 		return getScore(s.o, m)
 	}
-	if s.o.Encoding() == engine.EncIntset {
-		v, ok := engine.ParseInt(m)
-		if ok && intset.Contains(s.o.Bytes(), v) {
-			return 1, true
-		}
-		return 0, false
-	}
-	if setReader != nil && setReader.Contains(s.o, m) {
+	if tset.IsMember(s.o, m) {
 		return 1, true
 	}
 	return 0, false
@@ -157,7 +106,7 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 			if o.Type() == engine.TypeZSet {
 				src[i].n = Len(o)
 			} else {
-				src[i].n = setLen(o)
+				src[i].n = tset.Len(o)
 			}
 		}
 		src[i].weight = 1
