@@ -19,8 +19,18 @@
 //   - FromIntset: a set from raw intset bytes (validated, copied, converted when over the
 //     limit, as rdbLoadObject does); Builder: a set from a counted stream of members, as
 //     rdbLoadObject builds RDB_TYPE_SET; FromMembers for the simple case;
-//   - Len, IsMember, Add, Remove, RandomMember: setTypeSize/IsMember/Add/Remove;
+//   - Create, NewIntset, NewHashtable, Dup: setTypeCreate, createIntsetObject,
+//     createSetObject, setTypeDup (COPY);
+//   - Len, IsMember, Add, Remove, RandomMember: setTypeSize/IsMember/Add/Remove/
+//     RandomElement; Hashtable exposes a hashtable's dict read-only (DEBUG HTSTATS-KEY);
 //   - IntsetValue, MaxIntsetEntries, FitsIntset: the encoding decisions.
+//
+// Where we cannot match Redis exactly: a hashtable's bucket order comes from our hash, not
+// Redis's seeded siphash, so the order of SMEMBERS/SUNION/SSCAN replies of hashtables, the
+// cursors of SSCAN, which members MEMORY USAGE samples (when members differ in size
+// class), and how many operations an incremental rehash takes (a step skips at most ten
+// empty buckets) differ. The last can shift when a table grows or shrinks by a few
+// operations, and so what MEMORY USAGE reports meanwhile.
 //
 // It must never keep a reference to a request argument (members are copied into the
 // keyspace), never reply with anything but Redis's exact replies and error texts, and never
