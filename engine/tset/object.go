@@ -294,7 +294,7 @@ type Builder struct {
 }
 
 // NewBuilder starts a set that will receive count members, with max the intset limit
-// (MaxIntsetEntries). The caller must have checked count against what its input can hold:
+// (rdbLoadObject compares with set-max-intset-entries as configured, uncapped). The caller must have checked count against what its input can hold:
 // a hashtable is pre-sized to it.
 func NewBuilder(count, max int) *Builder {
 	b := &Builder{count: count}
