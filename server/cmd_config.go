@@ -58,8 +58,8 @@ func (s *Server) resetStatsLocked() {
 	s.protoErrs = 0
 	st := &s.stats
 	st.connsReceived, st.rejectedConns, st.netInput, st.readsProcessed = 0, 0, 0, 0
-	st.netOutput.Store(0)
-	st.writesProcessed.Store(0)
+	st.netOutput = 0
+	st.writesProcessed = 0
 	st.maxInputBuffer, st.maxOutputBuffer, st.evictedClients = 0, 0, 0
 	st.instOps, st.instIn, st.instOut = instMetric{}, instMetric{}, instMetric{}
 	s.hists = map[*engine.Command]*latencyHist{}

@@ -43,6 +43,8 @@ type conn struct {
 
 	wmu      sync.Mutex
 	inflight atomic.Int64 // bytes being written by a flush right now
+	outBytes atomic.Int64 // written since last folded into the server's totals
+	writes   atomic.Int64
 
 	// Under the engine lock.
 	closeASAP  bool // CLIENT KILL, output buffer limit, shutdown: close without more replies
@@ -92,9 +94,9 @@ func (w connWriter) Write(p []byte) (int, error) {
 	cn.inflight.Store(int64(len(p)))
 	n, err := cn.nc.Write(p)
 	cn.inflight.Store(0)
-	cn.srv.stats.netOutput.Add(int64(n))
-	cn.srv.stats.writesProcessed.Add(1)
-	cn.lastIO.Store(time.Now().UnixMilli())
+	cn.outBytes.Add(int64(n))
+	cn.writes.Add(1)
+	cn.lastIO.Store(cn.srv.clockMs.Load())
 	return n, err
 }
 
@@ -183,7 +185,7 @@ func (cn *conn) serve() {
 				cn.readError(err)
 				return
 			}
-			cn.lastIO.Store(time.Now().UnixMilli())
+			cn.lastIO.Store(s.clockMs.Load())
 			cn.applyLimits()
 		}
 		cn.wmu.Lock()
@@ -191,6 +193,7 @@ func (cn *conn) serve() {
 		s.stats.netInput += cn.inBytes
 		s.stats.readsProcessed++
 		cn.inBytes = 0
+		cn.foldStats()
 		cn.qbufCap = cn.rd.BufferCap()
 		if q := int64(cn.rd.Buffered()); q > s.stats.maxInputBuffer {
 			s.stats.maxInputBuffer = q
@@ -413,7 +416,15 @@ func (cn *conn) teardown() {
 	}
 	s.stats.netInput += cn.inBytes
 	cn.inBytes = 0
+	cn.foldStats()
 	s.eng.Unlock()
+}
+
+// foldStats moves the connection's write counters into the server's totals. Lock held.
+func (cn *conn) foldStats() {
+	st := &cn.srv.stats
+	st.netOutput += cn.outBytes.Swap(0)
+	st.writesProcessed += cn.writes.Swap(0)
 }
 
 func (s *Server) removeConnLocked(cn *conn) {

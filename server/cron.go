@@ -31,6 +31,7 @@ func (s *Server) cron() {
 			return
 		}
 		now := time.Now()
+		s.clockMs.Store(now.UnixMilli())
 		if !s.cronPaused {
 			e.UpdateClock()
 			s.updateHz()
@@ -127,6 +128,7 @@ func (s *Server) clientsCron(now time.Time) {
 		}
 		cn := s.conns[s.cronCursor]
 		s.cronCursor++
+		cn.foldStats()
 		if cn.closeASAP {
 			continue
 		}
@@ -151,5 +153,5 @@ func (s *Server) sampleStats(now time.Time) {
 	s.stats.lastSampleMs = ms
 	s.stats.instOps.track(ms, s.eng.Stats.NumCommands)
 	s.stats.instIn.track(ms, s.stats.netInput)
-	s.stats.instOut.track(ms, s.stats.netOutput.Load())
+	s.stats.instOut.track(ms, s.stats.netOutput)
 }

@@ -340,13 +340,16 @@ func (s *Server) infoMemory(b []byte) []byte {
 func (s *Server) infoPersistence(b []byte) []byte { return s.persist.AppendInfo(b, s.eng) }
 
 func (s *Server) infoStats(b []byte) []byte {
+	for _, cn := range s.conns {
+		cn.foldStats()
+	}
 	e := s.eng
 	st := &s.stats
 	b = field(b, "total_connections_received", st.connsReceived)
 	b = field(b, "total_commands_processed", e.Stats.NumCommands)
 	b = field(b, "instantaneous_ops_per_sec", st.instOps.value())
 	b = field(b, "total_net_input_bytes", st.netInput)
-	b = field(b, "total_net_output_bytes", st.netOutput.Load())
+	b = field(b, "total_net_output_bytes", st.netOutput)
 	b = append(b, "total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\n"...)
 	b = fieldFloat(b, "instantaneous_input_kbps", float64(st.instIn.value())/1024, 2)
 	b = fieldFloat(b, "instantaneous_output_kbps", float64(st.instOut.value())/1024, 2)
@@ -372,7 +375,7 @@ func (s *Server) infoStats(b []byte) []byte {
 	b = field(b, "total_error_replies", e.TotalErrorReplies+s.protoErrs)
 	b = append(b, "dump_payload_sanitizations:0\r\n"...)
 	b = field(b, "total_reads_processed", st.readsProcessed)
-	b = field(b, "total_writes_processed", st.writesProcessed.Load())
+	b = field(b, "total_writes_processed", st.writesProcessed)
 	b = append(b, "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n"+
 		"reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n"...)
 	return b

@@ -89,7 +89,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	blocked, _ := s.numBlocked()
 	total := e.Stats.NumCommands
 	expired, evicted := e.Stats.ExpiredKeys, e.Stats.EvictedKeys
-	netIn, netOut := s.stats.netInput, s.stats.netOutput.Load()
+	netIn, netOut := s.stats.netInput, s.stats.netOutput
 	connsTotal, rejected := s.stats.connsReceived, s.stats.rejectedConns
 	for _, c := range s.commandsWithStats() {
 		cs := cmdStat{name: c.Name, calls: c.Calls, usec: c.Usec}

@@ -81,6 +81,7 @@ type Server struct {
 	hists      map[*engine.Command]*latencyHist
 	protoErrs  int64 // protocol errors replied (counted with the engine's error stats)
 	cfgGen     atomic.Int64
+	clockMs    atomic.Int64 // unix ms, refreshed by the cron: for lastinteraction
 
 	shutdownErr error
 
@@ -97,9 +98,9 @@ type serverStats struct {
 	connsReceived    int64
 	rejectedConns    int64
 	netInput         int64
-	netOutput        atomic.Int64
+	netOutput        int64
 	readsProcessed   int64
-	writesProcessed  atomic.Int64
+	writesProcessed  int64
 	maxInputBuffer   int64
 	maxOutputBuffer  int64
 	evictedClients   int64
@@ -120,6 +121,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{cfg: cfg, persist: opts.Persistence, startTime: time.Now(),
 		runID: randomHex(40), replID: randomHex(40), replID2: strings.Repeat("0", 40),
 		quit: make(chan struct{}), done: make(chan struct{}), hists: map[*engine.Command]*latencyHist{}}
+	s.clockMs.Store(time.Now().UnixMilli())
 	if s.persist == nil {
 		s.persist = noPersistence{start: time.Now().Unix()}
 	}
