@@ -188,3 +188,42 @@ func notInPlace(d []byte) {
 		d[i] = ^d[i]
 	}
 }
+
+// combine2 writes a op b into dst (len(dst) >= both), zero-padding the shorter source:
+// the first step of a BITOP with two or more sources, fused to read each source once.
+func combine2(op int, dst, a, b []byte) {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	n := len(b)
+	d, x, y := dst[:n], a[:n], b[:n]
+	le := binary.LittleEndian
+	switch op {
+	case opAnd:
+		for len(d) >= 8 {
+			le.PutUint64(d, le.Uint64(x)&le.Uint64(y))
+			d, x, y = d[8:], x[8:], y[8:]
+		}
+		for i := range d {
+			d[i] = x[i] & y[i]
+		}
+		return // the rest of dst stays zero
+	case opOr:
+		for len(d) >= 8 {
+			le.PutUint64(d, le.Uint64(x)|le.Uint64(y))
+			d, x, y = d[8:], x[8:], y[8:]
+		}
+		for i := range d {
+			d[i] = x[i] | y[i]
+		}
+	case opXor:
+		for len(d) >= 8 {
+			le.PutUint64(d, le.Uint64(x)^le.Uint64(y))
+			d, x, y = d[8:], x[8:], y[8:]
+		}
+		for i := range d {
+			d[i] = x[i] ^ y[i]
+		}
+	}
+	copy(dst[n:], a[n:])
+}

@@ -367,21 +367,27 @@ func cmdBitOp(x *engine.Ctx) {
 		x.Int(0)
 		return
 	}
-	res := newSds(maxlen)
-	copy(res, srcs[0])
+	res := newSds(maxlen) // zeroed: missing and shorter sources count as zeros
+	rest := srcs[1:]
+	if len(srcs) >= 2 {
+		combine2(op, res, srcs[0], srcs[1])
+		rest = srcs[2:]
+	} else {
+		copy(res, srcs[0])
+	}
 	switch op {
 	case opNot:
 		notInPlace(res)
 	case opAnd:
-		for _, s := range srcs[1:] {
+		for _, s := range rest {
 			andInto(res, s)
 		}
 	case opOr:
-		for _, s := range srcs[1:] {
+		for _, s := range rest {
 			orInto(res, s)
 		}
 	case opXor:
-		for _, s := range srcs[1:] {
+		for _, s := range rest {
 			xorInto(res, s)
 		}
 	}
