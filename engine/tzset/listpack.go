@@ -4,8 +4,8 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/resp"
 )
 
 // The listpack encoding: member, score, member, score … ordered by (score, member).
@@ -101,7 +101,7 @@ func zzlInsertAt(lp []byte, off int, m []byte, score float64) []byte {
 	ll, isInt := double2ll(score)
 	var text []byte
 	if !isInt {
-		text = engine.FormatFloat17(buf[:0], score)
+		text = resp.AppendDoubleText(buf[:0], score)
 	}
 	if off < 0 {
 		lp = listpack.Append(lp, m)

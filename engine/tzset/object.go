@@ -9,6 +9,7 @@ import (
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/memmodel"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/resp"
 )
 
 func init() {
@@ -401,7 +402,7 @@ func ListpackScore(dst []byte, score float64) (text []byte, n int64, isInt bool)
 	if n, ok := double2ll(score); ok {
 		return dst, n, true
 	}
-	return engine.FormatFloat17(dst, score), 0, false
+	return resp.AppendDoubleText(dst, score), 0, false
 }
 
 // FitsListpack reports whether a sorted set of n members whose longest member has maxLen

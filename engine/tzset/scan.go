@@ -4,6 +4,7 @@ import (
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/dict"
 	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/resp"
 )
 
 type dictEntry = dict.Entry[*znode]
@@ -55,7 +56,7 @@ func cmdZScan(x *engine.Ctx) {
 				if opts.Match != nil && !engine.Match(opts.Match, m, false) {
 					return
 				}
-				out = append(out, m, engine.FormatFloat17(nil, e.Value.score))
+				out = append(out, m, resp.AppendDoubleText(nil, e.Value.score))
 			})
 			if cursor == 0 || maxIter == 0 {
 				break

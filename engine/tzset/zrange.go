@@ -19,7 +19,6 @@ type rangeSink struct {
 	isDeferred bool
 	dstKey     []byte
 	dst        engine.Object
-	buf        [24]byte
 }
 
 func (s *rangeSink) enableScores() {
@@ -64,7 +63,8 @@ func (s *rangeSink) emit(m []byte, score float64) {
 
 func (s *rangeSink) emitInt(v int64, score float64) {
 	if s.store {
-		s.emit(strconv.AppendInt(s.buf[:0], v, 10), score)
+		var buf [24]byte // escapes through add: only allocated on the store path
+		s.emit(strconv.AppendInt(buf[:0], v, 10), score)
 		return
 	}
 	w := s.x.W

@@ -1,0 +1,231 @@
+package tzset_test
+
+import (
+	"io"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/tzset"
+	"github.com/redisctl/redisctl/resp"
+)
+
+// benchEngine is an engine with the sorted set commands and one client whose replies are
+// discarded, so a benchmark measures the command, not the test plumbing.
+type benchEngine struct {
+	e *engine.Engine
+	c *engine.Client
+	w *resp.Writer
+}
+
+func newBenchEngine(tb testing.TB) *benchEngine {
+	tb.Helper()
+	tbl := engine.NewTable()
+	tbl.Register(engine.CoreCommands()...)
+	tbl.Register(tzset.Commands()...)
+	e := engine.New(engine.DefaultSettings(), tbl)
+	w := resp.NewWriter(io.Discard)
+	e.Lock()
+	c := e.NewClient(w)
+	c.Authenticated = true
+	e.Unlock()
+	return &benchEngine{e: e, c: c, w: w}
+}
+
+func (b *benchEngine) exec(args ...[]byte) {
+	b.e.Lock()
+	b.e.Exec(b.c, args)
+	b.e.Unlock()
+	if b.w.Buffered() > 1<<16 {
+		_ = b.w.Flush()
+	}
+}
+
+func argv(s ...string) [][]byte {
+	out := make([][]byte, len(s))
+	for i, a := range s {
+		out[i] = []byte(a)
+	}
+	return out
+}
+
+// fill gives key n members "member:i" with scores i*1.5 (a mix of integer and text scores
+// in a listpack).
+func (b *benchEngine) fill(key string, n int) {
+	for i := range n {
+		b.exec(argv("ZADD", key, strconv.FormatFloat(float64(i)*1.5, 'g', -1, 64), "member:"+strconv.Itoa(i))...)
+	}
+}
+
+// sizes are the two encodings: 128 members stay a listpack, 1000 make a skiplist.
+var sizes = []struct {
+	name string
+	n    int
+}{{"listpack", 128}, {"skiplist", 1000}}
+
+// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
+// clock, which a loaded shared machine inflates.
+type cpuMetric struct{ start time.Duration }
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU(b *testing.B) *cpuMetric {
+	b.ReportAllocs()
+	b.ResetTimer()
+	return &cpuMetric{start: cpuTime()}
+}
+
+func (m *cpuMetric) stop(b *testing.B) {
+	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
+}
+
+func BenchmarkZAdd(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name+"/update", func(b *testing.B) {
+			// Move one member back and forth between two scores: delete + ordered insert.
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			a1 := argv("ZADD", "z", "10.25", "member:50")
+			a2 := argv("ZADD", "z", "170", "member:50")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(a1...)
+				be.exec(a2...)
+			}
+			cm.stop(b)
+		})
+		b.Run(sz.name+"/same-score", func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			args := argv("ZADD", "z", "75", "member:50")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+	}
+	b.Run("new100", func(b *testing.B) {
+		// Build a 100-member listpack from scratch per iteration: 100 ZADDs and a DEL.
+		be := newBenchEngine(b)
+		cmds := make([][][]byte, 100)
+		for i := range cmds {
+			cmds[i] = argv("ZADD", "z", strconv.Itoa(i), "member:"+strconv.Itoa(i))
+		}
+		del := argv("DEL", "z")
+		cm := startCPU(b)
+		for b.Loop() {
+			for _, c := range cmds {
+				be.exec(c...)
+			}
+			be.exec(del...)
+		}
+		cm.stop(b)
+	})
+	b.Run("skiplist/new-and-remove", func(b *testing.B) {
+		be := newBenchEngine(b)
+		be.fill("z", 1000)
+		add, rem := argv("ZADD", "z", "500.5", "newmember"), argv("ZREM", "z", "newmember")
+		cm := startCPU(b)
+		for b.Loop() {
+			be.exec(add...)
+			be.exec(rem...)
+		}
+		cm.stop(b)
+	})
+}
+
+func BenchmarkZScore(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			hit, miss := argv("ZSCORE", "z", "member:64"), argv("ZSCORE", "z", "nope")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(hit...)
+				be.exec(miss...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkZRange100WithScores(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			args := argv("ZRANGE", "z", "0", "99", "WITHSCORES")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkZRank(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			args := argv("ZRANK", "z", "member:100")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+func BenchmarkZRangeByScore(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("z", sz.n)
+			args := argv("ZRANGEBYSCORE", "z", "(10", "100", "WITHSCORES", "LIMIT", "0", "50")
+			cm := startCPU(b)
+			for b.Loop() {
+				be.exec(args...)
+			}
+			cm.stop(b)
+		})
+	}
+}
+
+// TestHotCommandsDoNotAllocate pins the zero-allocation paths of both encodings: reads,
+// range replies, and updates of existing members (a moved skiplist node is recycled).
+func TestHotCommandsDoNotAllocate(t *testing.T) {
+	for _, sz := range sizes {
+		be := newBenchEngine(t)
+		be.fill("z", sz.n)
+		for _, args := range [][][]byte{
+			argv("ZSCORE", "z", "member:7"), argv("ZSCORE", "z", "nope"), argv("ZMSCORE", "z", "member:7", "x"),
+			argv("ZCARD", "z"), argv("ZRANK", "z", "member:100"), argv("ZREVRANK", "z", "member:100"),
+			argv("ZRANGE", "z", "0", "99", "WITHSCORES"), argv("ZREVRANGE", "z", "0", "99"),
+			argv("ZRANGEBYSCORE", "z", "(10", "100", "WITHSCORES"), argv("ZCOUNT", "z", "10", "(100"),
+			argv("ZADD", "z", "10.5", "member:7"), argv("ZINCRBY", "z", "0", "member:7"),
+			argv("ZREM", "z", "nope"),
+		} {
+			be.exec(args...)
+			if n := testing.AllocsPerRun(50, func() { be.exec(args...) }); n > 0 {
+				t.Errorf("%s %q: %.1f allocations per call", sz.name, args, n)
+			}
+		}
+		// A score change moves the member: listpack delete + insert in place, a recycled
+		// skiplist node (when the new level fits) or an in-place score update.
+		a1, a2 := argv("ZADD", "z", "10.25", "member:50"), argv("ZINCRBY", "z", "100", "member:50")
+		if n := testing.AllocsPerRun(200, func() { be.exec(a1...); be.exec(a2...) }); n > 0.5 {
+			t.Errorf("%s: score updates: %.2f allocations per pair", sz.name, n)
+		}
+	}
+}
