@@ -265,9 +265,14 @@ func bigList(b *testing.B) string {
 			bigListErr = err
 			return
 		}
-		el := []byte("list-element-payload-0000000000000000000000000000000000000000000000000000")
-		for i := 0; i < 256<<20/len(el); i++ {
-			copy(el[13:], strconv.Itoa(i))
+		// Pseudo-random elements, so LZF leaves the file about 256 MB.
+		el := make([]byte, 64)
+		x := uint32(7)
+		for i := 0; i < 256<<20/(len(el)+2); i++ {
+			for j := range el {
+				x = x*1664525 + 1013904223
+				el[j] = 'a' + byte(x>>27)
+			}
 			if err := vw.Add(el); err != nil {
 				bigListErr = err
 				return

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 )
 
 // Decoder reads an RDB file as a stream of records. It is a pull iterator:
@@ -122,6 +123,7 @@ type Decoder struct {
 	stNodes     int64
 	stTTLs      bool
 	stMode      uint8
+	fast        bool // Next may take the listpack fast path
 	stExactInts bool
 }
 
@@ -251,6 +253,11 @@ func NewDecoder(r io.Reader, opts *Options) *Decoder {
 	}
 	d.in.init(r, size)
 	d.reset()
+	// A decoder dropped before the end must not leave its CRC worker
+	// running: stop it when the decoder is collected.
+	d.in.onWorker = func(w *crcWorker) {
+		runtime.AddCleanup(d, func(w *crcWorker) { w.stop() }, w)
+	}
 	return d
 }
 
@@ -280,6 +287,24 @@ func (d *Decoder) reset() {
 // Next advances to the next record. It returns false at the end of the file
 // or on an error (see Err).
 func (d *Decoder) Next() bool {
+	if d.fast {
+		// Fast path: the next element of a listpack of single elements
+		// (quicklist node, listpack set), without the step dispatch.
+		if d.it.lp.Next() {
+			b, n, isInt := d.it.lp.Value()
+			if isInt {
+				d.valueS.setInt(n)
+			} else {
+				d.valueS.setBytes(b)
+			}
+			d.vp = &d.valueS
+			d.recOff = d.in.off()
+			d.stat(&d.valueS)
+			d.kind = d.elemRec
+			return true
+		}
+		d.fast = false // end or damage: the step below sorts it out
+	}
 	if d.err != nil || d.st == stDone {
 		return false
 	}
@@ -305,6 +330,7 @@ func (d *Decoder) Next() bool {
 
 // fail turns the input's error into an *Error at the current item.
 func (d *Decoder) fail() {
+	d.in.stopCRC()
 	err := d.in.err
 	if err == nil {
 		err = fmt.Errorf("%w: decoder stopped without a cause", ErrCorrupt)
@@ -486,6 +512,7 @@ func (d *Decoder) eof() bool {
 	d.kind = RecEOF
 	d.st = stDone
 	computed := d.in.sum()
+	d.in.stopCRC()
 	d.in.crcOn = false
 	if d.version < 5 && !d.valkey {
 		d.csum = Checksum{Status: ChecksumAbsent}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/redisctl/redisctl/rdb/crc64"
 	"github.com/redisctl/redisctl/rdb/lzf"
@@ -31,7 +32,38 @@ type input struct {
 	crcOn  bool
 	srcErr error // what src returned (io.EOF or a failure), reported lazily
 	err    error // sticky: the first failure of a read
+
+	// The CRC of consumed chunks runs on a worker goroutine while parsing
+	// goes on (see compact): alt is the second buffer, busy says a chunk
+	// of it is being summed.
+	alt      []byte
+	worker   *crcWorker
+	busy     bool
+	onWorker func(*crcWorker) // called when the worker starts
 }
+
+// crcAsyncMin is the smallest consumed chunk worth handing to the worker.
+const crcAsyncMin = 64 << 10
+
+// crcWorker sums chunks in order on its own goroutine.
+type crcWorker struct {
+	jobs chan crcJob
+	done chan uint64
+	once sync.Once
+}
+
+type crcJob struct {
+	crc uint64
+	p   []byte
+}
+
+func (w *crcWorker) run() {
+	for j := range w.jobs {
+		w.done <- crc64.Update(j.crc, j.p)
+	}
+}
+
+func (w *crcWorker) stop() { w.once.Do(func() { close(w.jobs) }) }
 
 func (in *input) init(src io.Reader, size int) {
 	in.src = src
@@ -56,11 +88,61 @@ func (in *input) off() int64 { return in.base + int64(in.r) }
 
 // sum brings the CRC up to the read position and returns it.
 func (in *input) sum() uint64 {
+	in.crcWait()
 	if in.crcOn && in.crcAt < in.r {
 		in.crc = crc64.Update(in.crc, in.buf[in.crcAt:in.r])
 	}
 	in.crcAt = in.r
 	return in.crc
+}
+
+// crcWait collects the worker's result for the chunk in flight.
+func (in *input) crcWait() {
+	if in.busy {
+		in.crc = <-in.worker.done
+		in.busy = false
+	}
+}
+
+// stopCRC ends the worker goroutine (at the end of the file or on error;
+// a decoder dropped midway is covered by a cleanup).
+func (in *input) stopCRC() {
+	if in.worker != nil {
+		in.crcWait()
+		in.worker.stop()
+		in.worker = nil
+	}
+}
+
+// compact makes room at the end of the buffer by moving the unread bytes
+// to the front. The consumed bytes not yet in the CRC are summed first:
+// inline for small chunks, else on the worker, in which case the unread
+// bytes move to the other buffer so the worker can read this one while
+// parsing continues (the worker is waited for before a buffer is reused).
+func (in *input) compact() {
+	if !in.crcOn || in.r-in.crcAt < crcAsyncMin {
+		in.sum()
+		copy(in.buf, in.buf[in.r:in.w])
+	} else {
+		in.crcWait()
+		if in.worker == nil {
+			in.worker = &crcWorker{jobs: make(chan crcJob, 1), done: make(chan uint64, 1)}
+			go in.worker.run()
+			if in.onWorker != nil {
+				in.onWorker(in.worker)
+			}
+		}
+		if len(in.alt) != len(in.buf) {
+			in.alt = make([]byte, len(in.buf))
+		}
+		copy(in.alt, in.buf[in.r:in.w])
+		in.worker.jobs <- crcJob{in.crc, in.buf[in.crcAt:in.r]}
+		in.busy = true
+		in.buf, in.alt = in.alt, in.buf
+	}
+	in.base += int64(in.r)
+	in.w -= in.r
+	in.r, in.crcAt = 0, 0
 }
 
 // fill makes at least n bytes available in buf[r:w] (n <= len(buf)). It
@@ -76,11 +158,7 @@ func (in *input) fill(n int) bool {
 		return in.fail(in.srcErr)
 	}
 	if in.r+n > len(in.buf) || in.r == in.w {
-		in.sum()
-		copy(in.buf, in.buf[in.r:in.w])
-		in.base += int64(in.r)
-		in.w -= in.r
-		in.r, in.crcAt = 0, 0
+		in.compact()
 	}
 	empty := 0
 	for in.w-in.r < n {

@@ -28,6 +28,7 @@ func (d *Decoder) beginKey(t Type) bool {
 		}
 	}
 	d.st = stValue
+	d.fast = false
 	d.typ = t
 	d.expire, d.idle, d.freq = d.pExpire, d.pIdle, d.pFreq
 	d.pExpire, d.pIdle, d.pFreq = -1, -1, -1
@@ -449,6 +450,7 @@ func (d *Decoder) startListpack() bool {
 	}
 	d.doing = d.it.doing()
 	d.vm = vmContainer
+	d.fast = d.group == 1
 	return true
 }
 
@@ -649,6 +651,8 @@ func (d *Decoder) quicklistStep() bool {
 			if !d.it.initListpack(d.blob) {
 				return d.failf(ErrCorrupt, "reading listpack", "bad listpack header")
 			}
+			d.elemRec = RecListElement
+			d.fast = true
 		default:
 			if d.opts.Deep {
 				if _, err := validateZiplist(d.blob); err != nil {
