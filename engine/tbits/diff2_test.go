@@ -451,3 +451,25 @@ LCS missing l
 	p.SetProto(3)
 	p.Run(script)
 }
+
+func TestBitsRESP3AgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.SetProto(3)
+	p.Run(`
+SETBIT k 3 1
+GETBIT k 3
+BITCOUNT k
+BITCOUNT k 0 -1 BIT
+BITPOS k 1
+BITPOS k 0 0 -1
+BITOP OR d k missing
+BITOP AND d missing
+BITFIELD k OVERFLOW FAIL INCRBY u4 0 100 GET u4 0 SET i4 0 -8
+BITFIELD k
+BITFIELD_RO k GET i4 0
+BITFIELD_RO missing GET i4 0
+BITFIELD k SET u8 0 x
+RPUSH l a
+BITFIELD l GET u8 0
+`)
+}

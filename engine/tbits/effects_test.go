@@ -143,16 +143,24 @@ func (e *effects) aofTail() []string {
 	return out
 }
 
-func (e *effects) oracleDirty() int64 {
-	v := e.o.Do("INFO", "persistence")
+func (e *effects) oracleInfo(section, field string) int64 {
+	v := e.o.Do("INFO", section)
 	for _, line := range strings.Split(string(v.Str), "\r\n") {
-		if s, ok := strings.CutPrefix(line, "rdb_changes_since_last_save:"); ok {
+		if s, ok := strings.CutPrefix(line, field+":"); ok {
 			n, _ := strconv.ParseInt(s, 10, 64)
 			return n
 		}
 	}
-	e.t.Fatal("no rdb_changes_since_last_save")
+	e.t.Fatalf("no %s in INFO %s", field, section)
 	return 0
+}
+
+// counters are dirty, keyspace hits and keyspace misses.
+func (e *effects) counters() (o, g [3]int64) {
+	o = [3]int64{e.oracleInfo("persistence", "rdb_changes_since_last_save"),
+		e.oracleInfo("stats", "keyspace_hits"), e.oracleInfo("stats", "keyspace_misses")}
+	g = [3]int64{e.h.E.Dirty, e.h.E.Stats.KeyspaceHits, e.h.E.Stats.KeyspaceMisses}
+	return o, g
 }
 
 func (e *effects) run(script string) {
@@ -166,15 +174,18 @@ func (e *effects) run(script string) {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		d0o, d0 := e.oracleDirty(), e.h.E.Dirty
+		o0, g0 := e.counters()
 		e.props, e.events = nil, nil
 		want := e.o.Do(args...).String()
 		got := e.h.Do(args...).String()
 		if want != got {
 			e.t.Errorf("%s: reply\n  redis:    %s\n  redisctl: %s", line, want, got)
 		}
-		if dw, dg := e.oracleDirty()-d0o, e.h.E.Dirty-d0; dw != dg {
-			e.t.Errorf("%s: dirty redis %d, redisctl %d", line, dw, dg)
+		o1, g1 := e.counters()
+		for i, name := range []string{"dirty", "keyspace_hits", "keyspace_misses"} {
+			if dw, dg := o1[i]-o0[i], g1[i]-g0[i]; dw != dg {
+				e.t.Errorf("%s: %s redis %+d, redisctl %+d", line, name, dw, dg)
+			}
 		}
 		if w, g := strings.Join(e.aofTail(), " | "), strings.Join(e.props, " | "); w != g {
 			e.t.Errorf("%s: propagated\n  redis:    %s\n  redisctl: %s", line, w, g)
@@ -197,7 +208,6 @@ SETBIT k x 1
 GETBIT k 7
 SET s 42
 SETBIT s 0 0
-OBJECT ENCODING s
 BITCOUNT k
 BITPOS k 1
 BITOP AND dest k s
@@ -230,5 +240,17 @@ PEXPIREAT x 99999999999999
 BITOP OR x k
 TTL x
 SETBIT x 1 1
+GETBIT missing 1
+GETBIT x 1
+BITCOUNT missing
+BITCOUNT x 0 1
+BITPOS missing 0
+BITPOS x 0
+BITFIELD_RO missing GET u8 0
+BITFIELD_RO x GET u8 0
+BITFIELD missing GET u8 0
+LCS x missing
+LCS missing x IDX
+BITOP AND d x missing x
 `)
 }
