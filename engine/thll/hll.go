@@ -10,14 +10,14 @@ import (
 
 // Layout constants of hyperloglog.c.
 const (
-	P          = 14          // HLL_P: index bits
-	Q          = 64 - P      // HLL_Q: bits left for the run of zeros
-	Registers  = 1 << P      // HLL_REGISTERS
+	P          = 14     // HLL_P: index bits
+	Q          = 64 - P // HLL_Q: bits left for the run of zeros
+	Registers  = 1 << P // HLL_REGISTERS
 	pMask      = Registers - 1
 	regBits    = 6 // HLL_BITS
 	regMax     = 1<<regBits - 1
-	HeaderSize = 16                                          // sizeof(struct hllhdr)
-	DenseSize  = HeaderSize + (Registers*regBits+7)/8        // HLL_DENSE_SIZE: 12304
+	HeaderSize = 16                                                   // sizeof(struct hllhdr)
+	DenseSize  = HeaderSize + (Registers*regBits+7)/8                 // HLL_DENSE_SIZE: 12304
 	EmptySize  = HeaderSize + (Registers+xzeroMaxLen-1)/xzeroMaxLen*2 // createHLLObject: 18
 
 	// Header encodings (hdr->encoding).
