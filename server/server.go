@@ -463,7 +463,6 @@ func (s *Server) handle(nc net.Conn, unix bool) {
 	cn := s.newConn(nc, unix, local)
 	if cn == nil {
 		s.numConns.Add(-1)
-		nc.Close()
 		return
 	}
 	cn.serve()
