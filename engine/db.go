@@ -147,9 +147,10 @@ func (db *DB) LookupRead(key []byte) *Object {
 	return nil
 }
 
-// LookupReadNoTouch is LookupRead without updating the access time or stats.
+// LookupReadNoTouch is LookupRead without updating the access time and without the
+// keymiss event (OBJECT's lookup: LOOKUP_NOTOUCH|LOOKUP_NONOTIFY; hits and misses count).
 func (db *DB) LookupReadNoTouch(key []byte) *Object {
-	if e := db.lookup(key, lookupNoTouch|lookupNoStats|lookupNoNotify, false); e != nil {
+	if e := db.lookup(key, lookupNoTouch|lookupNoNotify, false); e != nil {
 		return &e.Value
 	}
 	return nil

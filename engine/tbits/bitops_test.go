@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/stretchr/testify/require"
 )
 
@@ -161,22 +162,22 @@ func TestSdsModel(t *testing.T) {
 		{253, 255}, {254, 255}, {256, 314}, {1000, 1018},
 	}
 	for _, c := range cases {
-		require.Equal(t, c.wantCap, cap(newSds(c.n)), "newSds(%d)", c.n)
+		require.Equal(t, c.wantCap, cap(tstring.NewSds(c.n)), "tstring.NewSds(%d)", c.n)
 	}
 	// Growth within Redis's alloc does not reallocate; beyond it, greedy doubling.
-	b := newSds(40)
-	b = growZero(b, 44)
+	b := tstring.NewSds(40)
+	b = tstring.GrowZero(b, 44)
 	require.Equal(t, 44, cap(b))
-	b = growZero(b, 45)
+	b = tstring.GrowZero(b, 45)
 	require.Equal(t, 92, cap(b)) // 90 requested, 96-byte class
 	// A SET value with more than a tenth of slack was trimmed to its length.
-	require.Equal(t, 46, sdsAlloc(make([]byte, 46)))
-	require.Equal(t, 60, sdsAlloc(make([]byte, 57)))
-	require.Equal(t, 20, sdsAlloc(make([]byte, 20)))
+	require.Equal(t, 46, tstring.SdsAlloc(make([]byte, 46)))
+	require.Equal(t, 60, tstring.SdsAlloc(make([]byte, 57)))
+	require.Equal(t, 20, tstring.SdsAlloc(make([]byte, 20)))
 	// Large strings grow by 1 MB.
-	b = newSds(1 << 20)
+	b = tstring.NewSds(1 << 20)
 	require.Equal(t, 1310710, cap(b)) // the 1.25 MB class
-	b = growZero(b, cap(b)+1)
+	b = tstring.GrowZero(b, cap(b)+1)
 	require.Equal(t, 1310711+1<<20, len(b)+1<<20)
 	require.GreaterOrEqual(t, cap(b), 1310711+1<<20)
 }

@@ -60,28 +60,13 @@ func lookupForBits(x *engine.Ctx, maxbit uint64) (o *engine.Object, grown, ok bo
 		return nil, false, false
 	}
 	if o == nil {
-		return x.DB.Add(key, tstring.NewRaw(newSds(n))), true, true
+		return x.DB.Add(key, tstring.NewRaw(tstring.NewSds(n))), true, true
 	}
-	b := unshare(o)
+	b := tstring.Unshare(o)
 	old := len(b)
-	b = growZero(b, n)
+	b = tstring.GrowZero(b, n)
 	o.SetBytes(b)
 	return o, len(b) != old, true
-}
-
-// unshare is dbUnshareStringValue: an int or embstr value becomes a raw sds of its own,
-// created by sdsnewlen (so with the allocator's spare room, unlike tstring.Unshare which
-// keeps the exact length); a raw value is already private.
-func unshare(o *engine.Object) []byte {
-	if o.Encoding() == engine.EncRaw {
-		return o.Bytes()
-	}
-	var buf [24]byte
-	v := o.StringValue(buf[:0])
-	b := newSds(len(v))
-	copy(b, v)
-	o.SetEncodingBytes(engine.EncRaw, b)
-	return b
 }
 
 // lookupRead finds a string for reading; ok is false after a WRONGTYPE reply.
@@ -367,7 +352,7 @@ func cmdBitOp(x *engine.Ctx) {
 		x.Int(0)
 		return
 	}
-	res := newSds(maxlen) // zeroed: missing and shorter sources count as zeros
+	res := tstring.NewSds(maxlen) // zeroed: missing and shorter sources count as zeros
 	rest := srcs[1:]
 	if len(srcs) >= 2 {
 		combine2(op, res, srcs[0], srcs[1])

@@ -460,7 +460,7 @@ func cmdSetRange(x *engine.Ctx) {
 		if !checkStringLength(x, offset+int64(len(val))) {
 			return
 		}
-		b := make([]byte, offset+int64(len(val)))
+		b := NewSds(int(offset) + len(val))
 		copy(b[offset:], val)
 		x.DB.SetKey(key, NewRaw(b), false)
 		x.Notify(engine.NotifyString, "setrange", key)

@@ -45,40 +45,23 @@ func FromInt(v int64) engine.Object { return engine.NewIntObject(v) }
 func Value(o *engine.Object, buf []byte) []byte { return o.StringValue(buf) }
 
 // Unshare makes o raw-encoded with its own buffer, ready for in-place changes
-// (dbUnshareStringValue): an int or embstr value becomes a raw copy.
+// (dbUnshareStringValue): an int or embstr value becomes a raw sds created by sdsnewlen,
+// with the allocator's spare room Redis records; the object's LRU/LFU field is kept.
 func Unshare(o *engine.Object) []byte {
 	if o.Encoding() == engine.EncRaw {
 		return o.Bytes()
 	}
 	var buf [24]byte
 	v := o.StringValue(buf[:0])
-	b := make([]byte, len(v))
+	b := NewSds(len(v))
 	copy(b, v)
-	*o = engine.NewBytesObject(engine.TypeString, engine.EncRaw, b)
+	o.SetEncodingBytes(engine.EncRaw, b)
 	return b
 }
 
-// Grow returns b extended to n bytes with Redis's greedy sds growth (sdsMakeRoomFor: double
-// under 1 MB, +1 MB above), new bytes zeroed.
-func Grow(b []byte, n int) []byte {
-	if n <= cap(b) {
-		old := len(b)
-		b = b[:n]
-		clear(b[old:])
-		return b
-	}
-	newCap := n
-	if newCap < sdsMaxPrealloc {
-		newCap *= 2
-	} else {
-		newCap += sdsMaxPrealloc
-	}
-	nb := make([]byte, n, newCap)
-	copy(nb, b)
-	return nb
-}
-
-const sdsMaxPrealloc = 1 << 20
+// Grow returns b extended to n bytes, new bytes zeroed, reallocating with Redis's greedy
+// sds growth (sdsMakeRoomFor: double under 1 MB, +1 MB above) only when Redis would.
+func Grow(b []byte, n int) []byte { return GrowZero(b, n) }
 
 func dup(o *engine.Object) engine.Object {
 	if o.Encoding() == engine.EncInt {

@@ -1,4 +1,4 @@
-package tbits
+package tstring
 
 import (
 	"github.com/redisctl/redisctl/engine/memmodel"
@@ -34,13 +34,13 @@ func usableAlloc(h, n int) int {
 	return a
 }
 
-// sdsAlloc is Redis's alloc for a raw string held in b. A capacity beyond the length is
+// SdsAlloc is Redis's alloc for a raw string held in b. A capacity beyond the length is
 // a grown sds (never SDS_TYPE_5) whose alloc is the usable size of that request. A
 // capacity equal to the length is an exactly created string: under 32 bytes SDS_TYPE_5,
 // which has no spare room; otherwise a value that went through tryObjectEncoding (SET,
 // APPEND to a new key, RDB load), whose spare room was trimmed away when it exceeded a
 // tenth of the length (trimStringObjectIfNeeded), and kept otherwise.
-func sdsAlloc(b []byte) int {
+func SdsAlloc(b []byte) int {
 	c, l := cap(b), len(b)
 	if c > l || l == 0 {
 		h := memmodel.SdsHeader(c)
@@ -59,8 +59,8 @@ func sdsAlloc(b []byte) int {
 	return a
 }
 
-// newSds is sdsnewlen(NULL, n): n zero bytes with the capacity Redis would record.
-func newSds(n int) []byte {
+// NewSds is sdsnewlen(NULL, n): n zero bytes with the capacity Redis would record.
+func NewSds(n int) []byte {
 	h := memmodel.SdsHeader(n)
 	if h == 1 {
 		return make([]byte, n)
@@ -68,18 +68,18 @@ func newSds(n int) []byte {
 	return make([]byte, n, usableAlloc(h, n))
 }
 
-// growZero is sdsgrowzero(b, n): b extended to n bytes with zeros, reallocating with
+// GrowZero is sdsgrowzero(b, n): b extended to n bytes with zeros, reallocating with
 // sdsMakeRoomFor's greedy policy only when Redis's alloc is too small.
-func growZero(b []byte, n int) []byte {
+func GrowZero(b []byte, n int) []byte {
 	old := len(b)
 	if n <= old {
 		return b
 	}
-	if n <= sdsAlloc(b) {
+	if n <= SdsAlloc(b) {
 		if n > cap(b) {
 			// Redis has the room (allocator slack we did not reserve): take it now
 			// with the capacity Redis records, without greedy growth.
-			nb := make([]byte, n, sdsAlloc(b))
+			nb := make([]byte, n, SdsAlloc(b))
 			copy(nb, b)
 			return nb
 		}
