@@ -51,6 +51,7 @@ func (d *Decoder) ReadValue() (*Value, error) {
 			}
 		case RecStreamMeta:
 			m := d.StreamMeta()
+			v.Stream.Length = m.Length
 			v.Stream.LastID = m.LastID
 			v.Stream.FirstID = m.FirstID
 			v.Stream.MaxDeletedID = m.MaxDeletedID

@@ -3,6 +3,7 @@ package rdb
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"os"
@@ -16,6 +17,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/redisctl/redisctl/internal/redistest"
+	"github.com/redisctl/redisctl/rdb/intset"
+	"github.com/redisctl/redisctl/rdb/listpack"
+	"github.com/redisctl/redisctl/rdb/ziplist"
 )
 
 // interopDataset covers every type and every encoding Redis 7.0 chooses.
@@ -172,8 +176,12 @@ func recordValue(v *Value) any {
 		return out
 	case KindStream:
 		s := v.Stream
+		length := int64(s.Length)
+		if length == 0 {
+			length = int64(len(s.Entries))
+		}
 		rs := &redistest.Stream{
-			Length:               int64(len(s.Entries)),
+			Length:               length,
 			LastGeneratedID:      s.LastID.String(),
 			MaxDeletedEntryID:    s.MaxDeletedID.String(),
 			EntriesAdded:         int64(s.EntriesAdded),
@@ -424,4 +432,183 @@ func build(ctx context.Context, c *redis.Client, key string, v *Value) error {
 		}
 	}
 	return nil
+}
+
+// TestInteropCorpus loads every corpus file Redis 7.0 accepts into real
+// Redis and compares what it holds (values, TTLs, OBJECT ENCODING) with
+// what our decoder reads from the file (and predicts with LoadedEncoding).
+func TestInteropCorpus(t *testing.T) {
+	redistest.Require(t, "redis-server")
+	now := time.Now().UnixMilli()
+	for _, path := range corpusFiles(t) {
+		name := corpusName(path)
+		if isCorruptFixture(path) || deepRejected[name] != "" {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		d := NewDecoder(bytes.NewReader(data), nil)
+		skip := ""
+		for d.Next() {
+			if d.Version() > 10 || d.Valkey() {
+				skip = "newer than Redis 7.0"
+				break
+			}
+			switch d.Kind() {
+			case RecModule, RecModuleAux:
+				skip = "needs a module"
+			}
+		}
+		if skip != "" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			s := redistest.Start(t, redistest.WithRDB(path))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			got, err := redistest.Snapshot(ctx, s.Client())
+			require.NoError(t, err)
+			var want []redistest.Record
+			for _, r := range toRecords(t, data) {
+				if r.ExpireAtMs != nil && *r.ExpireAtMs <= now {
+					continue // Redis drops keys already expired when loading
+				}
+				want = append(want, r)
+			}
+			require.Len(t, got, len(want))
+			for i := range want {
+				if ws, ok := want[i].Value.(*redistest.Stream); ok {
+					gs := got[i].Value.(*redistest.Stream)
+					if d.Version() < 10 {
+						ws.MaxDeletedEntryID, ws.EntriesAdded, ws.RecordedFirstEntryID = gs.MaxDeletedEntryID, gs.EntriesAdded, gs.RecordedFirstEntryID
+						for j := range ws.Groups {
+							if j < len(gs.Groups) {
+								ws.Groups[j].EntriesRead = gs.Groups[j].EntriesRead
+							}
+						}
+					}
+				}
+			}
+			require.Equal(t, normalize(t, want), normalize(t, got))
+		})
+	}
+}
+
+// TestInteropLoadedEncodingRules crafts each on-disk encoding at the edges
+// of Redis's thresholds, loads them into Redis 7.0 and checks that
+// LoadedEncoding predicts OBJECT ENCODING.
+func TestInteropLoadedEncodingRules(t *testing.T) {
+	redistest.Require(t, "redis-server")
+	long := bytes.Repeat([]byte("L"), 100)
+	n := func(i int) []byte { return []byte(strconv.Itoa(i)) }
+	zipmap := func(pairs ...[]byte) []byte {
+		out := []byte{byte(min(len(pairs)/2, 254))}
+		for i, p := range pairs {
+			if len(p) < 254 {
+				out = append(out, byte(len(p)))
+			} else {
+				out = append(out, 254)
+				out = binary.LittleEndian.AppendUint32(out, uint32(len(p)))
+			}
+			if i%2 == 1 {
+				out = append(out, 0) // free
+			}
+			out = append(out, p...)
+		}
+		return append(out, 0xff)
+	}
+	zl := func(items ...[]byte) []byte {
+		z := ziplist.New()
+		for _, it := range items {
+			z = ziplist.Append(z, it)
+		}
+		return z
+	}
+	lp := func(items ...[]byte) []byte {
+		l := listpack.New()
+		for _, it := range items {
+			l = listpack.Append(l, it)
+		}
+		return l
+	}
+	pairs := func(count int, val []byte) [][]byte {
+		var out [][]byte
+		for i := 0; i < count; i++ {
+			out = append(out, []byte("f"+strconv.Itoa(i)), val)
+		}
+		return out
+	}
+	zpairs := func(count int, member []byte) [][]byte {
+		var out [][]byte
+		for i := 0; i < count; i++ {
+			out = append(out, append(bytes.Clone(member), n(i)...), n(i))
+		}
+		return out
+	}
+	ints := func(count int) [][]byte {
+		var out [][]byte
+		for i := 0; i < count; i++ {
+			out = append(out, n(i))
+		}
+		return out
+	}
+	is := func(count int) []byte {
+		s := intset.New()
+		for i := 0; i < count; i++ {
+			s, _ = intset.Add(s, int64(i))
+		}
+		return s
+	}
+	blob := func(b []byte) []byte { return AppendRawString(nil, b) }
+	keys := map[string]struct {
+		t       Type
+		payload []byte
+	}{
+		"zipmap-many":   {TypeHashZipmap, blob(zipmap(pairs(600, []byte("v"))...))},
+		"zipmap-long":   {TypeHashZipmap, blob(zipmap(pairs(2, long)...))},
+		"hzl-many":      {TypeHashZiplist, blob(zl(pairs(600, []byte("v"))...))},
+		"hzl-long":      {TypeHashZiplist, blob(zl(pairs(2, long)...))},
+		"hlp-many":      {TypeHashListpack, blob(lp(pairs(600, []byte("v"))...))},
+		"hlp-long":      {TypeHashListpack, blob(lp(pairs(2, long)...))},
+		"zzl-many":      {TypeZSetZiplist, blob(zl(zpairs(200, []byte("m"))...))},
+		"zzl-long":      {TypeZSetZiplist, blob(zl(zpairs(2, long)...))},
+		"zlp-many":      {TypeZSetListpack, blob(lp(zpairs(200, []byte("m"))...))},
+		"zlp-long":      {TypeZSetListpack, blob(lp(zpairs(2, long)...))},
+		"intset-many":   {TypeSetIntset, blob(is(600))},
+		"intset-few":    {TypeSetIntset, blob(is(5))},
+		"set-ints-many": {TypeSet, cat(AppendLen(nil, 600), cat(mapStrings(ints(600))...))},
+		"set-ints-few":  {TypeSet, cat(AppendLen(nil, 5), cat(mapStrings(ints(5))...))},
+		"list-zl":       {TypeListZiplist, blob(zl(ints(5)...))},
+	}
+	var buf bytes.Buffer
+	e, err := NewEncoder(&buf, &EncoderOptions{Version: 9})
+	require.NoError(t, err)
+	for k, v := range keys {
+		require.NoError(t, e.WriteRaw(&Key{Name: []byte(k)}, v.t, v.payload))
+	}
+	require.NoError(t, e.Close())
+	path := filepath.Join(t.TempDir(), "rules.rdb")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	want := map[string]string{}
+	for _, r := range toRecords(t, buf.Bytes()) {
+		want[string(r.Key)] = r.Encoding
+	}
+	s := redistest.Start(t, redistest.WithRDB(path))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got := map[string]string{}
+	for k := range keys {
+		enc, err := s.Client().ObjectEncoding(ctx, k).Result()
+		require.NoError(t, err, k)
+		got[k] = enc
+	}
+	require.Equal(t, got, want)
+}
+
+func mapStrings(items [][]byte) [][]byte {
+	out := make([][]byte, len(items))
+	for i, it := range items {
+		out[i] = AppendRawString(nil, it)
+	}
+	return out
 }

@@ -24,12 +24,20 @@ func (d *Decoder) loadedEncoding() string {
 		}
 		return "hashtable"
 	case KindZSet:
-		if n <= c.ZSetMaxListpackEntries && d.stMax <= c.ZSetMaxListpackValue {
+		// A ziplist or listpack is kept as loaded unless it has too many
+		// entries: element lengths are only checked when Redis builds
+		// the listpack itself (checked against Redis 7.0.15).
+		packed := d.typ == TypeZSetZiplist || d.typ == TypeZSetListpack
+		if n <= c.ZSetMaxListpackEntries && (packed || d.stMax <= c.ZSetMaxListpackValue) {
 			return "listpack"
 		}
 		return "skiplist"
 	case KindHash:
-		if n <= c.HashMaxListpackEntries && d.stMax <= c.HashMaxListpackValue {
+		// Same for hash ziplists and listpacks; zipmaps are rebuilt and
+		// checked for both.
+		packed := d.typ == TypeHashZiplist || d.typ == TypeHashListpack ||
+			d.typ == TypeHashListpackEx || d.typ == TypeHashListpackExPre && !d.valkey
+		if n <= c.HashMaxListpackEntries && (packed || d.stMax <= c.HashMaxListpackValue) {
 			if d.stTTLs && d.opts.Target >= Redis74 || d.typ == TypeHashListpackEx || d.typ == TypeHashMetadata && d.stTTLs {
 				return "listpackex"
 			}

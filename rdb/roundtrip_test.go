@@ -92,6 +92,9 @@ func canon(v *Value, srcVer, dstVer int) *Value {
 	slices.SortFunc(c.ZSet, zcmp)
 	if v.Stream != nil {
 		s := *v.Stream
+		if s.Length == 0 {
+			s.Length = uint64(len(s.Entries))
+		}
 		s.Groups = slices.Clone(s.Groups)
 		slices.SortFunc(s.Groups, func(a, b StreamGroupValue) int { return bytes.Compare(a.Name, b.Name) })
 		minVer := min(srcVer, dstVer)

@@ -520,7 +520,10 @@ func (e *valueEncoder) appendStream(dst []byte, s *Stream) (Type, []byte, error)
 	e.body = body
 	dst = AppendLen(dst, uint64(nodes))
 	dst = append(dst, body...)
-	length := uint64(len(s.Entries))
+	length := s.Length
+	if length == 0 {
+		length = uint64(len(s.Entries))
+	}
 	dst = AppendLen(dst, length)
 	dst = AppendLen(dst, s.LastID.Ms)
 	dst = AppendLen(dst, s.LastID.Seq)

@@ -28,6 +28,7 @@ type ZMember struct {
 // Stream is a stream value: its live entries and its consumer groups.
 type Stream struct {
 	Entries      []StreamEntry // live entries in ascending ID order
+	Length       uint64        // the stored length; 0 means len(Entries)
 	LastID       StreamID
 	FirstID      StreamID // v2+ (0-0 for an empty stream)
 	MaxDeletedID StreamID // v2+
