@@ -174,11 +174,37 @@ func denseHisto(r []byte, h *[64]int) {
 // ---- sparse ----
 
 // at is b[i], or the sds terminator's 0 past the end.
+//
+// The terminator is kept in the backing array when there is room (cap > len): all bytes
+// past the length are zero, except that one, which hllSparseSet can overwrite when it
+// splits an XZERO opcode cut in half by the end of a corrupted string (its memcpy lands on
+// the terminator after sdsIncrLen wrote it). Redis reads that byte back as the second half
+// of the opcode, and so do we.
 func at(b []byte, i int) byte {
 	if i < len(b) {
 		return b[i]
 	}
+	if i == len(b) && i < cap(b) {
+		return b[:i+1][i]
+	}
 	return 0
+}
+
+// setTerm writes the byte after the end (see at), when the slice has room for it.
+func setTerm(b []byte, v byte) {
+	if l := len(b); l < cap(b) {
+		b[:l+1][l] = v
+	}
+}
+
+// clearTail zeroes b[len(b):upto] within the capacity (bytes a shrink left behind).
+func clearTail(b []byte, upto int) {
+	if upto > cap(b) {
+		upto = cap(b)
+	}
+	if upto > len(b) {
+		clear(b[len(b):upto])
+	}
 }
 
 // sparseOp decodes the opcode at b[p]: its run length, its value (0 for ZERO/XZERO) and
@@ -213,7 +239,8 @@ func sparseHisto(s []byte, h *[64]int) bool {
 
 // decodeSparse calls fn for each VAL run (register index, value, run length), in order, as
 // hllSparseToDense/hllMerge walk them. It fails as they do: a VAL run past the last
-// register, or opcodes not covering exactly 16384 registers.
+// register (even right after the zeros reached 16384, as the real 7.0.15 answers), or
+// opcodes not covering exactly 16384 registers.
 func decodeSparse(s []byte, fn func(idx, val, n int)) error {
 	idx := 0
 	for p := HeaderSize; p < len(s); {
@@ -224,7 +251,7 @@ func decodeSparse(s []byte, fn func(idx, val, n int)) error {
 			continue
 		}
 		if runlen+idx > Registers {
-			break
+			return ErrCorrupt // Redis 7.0.15 refuses the overflow even when idx is 16384
 		}
 		fn(idx, val, runlen)
 		idx += runlen
@@ -349,8 +376,17 @@ func sparseSet(s []byte, index int, count uint8) ([]byte, int) {
 		copy(s[next+delta:], s[next:end])
 	}
 	s = s[:newLen]
-	if p < newLen {
-		copy(s[p:newLen], seq[:n])
+	clearTail(s, end+1)
+	setTerm(s, 0) // sdsIncrLen
+	// memcpy(p, seq, seqlen): past the new length only when a half XZERO was split, and
+	// then its last byte becomes the terminator.
+	for i := 0; i < n; i++ {
+		switch q := p + i; {
+		case q < newLen:
+			s[q] = seq[i]
+		case q == newLen:
+			setTerm(s, seq[i])
+		}
 	}
 	return mergeVals(s, prev, newLen), 1
 }
@@ -381,6 +417,7 @@ func mergeVals(s []byte, prev, end int) []byte {
 					copy(s[p:], s[p+1:end])
 					end--
 					s = s[:end]
+					clearTail(s, end+2)
 					continue // try the merged opcode again with its right neighbour
 				}
 			}

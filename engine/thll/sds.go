@@ -79,6 +79,7 @@ func makeRoom(b []byte, add int) []byte {
 		}
 		nb := make([]byte, l, a) // Redis already has the room (allocator slack)
 		copy(nb, b)
+		setTerm(nb, at(b, l))
 		return nb
 	}
 	want := l + add
@@ -93,5 +94,6 @@ func makeRoom(b []byte, add int) []byte {
 	}
 	nb := make([]byte, l, usableAlloc(h, want))
 	copy(nb, b)
+	setTerm(nb, at(b, l)) // realloc/memcpy keep the terminator byte
 	return nb
 }
