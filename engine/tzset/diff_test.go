@@ -862,3 +862,68 @@ func scanPairs(t *testing.T, p *enginetest.Pair, args ...string) {
 	}
 	require.Equal(t, norm(p.O.Do(args...)), norm(p.H.Do(args...)), "%v", args)
 }
+
+func TestRESP3AgainstRedis(t *testing.T) {
+	p := newPairWithSets(t)
+	p.SetProto(3)
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		p.Run(`
+FLUSHALL
+ZADD one 5 a
+ZADD z 1 a 2.5 b inf c -inf d 1e20 e
+ZRANDMEMBER one
+ZRANDMEMBER one 1
+ZRANDMEMBER one 1 WITHSCORES
+ZRANDMEMBER one -2 WITHSCORES
+ZRANDMEMBER one 5 WITHSCORES
+ZRANDMEMBER nokey
+ZRANDMEMBER nokey 2 WITHSCORES
+ZMSCORE z a c nope
+ZMSCORE nokey a
+ZINCRBY z 1.5 a
+ZINCRBY z -inf c
+ZADD z INCR 1 b
+ZADD z XX INCR 1 nope
+ZSCORE z e
+ZRANGE z 0 -1 WITHSCORES
+ZRANGE z 0 -1 BYSCORE WITHSCORES
+ZRANGEBYSCORE z -inf +inf WITHSCORES LIMIT 1 2
+ZREVRANGE z 0 1 WITHSCORES
+ZUNION 2 z one WITHSCORES
+ZINTER 2 z one WITHSCORES
+ZDIFF 2 z one WITHSCORES
+ZPOPMIN z
+ZPOPMAX z 2
+ZPOPMAX z 0
+ZMPOP 1 z MAX
+ZMPOP 1 nokey MAX
+ZPOPMIN nokey
+ZPOPMIN nokey 1
+ZRANK z b
+ZRANK z nope
+ZSCAN one 0
+ZSCAN nokey 0
+ZCARD z
+`)
+	}
+}
+
+// TestNumberParsingAgainstRedis feeds odd numbers to the three parsers: ZADD's score
+// (string2d), a score range bound (strtod, prefix "(" allowed, ERANGE accepted) and a
+// WEIGHTS value.
+func TestNumberParsingAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run("ZADD z 1 a 2 b 3 c 1e300 big 1e-300 tiny")
+	for _, n := range []string{"1.", ".5", "-.5", "+5", "1e", "1e+", "1e+2", "0x1p3", "0X1P-2", "0x",
+		"0x.8", "0x1.8p1", "0x10", "-0x10", "infinity", "-Infinity", "INF", "-inF", "nan", "NaN", "nan(123)",
+		"1_0", " 5", "5 ", "\t5", "1e308", "1e309", "-1e309", "2.2250738585072014e-308", "4.9e-324",
+		"1e-324", "1e-400", "0e0", "00012", "1,5", "++1", "--1", "0x1e", "1d", "", " ", "(", "((1", "(-inf",
+		"(+inf", "-", "+", ".", "e5", "1e5.5", "\x001", "1\x00", "0.0000000000000000000000000001"} {
+		q := strconv.Quote(n)
+		p.Run("ZADD n " + q + " m\nZSCORE n m\nDEL n")
+		p.Run("ZCOUNT z " + q + " +inf\nZCOUNT z -inf " + q)
+		p.Run("ZUNION 1 z WEIGHTS " + q + " WITHSCORES")
+		p.Run("ZINCRBY z " + q + " a")
+	}
+}

@@ -383,7 +383,7 @@ func FromListpack(set *engine.Settings, lp []byte) (engine.Object, error) {
 		seen[string(m)] = struct{}{}
 		soff := listpack.Next(lp, off)
 		if s, _, isInt := listpack.Get(lp, soff); !isInt {
-			if _, ok, _ := strtod(s); !ok || len(s) == 0 {
+			if v, ok, _ := strtod(s); !ok || len(s) == 0 || math.IsNaN(v) {
 				return engine.Object{}, fmt.Errorf("%w: pair %d: score %q is not a number", ErrBadListpack, i, s)
 			}
 		}
