@@ -78,13 +78,14 @@ func (NopVisitor) EndKey(k *KeyInfo, n int64, loadedEncoding string) error { ret
 func (NopVisitor) End(c Checksum) error                                    { return nil }
 func (NopVisitor) Other(d *Decoder) error                                  { return nil }
 
-// Walk decodes r and calls v for every record. It returns the decoder's
-// error or the first error v returns. opts may be nil.
-func Walk(r io.Reader, v Visitor, opts *Options) error {
-	return WalkDecoder(NewDecoder(r, opts), v)
+// Walk decodes r with default options and calls v for every record. It
+// returns the decoder's error or the first error v returns.
+func Walk(r io.Reader, v Visitor) error {
+	return WalkDecoder(NewDecoder(r, nil), v)
 }
 
-// WalkDecoder is Walk over an existing decoder (for instance DecodeDump's).
+// WalkDecoder is Walk over an existing decoder: one made with options, or
+// DecodeDump's.
 func WalkDecoder(d *Decoder, v Visitor) error {
 	var k KeyInfo
 	for d.Next() {

@@ -35,10 +35,10 @@ func TestWalk(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(corpusDir(t), "rdbtools", "multiple_databases.rdb"))
 	require.NoError(t, err)
 	v := &countingVisitor{dbs: map[int]bool{}}
-	require.NoError(t, Walk(bytes.NewReader(data), v, nil))
+	require.NoError(t, Walk(bytes.NewReader(data), v))
 	require.Equal(t, 2, v.keys)
 	require.Equal(t, map[int]bool{0: true, 2: true}, v.dbs)
 
 	v = &countingVisitor{dbs: map[int]bool{}, stop: true}
-	require.EqualError(t, Walk(bytes.NewReader(data), v, nil), "stop")
+	require.EqualError(t, Walk(bytes.NewReader(data), v), "stop")
 }
