@@ -927,3 +927,33 @@ func TestNumberParsingAgainstRedis(t *testing.T) {
 		p.Run("ZINCRBY z " + q + " a")
 	}
 }
+
+// TestWatchAgainstRedis: a command that changes a sorted set makes a WATCHing EXEC fail;
+// one that changes nothing does not (the WATCHing client itself runs the command, which
+// Redis treats like any other).
+func TestWatchAgainstRedis(t *testing.T) {
+	p := newPairWithSets(t)
+	for _, enc := range []int{128, 0} {
+		setConfig(t, p, "zset-max-listpack-entries", enc)
+		for _, cmd := range []string{
+			"ZADD z 1 a", "ZADD z 5 a", "ZADD z NX 5 a", "ZADD z XX 1 new", "ZADD z 1 new", "ZADD z GT 0 a",
+			"ZINCRBY z 0 a", "ZINCRBY z 1 a", "ZREM z nope", "ZREM z a", "ZREM z a b c",
+			"ZREMRANGEBYRANK z 5 10", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYSCORE z 10 20", "ZREMRANGEBYSCORE z 1 1",
+			"ZREMRANGEBYLEX z (z +", "ZREMRANGEBYLEX z - +", "ZPOPMIN z", "ZPOPMIN z 0", "ZPOPMAX nokey",
+			"ZMPOP 1 z MIN", "ZMPOP 1 nokey MIN", "ZRANGESTORE z other 0 -1", "ZRANGESTORE z nokey 0 -1",
+			"ZRANGESTORE nokey nokey 0 -1", "ZUNIONSTORE z 1 other", "ZINTERSTORE z 1 nokey",
+			"ZDIFFSTORE z 1 z", "ZDIFFSTORE nokey 1 nokey", "ZRANGE z 0 -1", "ZSCORE z a", "ZADD str 1 a",
+		} {
+			p.Run(`
+DEL z other
+ZADD z 1 a 2 b 3 c
+ZADD other 1 x 3 y
+WATCH z
+` + cmd + `  #type
+MULTI
+ZCARD z
+EXEC
+`)
+		}
+	}
+}
