@@ -172,14 +172,18 @@ func cmdPFMerge(x *engine.Ctx) {
 		s = d
 		o.SetBytes(s)
 	}
-	for j, v := range max {
-		if v == 0 {
-			continue
-		}
-		if s[4] == EncDense {
-			denseSet(s[HeaderSize:], j, v)
-		} else {
-			s, _ = sparseSet(s, j, v)
+	if s[4] == EncDense {
+		denseMergeMax(s[HeaderSize:], &max)
+	} else {
+		for j, v := range max {
+			if v == 0 {
+				continue
+			}
+			if s[4] == EncDense { // promoted on the way
+				denseSet(s[HeaderSize:], j, v)
+			} else {
+				s, _ = sparseSet(s, j, v)
+			}
 		}
 	}
 	invalidateCache(s)

@@ -460,11 +460,14 @@ func Set(s []byte, index int, count uint8) ([]byte, int) {
 // MergeInto is hllMerge: raise max[i] to each register of the HLL s.
 func MergeInto(max *[Registers]uint8, s []byte) error {
 	if s[4] == EncDense {
-		r := s[HeaderSize:]
-		for i := 0; i < Registers; i++ {
-			if v := denseGet(r, i); v > max[i] {
-				max[i] = v
-			}
+		r := s[HeaderSize : HeaderSize+Registers*regBits/8]
+		for g := 0; g < Registers/4; g++ {
+			b0, b1, b2 := r[3*g], r[3*g+1], r[3*g+2]
+			m := (*[4]uint8)(max[4*g:])
+			m[0] = maxU8(m[0], b0&63)
+			m[1] = maxU8(m[1], (b0>>6|b1<<2)&63)
+			m[2] = maxU8(m[2], (b1>>4|b2<<4)&63)
+			m[3] = maxU8(m[3], b2>>2)
 		}
 		return nil
 	}
@@ -475,6 +478,30 @@ func MergeInto(max *[Registers]uint8, s []byte) error {
 			}
 		}
 	})
+}
+
+func maxU8(a, b uint8) uint8 {
+	if b > a {
+		return b
+	}
+	return a
+}
+
+// DenseMergeMax raises every register of the dense registers r to max[i] (the loop of
+// hllDenseSet calls PFMERGE makes on a dense target), four registers at a time.
+func denseMergeMax(r []byte, max *[Registers]uint8) {
+	r = r[:Registers*regBits/8]
+	for g := 0; g < Registers/4; g++ {
+		b := (*[3]byte)(r[3*g:])
+		m := (*[4]uint8)(max[4*g:])
+		v0 := maxU8(b[0]&63, m[0])
+		v1 := maxU8((b[0]>>6|b[1]<<2)&63, m[1])
+		v2 := maxU8((b[1]>>4|b[2]<<4)&63, m[2])
+		v3 := maxU8(b[2]>>2, m[3])
+		b[0] = v0 | v1<<6
+		b[1] = v1>>2 | v2<<4
+		b[2] = v2>>4 | v3<<2
+	}
 }
 
 // Count is hllCount for a validated HLL string: the estimated cardinality, or ErrCorrupt
