@@ -1,0 +1,622 @@
+package tstream
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/redisctl/redisctl/engine/memmodel"
+	"github.com/redisctl/redisctl/rdb/listpack"
+)
+
+// Entry flags inside a node listpack (STREAM_ITEM_FLAG_*).
+const (
+	flagNone       = 0
+	flagDeleted    = 1
+	flagSameFields = 2
+)
+
+// listpack limits of t_stream.c.
+const (
+	maxPrealloc = 4096    // STREAM_LISTPACK_MAX_PRE_ALLOCATE
+	maxLPSize   = 1 << 30 // STREAM_LISTPACK_MAX_SIZE
+)
+
+// node is one radix tree entry: the master ID (rax key) and its listpack, plus the size
+// jemalloc would report for the listpack's allocation (zmalloc_size), which MEMORY USAGE
+// reads.
+type node struct {
+	master ID
+	lp     []byte
+	alloc  int
+}
+
+// Stream is a stream value as Redis 7.0 holds it (struct stream): listpack nodes in master
+// ID order, the counters and IDs of the stream, and its consumer groups.
+type Stream struct {
+	nodes        []*node
+	length       uint64
+	lastID       ID
+	firstID      ID
+	maxDeletedID ID
+	entriesAdded uint64
+	groups       []*Group // by name, byte order (the cgroups rax); nil until the first XGROUP CREATE
+
+	raxNodes int // cached radix tree node count of the node index; -1: recompute
+}
+
+// New returns an empty stream (streamNew).
+func New() *Stream { return &Stream{raxNodes: -1} }
+
+// Len is the number of live entries.
+func (s *Stream) Len() uint64 { return s.length }
+
+// LastID is the last ID ever added (or set by XSETID).
+func (s *Stream) LastID() ID { return s.lastID }
+
+// FirstID is the recorded first entry ID (0-0 when empty).
+func (s *Stream) FirstID() ID { return s.firstID }
+
+// MaxDeletedID is the largest ID ever deleted.
+func (s *Stream) MaxDeletedID() ID { return s.maxDeletedID }
+
+// EntriesAdded counts every entry ever added.
+func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
+
+// NumNodes is the number of listpack nodes (radix-tree-keys).
+func (s *Stream) NumNodes() int { return len(s.nodes) }
+
+func (s *Stream) changedIndex() { s.raxNodes = -1 }
+
+// RaxNodes is the node count Redis's radix tree has for the node keys (radix-tree-nodes).
+func (s *Stream) RaxNodes() int {
+	if s.raxNodes < 0 {
+		var c raxCounter
+		for _, n := range s.nodes {
+			c.add(n.master)
+		}
+		s.raxNodes = c.finish()
+	}
+	return s.raxNodes
+}
+
+// lpInt reads the integer at off (lpGetInteger: integers stored as text are parsed).
+func lpInt(lp []byte, off int) int64 {
+	s, n, isInt := listpack.Get(lp, off)
+	if isInt {
+		return n
+	}
+	v, _ := parseIntLoose(s)
+	return v
+}
+
+func parseIntLoose(s []byte) (int64, bool) {
+	var v int64
+	neg := false
+	for i, c := range s {
+		if i == 0 && c == '-' {
+			neg = true
+			continue
+		}
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// Allocation model: lpInsert reallocates to the exact new size when it grows past the
+// allocation, and after any shrink; jemalloc then reports the size class.
+func (n *node) resized(old int) {
+	nb := len(n.lp)
+	if (nb > old && nb > n.alloc) || nb < old {
+		n.alloc = memmodel.Class(nb)
+	}
+}
+
+func (n *node) replaceInt(off int, v int64) {
+	old := len(n.lp)
+	n.lp = listpack.ReplaceInt(n.lp, off, v)
+	n.resized(old)
+}
+
+func (n *node) appendInt(v int64) {
+	old := len(n.lp)
+	n.lp = listpack.AppendInt(n.lp, v)
+	n.resized(old)
+}
+
+func (n *node) appendStr(v []byte) {
+	old := len(n.lp)
+	n.lp = listpack.Append(n.lp, v)
+	n.resized(old)
+}
+
+// shrinkToFit is lpShrinkToFit: the allocation becomes the exact size.
+func (n *node) shrinkToFit() {
+	if n.alloc > len(n.lp) {
+		n.alloc = memmodel.Class(len(n.lp))
+	}
+	if cap(n.lp)-len(n.lp) > 64 {
+		n.lp = slices.Clone(n.lp)
+	}
+}
+
+// counts returns the master entry's live and deleted counters.
+func (n *node) counts() (count, deleted int64) {
+	off := listpack.First(n.lp)
+	count = lpInt(n.lp, off)
+	deleted = lpInt(n.lp, listpack.Next(n.lp, off))
+	return
+}
+
+// firstEntry returns the offset of the first entry's flags (after the master entry), or -1.
+func firstEntry(lp []byte) int {
+	off := listpack.First(lp)
+	off = listpack.Next(lp, off) // deleted
+	off = listpack.Next(lp, off) // num fields
+	nf := lpInt(lp, off)
+	for i := int64(0); i < nf; i++ {
+		off = listpack.Next(lp, off)
+	}
+	off = listpack.Next(lp, off) // master terminator
+	return listpack.Next(lp, off)
+}
+
+// masterFields returns the master entry's field count and the offset of its first field.
+func masterFields(lp []byte) (nf int64, first int) {
+	off := listpack.First(lp)
+	off = listpack.Next(lp, off)
+	off = listpack.Next(lp, off)
+	nf = lpInt(lp, off)
+	return nf, listpack.Next(lp, off)
+}
+
+// edgeID is lpGetEdgeStreamID: the ID of the first or last entry of a node (deleted ones
+// included); ok is false when the node has no entries.
+func (n *node) edgeID(first bool) (ID, bool) {
+	lp := n.lp
+	var off int
+	if first {
+		off = firstEntry(lp)
+		if off < 0 {
+			return ID{}, false
+		}
+	} else {
+		off = listpack.Last(lp)
+		c := lpInt(lp, off)
+		if c == 0 {
+			return ID{}, false
+		}
+		for ; c > 0; c-- {
+			off = listpack.Prev(lp, off)
+		}
+	}
+	off = listpack.Next(lp, off)
+	id := n.master
+	id.Ms += uint64(lpInt(lp, off))
+	off = listpack.Next(lp, off)
+	id.Seq += uint64(lpInt(lp, off))
+	return id, true
+}
+
+// nodeFor returns the index of the last node whose master is <= id, or -1 (raxSeek "<=").
+func (s *Stream) nodeFor(id ID) int {
+	i := sort.Search(len(s.nodes), func(i int) bool { return id.Less(s.nodes[i].master) })
+	return i - 1
+}
+
+// Fields is the argument list of an entry: field, value, field, value...
+type Fields = [][]byte
+
+// AppendError says why Append refused an entry.
+type AppendError int
+
+// Append failures (the errno of streamAppendItem).
+const (
+	AppendOK       AppendError = iota
+	AppendIDTooLow             // EDOM: the ID is not greater than the last ID
+	AppendTooLarge             // ERANGE: elements too large
+)
+
+// Limits are the node size settings (stream-node-max-bytes, stream-node-max-entries).
+type Limits struct {
+	MaxBytes   int
+	MaxEntries int
+}
+
+// Append adds an entry (streamAppendItem). fv holds field/value pairs (copied). useID nil
+// generates an ID from nowMs; otherwise *useID is used, with its sequence generated when
+// seqGiven is false. It returns the new ID.
+func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim Limits) (ID, AppendError) {
+	var id ID
+	if useID != nil {
+		if seqGiven {
+			id = *useID
+		} else if s.lastID.Ms == useID.Ms {
+			if s.lastID.Seq == math.MaxUint64 {
+				return ID{}, AppendIDTooLow
+			}
+			id = ID{s.lastID.Ms, s.lastID.Seq + 1}
+		} else {
+			id = *useID
+		}
+	} else {
+		ms := uint64(nowMs)
+		if ms > s.lastID.Ms {
+			id = ID{ms, 0}
+		} else {
+			id, _ = s.lastID.Incr()
+		}
+	}
+	if id.Compare(s.lastID) <= 0 {
+		return ID{}, AppendIDTooLow
+	}
+	totelelen := 0
+	for _, e := range fv {
+		totelelen += len(e)
+	}
+	if totelelen > maxLPSize {
+		return ID{}, AppendTooLarge
+	}
+	numfields := int64(len(fv) / 2)
+
+	var n *node
+	if len(s.nodes) > 0 {
+		n = s.nodes[len(s.nodes)-1]
+		maxBytes := lim.MaxBytes
+		if maxBytes <= 0 || maxBytes > maxLPSize {
+			maxBytes = maxLPSize
+		}
+		newNode := false
+		if len(n.lp)+totelelen >= maxBytes {
+			newNode = true
+		} else if lim.MaxEntries > 0 {
+			c, d := n.counts()
+			if c+d >= int64(lim.MaxEntries) {
+				newNode = true
+			}
+		}
+		if newNode {
+			n.shrinkToFit()
+			n = nil
+		}
+	}
+
+	flags := int64(flagNone)
+	if n == nil {
+		prealloc := maxPrealloc
+		if lim.MaxBytes > 0 && lim.MaxBytes < prealloc {
+			prealloc = lim.MaxBytes
+		}
+		n = &node{master: id, lp: listpack.New(), alloc: memmodel.Class(max(prealloc, listpack.HeaderSize+1))}
+		n.appendInt(1)
+		n.appendInt(0)
+		n.appendInt(numfields)
+		for i := 0; i < len(fv); i += 2 {
+			n.appendStr(fv[i])
+		}
+		n.appendInt(0)
+		s.nodes = append(s.nodes, n)
+		s.changedIndex()
+		flags |= flagSameFields
+	} else {
+		off := listpack.First(n.lp)
+		n.replaceInt(off, lpInt(n.lp, off)+1)
+		nf, f := masterFields(n.lp)
+		if nf == numfields {
+			i := int64(0)
+			for ; i < nf; i++ {
+				fs, fn, fint := listpack.Get(n.lp, f)
+				if !equalElem(fs, fn, fint, fv[i*2]) {
+					break
+				}
+				f = listpack.Next(n.lp, f)
+			}
+			if i == nf {
+				flags |= flagSameFields
+			}
+		}
+	}
+	n.appendInt(flags)
+	n.appendInt(int64(id.Ms - n.master.Ms))
+	n.appendInt(int64(id.Seq - n.master.Seq))
+	if flags&flagSameFields == 0 {
+		n.appendInt(numfields)
+	}
+	for i := 0; i < len(fv); i += 2 {
+		if flags&flagSameFields == 0 {
+			n.appendStr(fv[i])
+		}
+		n.appendStr(fv[i+1])
+	}
+	lpCount := numfields + 3
+	if flags&flagSameFields == 0 {
+		lpCount += numfields + 1
+	}
+	n.appendInt(lpCount)
+
+	s.length++
+	s.entriesAdded++
+	s.lastID = id
+	if s.length == 1 {
+		s.firstID = id
+	}
+	return id, AppendOK
+}
+
+// equalElem compares a listpack element with b as lpGet's string form would.
+func equalElem(s []byte, n int64, isInt bool, b []byte) bool {
+	if !isInt {
+		return string(s) == string(b)
+	}
+	var buf [24]byte
+	return string(appendInt(buf[:0], n)) == string(b)
+}
+
+// removeNode drops node i from the index.
+func (s *Stream) removeNode(i int) {
+	if i == 0 {
+		s.nodes[0] = nil
+		s.nodes = s.nodes[1:]
+	} else {
+		s.nodes = slices.Delete(s.nodes, i, i+1)
+	}
+	s.changedIndex()
+}
+
+// edgeID is streamGetEdgeID: the first or last entry ID, tombstones included unless
+// skipTombstones. An empty stream gives MaxID (first) or 0-0 (last).
+func (s *Stream) edgeID(first, skipTombstones bool) ID {
+	var it Iterator
+	it.init(s, nil, nil, !first)
+	it.skipTombstones = skipTombstones
+	id, _, ok := it.Next()
+	if !ok {
+		if first {
+			return MaxID
+		}
+		return ID{}
+	}
+	return id
+}
+
+// lastValidID is streamLastValidID: the last live entry's ID (0-0 when empty).
+func (s *Stream) lastValidID() ID {
+	var it Iterator
+	it.init(s, nil, nil, true)
+	id, _, _ := it.Next()
+	return id
+}
+
+// Delete removes the live entry with the given ID (streamDeleteItem), reporting whether it
+// existed. It does not update first_id or max_deleted_entry_id (XDEL does).
+func (s *Stream) Delete(id ID) bool {
+	ni := s.nodeFor(id)
+	if ni < 0 {
+		ni = 0
+	}
+	for ; ni < len(s.nodes); ni++ {
+		n := s.nodes[ni]
+		lp := n.lp
+		nf, _ := masterFields(lp)
+		for off := firstEntry(lp); off >= 0; {
+			flagsOff := off
+			flags := lpInt(lp, off)
+			off = listpack.Next(lp, off)
+			eid := n.master
+			eid.Ms += uint64(lpInt(lp, off))
+			off = listpack.Next(lp, off)
+			eid.Seq += uint64(lpInt(lp, off))
+			off = listpack.Next(lp, off)
+			c := eid.Compare(id)
+			if c > 0 {
+				return false
+			}
+			if c == 0 && flags&flagDeleted == 0 {
+				s.markDeleted(ni, flagsOff, flags)
+				return true
+			}
+			// Skip the rest of the entry and its lp-count.
+			skip := nf
+			if flags&flagSameFields == 0 {
+				skip = lpInt(lp, off) * 2
+				off = listpack.Next(lp, off)
+			}
+			for ; skip > 0; skip-- {
+				off = listpack.Next(lp, off)
+			}
+			off = listpack.Next(lp, off)
+		}
+	}
+	return false
+}
+
+// markDeleted is streamIteratorRemoveEntry on the entry whose flags are at flagsOff in
+// node ni.
+func (s *Stream) markDeleted(ni, flagsOff int, flags int64) {
+	n := s.nodes[ni]
+	n.replaceInt(flagsOff, flags|flagDeleted)
+	p := listpack.First(n.lp)
+	aux := lpInt(n.lp, p)
+	if aux == 1 {
+		s.removeNode(ni)
+	} else {
+		n.replaceInt(p, aux-1)
+		p = listpack.Next(n.lp, p)
+		aux = lpInt(n.lp, p)
+		n.replaceInt(p, aux+1)
+	}
+	s.length--
+}
+
+// Trim strategies (TRIM_STRATEGY_*).
+const (
+	TrimNone = iota
+	TrimMaxLen
+	TrimMinID
+)
+
+// TrimArgs are the trimming part of XADD and XTRIM (streamAddTrimArgs).
+type TrimArgs struct {
+	Strategy int
+	Approx   bool
+	Limit    int64 // 0: no limit
+	MaxLen   int64
+	MinID    ID
+}
+
+// Trim is streamTrim: it removes entries from the head and returns how many.
+func (s *Stream) Trim(a *TrimArgs) int64 {
+	if a.Strategy == TrimNone {
+		return 0
+	}
+	maxlen := uint64(a.MaxLen)
+	var deleted int64
+	for len(s.nodes) > 0 {
+		if a.Strategy == TrimMaxLen && s.length <= maxlen {
+			break
+		}
+		n := s.nodes[0]
+		p := listpack.First(n.lp)
+		entries := lpInt(n.lp, p)
+		if a.Limit != 0 && deleted+entries > a.Limit {
+			break
+		}
+		var remove bool
+		if a.Strategy == TrimMaxLen {
+			remove = s.length-uint64(entries) >= maxlen
+		} else {
+			last, _ := n.edgeID(false)
+			remove = last.Less(a.MinID)
+		}
+		if remove {
+			s.removeNode(0)
+			s.length -= uint64(entries)
+			deleted += entries
+			continue
+		}
+		if a.Approx {
+			break
+		}
+		// Mark entries deleted within the head node.
+		var fromLP int64
+		nf, _ := masterFields(n.lp)
+		for off := firstEntry(n.lp); off >= 0; {
+			lp := n.lp
+			flagsOff := off
+			flags := lpInt(lp, off)
+			off = listpack.Next(lp, off)
+			msd := lpInt(lp, off)
+			off = listpack.Next(lp, off)
+			seqd := lpInt(lp, off)
+			off = listpack.Next(lp, off)
+			var stop bool
+			if a.Strategy == TrimMaxLen {
+				stop = s.length <= maxlen
+			} else {
+				cur := ID{n.master.Ms + uint64(msd), n.master.Seq + uint64(seqd)}
+				stop = cur.Compare(a.MinID) >= 0
+			}
+			if stop {
+				break
+			}
+			skip := nf
+			if flags&flagSameFields == 0 {
+				skip = lpInt(lp, off) * 2
+				off = listpack.Next(lp, off)
+			}
+			for ; skip > 0; skip-- {
+				off = listpack.Next(lp, off)
+			}
+			off = listpack.Next(lp, off) // lp-count
+			if flags&flagDeleted == 0 {
+				old := len(n.lp)
+				n.replaceInt(flagsOff, flags|flagDeleted)
+				if off >= 0 {
+					off += len(n.lp) - old
+				}
+				fromLP++
+				s.length--
+			}
+		}
+		deleted += fromLP
+		p = listpack.First(n.lp)
+		n.replaceInt(p, entries-fromLP)
+		p = listpack.Next(n.lp, p)
+		marked := lpInt(n.lp, p)
+		n.replaceInt(p, marked+fromLP)
+		break
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if deleted > 0 {
+		s.firstID = s.edgeID(true, true)
+	}
+	return deleted
+}
+
+// rangeHasTombstones is streamRangeHasTombstones (end nil: up to MaxID).
+func (s *Stream) rangeHasTombstones(start ID, end *ID) bool {
+	if s.length == 0 || s.maxDeletedID.IsZero() {
+		return false
+	}
+	e := MaxID
+	if end != nil {
+		e = *end
+	}
+	return start.Compare(s.maxDeletedID) <= 0 && s.maxDeletedID.Compare(e) <= 0
+}
+
+// InvalidEntriesRead is SCG_INVALID_ENTRIES_READ.
+const InvalidEntriesRead = -1
+
+// estimateDistance is streamEstimateDistanceFromFirstEverEntry.
+func (s *Stream) estimateDistance(id ID) int64 {
+	if s.entriesAdded == 0 {
+		return 0
+	}
+	if s.length == 0 && id.Compare(s.lastID) < 1 {
+		return int64(s.entriesAdded)
+	}
+	if !id.IsZero() && id.Less(s.maxDeletedID) {
+		return InvalidEntriesRead
+	}
+	cmpLast := id.Compare(s.lastID)
+	if cmpLast == 0 {
+		return int64(s.entriesAdded)
+	} else if cmpLast > 0 {
+		return InvalidEntriesRead
+	}
+	cmpFirst := id.Compare(s.firstID)
+	if s.maxDeletedID.IsZero() || s.maxDeletedID.Less(s.firstID) {
+		if cmpFirst < 0 {
+			return int64(s.entriesAdded - s.length)
+		} else if cmpFirst == 0 {
+			return int64(s.entriesAdded - s.length + 1)
+		}
+	}
+	return InvalidEntriesRead
+}
+
+// Lag is streamReplyWithCGLag's value; ok is false when it cannot be computed (null).
+func (s *Stream) Lag(g *Group) (int64, bool) {
+	switch {
+	case s.entriesAdded == 0:
+		return 0, true
+	case s.length == 0:
+		return 0, true
+	case g.LastID.Less(s.firstID) && s.maxDeletedID.Less(s.firstID):
+		return int64(s.length), true
+	case g.EntriesRead != InvalidEntriesRead && !s.rangeHasTombstones(g.LastID, nil):
+		return int64(s.entriesAdded) - g.EntriesRead, true
+	}
+	if er := s.estimateDistance(g.LastID); er != InvalidEntriesRead {
+		return int64(s.entriesAdded) - er, true
+	}
+	return 0, false
+}
