@@ -110,3 +110,40 @@ func vecswap[T any](v []T, i, j, n int) {
 		v[i+k], v[j+k] = v[j+k], v[i+k]
 	}
 }
+
+// mergeSort is a stable sort with a scratch buffer as long as v, the algorithm of glibc's
+// qsort (msort): what Redis's qsort calls do on glibc, so equal elements keep their order.
+func mergeSort[T any](v, tmp []T, cmp func(a, b *T) int) {
+	n := len(v)
+	if n <= 1 {
+		return
+	}
+	if n <= 12 { // insertion sort: stable, and cheaper than merging tiny runs
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && cmp(&v[j-1], &v[j]) > 0; j-- {
+				v[j], v[j-1] = v[j-1], v[j]
+			}
+		}
+		return
+	}
+	h := n / 2
+	mergeSort(v[:h], tmp[:h], cmp)
+	mergeSort(v[h:], tmp[h:], cmp)
+	if cmp(&v[h-1], &v[h]) <= 0 {
+		return // already in order
+	}
+	copy(tmp, v)
+	i, j, k := 0, h, 0
+	for i < h && j < n {
+		if cmp(&tmp[i], &tmp[j]) <= 0 {
+			v[k] = tmp[i]
+			i++
+		} else {
+			v[k] = tmp[j]
+			j++
+		}
+		k++
+	}
+	k += copy(v[k:], tmp[i:h])
+	copy(v[k:], tmp[j:n])
+}

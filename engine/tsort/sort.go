@@ -369,7 +369,7 @@ func sortGeneric(x *engine.Ctx, readonly bool) {
 			PartialSort(s.v, s.compare, int(start), int(end))
 		} else {
 			// glibc's qsort is a merge sort: stable.
-			slices.SortStableFunc(s.v, func(a, b item) int { return s.compare(&a, &b) })
+			mergeSort(s.v, make([]item, len(s.v)), s.compare)
 		}
 	}
 
