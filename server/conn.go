@@ -187,6 +187,7 @@ func (cn *conn) serve() {
 		}
 		cn.wmu.Lock()
 		e.Lock()
+		s.cachedNow = time.Now()
 		s.stats.netInput += cn.inBytes
 		s.stats.readsProcessed++
 		cn.inBytes = 0
@@ -226,7 +227,10 @@ func (cn *conn) serve() {
 func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
 	s := cn.srv
 	c := cn.cl
-	for {
+	for n := 1; ; n++ {
+		if n%clockEvery == 0 {
+			s.cachedNow = time.Now()
+		}
 		if cn.closeASAP || s.exiting {
 			return true, nil
 		}
@@ -521,6 +525,7 @@ func (cn *conn) waitBlocked(b *blockState) bool {
 	<-watchDone
 	cn.wmu.Lock()
 	s.eng.Lock()
+	s.cachedNow = time.Now()
 	if cn.blocked == b {
 		cn.blocked = nil
 		if b.onWake != nil && !cn.closeASAP && !s.exiting {

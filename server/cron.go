@@ -31,6 +31,7 @@ func (s *Server) cron() {
 			return
 		}
 		now := time.Now()
+		s.cachedNow = now
 		s.clockMs.Store(now.UnixMilli())
 		if !s.cronPaused {
 			e.UpdateClock()
