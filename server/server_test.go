@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -533,4 +534,30 @@ func TestQueryBufferLimit(t *testing.T) {
 	})
 	other := dial(t, s.addr)
 	assert.Equal(t, "PONG", other.str("PING"))
+}
+
+func TestLogfileAndLoglevel(t *testing.T) {
+	dir := t.TempDir()
+	logPath := dir + "/redis.log"
+	port, err := freePortForTest()
+	require.NoError(t, err)
+	cfg, err := LoadConfig([]string{"--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--logfile", logPath,
+		"--loglevel", "warning"}, nil)
+	require.NoError(t, err)
+	srv, err := New(Options{Config: cfg})
+	require.NoError(t, err)
+	require.NoError(t, srv.Listen())
+	go func() { _ = srv.Serve() }()
+	t.Cleanup(func() { srv.Close() })
+	c := dial(t, srv.Addr().String())
+	assert.Equal(t, "OK", c.str("CONFIG", "SET", "loglevel", "verbose"))
+	c2 := dial(t, srv.Addr().String())
+	c2.str("PING")
+	waitFor(t, "verbose accept line", func() bool {
+		data, _ := os.ReadFile(logPath)
+		return strings.Contains(string(data), " - Accepted 127.0.0.1:")
+	})
+	data, _ := os.ReadFile(logPath)
+	assert.Contains(t, string(data), "# Server initialized")
+	assert.NotContains(t, string(data), "* Ready to accept connections", "notice lines are below loglevel warning")
 }
