@@ -177,26 +177,27 @@ func (s *slot) setInt(n int64)    { s.n, s.isInt, s.fmtd = n, true, false }
 
 func (s *slot) bytes() []byte {
 	if s.isInt && !s.fmtd {
-		s.own = appendInt(s.own[:0], s.n)
-		s.b, s.fmtd = s.own, true
+		// Format in place at the end of own: no append, no copy.
+		if cap(s.own) < 20 {
+			s.own = make([]byte, 20)
+		}
+		buf := s.own[:20]
+		s.b, s.fmtd = buf[formatInt(buf, s.n):], true
 	}
 	return s.b
 }
 
 const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-// appendInt is strconv.AppendInt(dst, v, 10) specialised for the decoder's
-// hot path: two digits per division, one append.
-func appendInt(dst []byte, v int64) []byte {
+// formatInt writes v in decimal at the end of buf (20 bytes) and returns
+// where it starts: two digits per division.
+func formatInt(buf []byte, v int64) int {
+	_ = buf[19]
 	u := uint64(v)
 	if v < 0 {
 		u = -u
 	}
-	if u < 10 && v >= 0 {
-		return append(dst, byte('0'+u))
-	}
-	var buf [20]byte
-	i := len(buf)
+	i := 20
 	for u >= 100 {
 		q := u / 100
 		r := (u - q*100) * 2
@@ -215,7 +216,13 @@ func appendInt(dst []byte, v int64) []byte {
 		i--
 		buf[i] = '-'
 	}
-	return append(dst, buf[i:]...)
+	return i
+}
+
+// appendInt is strconv.AppendInt(dst, v, 10).
+func appendInt(dst []byte, v int64) []byte {
+	var buf [20]byte
+	return append(dst, buf[formatInt(buf[:], v):]...)
 }
 
 // size is the length of the element as Redis would store it in an sds.
