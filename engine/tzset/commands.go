@@ -175,7 +175,7 @@ parsed:
 reply:
 	if incr {
 		if processed > 0 {
-			x.W.WriteDouble(score)
+			writeScore(x.W, score)
 		} else {
 			x.Null()
 		}
@@ -249,7 +249,7 @@ func cmdZScore(x *engine.Ctx) {
 		return
 	}
 	if s, found := getScore(o, x.Args[2]); found {
-		x.W.WriteDouble(s)
+		writeScore(x.W, s)
 	} else {
 		x.Null()
 	}
@@ -267,7 +267,7 @@ func cmdZMScore(x *engine.Ctx) {
 			continue
 		}
 		if s, found := getScore(o, m); found {
-			x.W.WriteDouble(s)
+			writeScore(x.W, s)
 		} else {
 			x.Null()
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"unsafe"
 
 	"github.com/redisctl/redisctl/engine"
@@ -417,4 +418,17 @@ func unsafeBytes(s string) []byte {
 		return nil
 	}
 	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// writeScore replies with a score as addReplyDouble does ("%.17g" bulk in RESP2, a double
+// in RESP3), with a fast path for integral scores below 2^53, whose "%.17g" is their
+// decimal digits.
+func writeScore(w *resp.Writer, d float64) {
+	if d == math.Trunc(d) && d > -1<<53 && d < 1<<53 && (d != 0 || !math.Signbit(d)) {
+		var buf [24]byte
+		text := strconv.AppendInt(buf[:0], int64(d), 10)
+		w.WriteDoubleText(text)
+		return
+	}
+	w.WriteDouble(d)
 }

@@ -106,7 +106,7 @@ func popGeneric(x *engine.Ctx, keys [][]byte, opt popOpts) (handled bool) {
 			x.Bulk(unsafeBytes(n.ele))
 			z.remove(unsafeBytes(n.ele))
 		}
-		x.W.WriteDouble(score)
+		writeScore(x.W, score)
 		x.Dirty(1)
 		if i == 0 {
 			x.Notify(engine.NotifyZSet, popEvents[opt.where], key)

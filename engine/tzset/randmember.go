@@ -72,7 +72,7 @@ func replyLpPair(x *engine.Ctx, lp []byte, off int, withScores bool) {
 	}
 	replyLpMember(x, lp, off)
 	if withScores {
-		x.W.WriteDouble(lpGetScore(lp, listpack.Next(lp, off)))
+		writeScore(x.W, lpGetScore(lp, listpack.Next(lp, off)))
 	}
 }
 
@@ -82,7 +82,7 @@ func replyPair(x *engine.Ctx, m []byte, score float64, withScores bool) {
 	}
 	x.Bulk(m)
 	if withScores {
-		x.W.WriteDouble(score)
+		writeScore(x.W, score)
 	}
 }
 

@@ -275,7 +275,7 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 		}
 		x.Bulk(unsafeBytes(node.ele))
 		if withScores {
-			x.W.WriteDouble(node.score)
+			writeScore(x.W, node.score)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func (s *rangeSink) emit(m []byte, score float64) {
 	}
 	w.WriteBulk(m)
 	if s.withScores {
-		w.WriteDouble(score)
+		writeScore(w, score)
 	}
 }
 
@@ -73,7 +73,7 @@ func (s *rangeSink) emitInt(v int64, score float64) {
 	}
 	w.WriteBulkInt(v)
 	if s.withScores {
-		w.WriteDouble(score)
+		writeScore(w, score)
 	}
 }
 
