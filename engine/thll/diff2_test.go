@@ -329,3 +329,28 @@ SET s x
 PFADD s a
 `)
 }
+
+// TestLargeCardinalityAgainstRedis grows one HLL to 300k elements in batches, comparing
+// PFCOUNT (the estimator over a wide range of register histograms) and the union count
+// with a second HLL after every batch.
+func TestLargeCardinalityAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	n := 300_000
+	if testing.Short() {
+		n = 60_000
+	}
+	batch := 2000
+	for i := 0; i < n && !t.Failed(); i += batch {
+		args := []string{"PFADD", "big"}
+		for j := i; j < i+batch; j++ {
+			args = append(args, "m"+strconv.Itoa(j*7919))
+		}
+		p.Check(args)
+		p.Check([]string{"PFCOUNT", "big"})
+		p.Check([]string{"PFADD", "other", "o" + strconv.Itoa(i)})
+		p.Check([]string{"PFCOUNT", "big", "other"})
+	}
+	p.Check([]string{"GET", "big"})
+	p.Check([]string{"PFMERGE", "all", "big", "other"})
+	p.Check([]string{"PFCOUNT", "all"})
+}

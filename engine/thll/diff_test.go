@@ -106,3 +106,45 @@ PFSELFTEST
 PFSELFTEST x
 `)
 }
+
+// TestWatchAgainstRedis: a PFCOUNT that rewrites the cache touches the key (WATCH fails),
+// one answered from the cache does not; PFADD touches only when a register changed.
+func TestWatchAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run(`
+PFADD h a b c
+WATCH h
+PFCOUNT h
+MULTI
+EXISTS h
+EXEC
+WATCH h
+PFCOUNT h
+MULTI
+EXISTS h
+EXEC
+WATCH h
+PFADD h a
+MULTI
+EXISTS h
+EXEC
+WATCH h
+PFADD h zz
+MULTI
+EXISTS h
+EXEC
+WATCH h
+PFDEBUG TODENSE h
+MULTI
+EXISTS h
+EXEC
+WATCH h
+PFMERGE h
+MULTI
+EXISTS h
+EXEC
+MEMORY USAGE h
+PFADD x a
+MEMORY USAGE x
+`)
+}
