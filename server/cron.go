@@ -48,8 +48,8 @@ func (s *Server) cron() {
 			s.persist.Cron(e, now)
 			if now.Sub(lastSecond) >= time.Second {
 				lastSecond = now
-				if m := readMemStats(); m.used > s.peakMemory {
-					s.peakMemory = m.used
+				if used := heapInUse(); used > s.peakMemory {
+					s.peakMemory = used
 				}
 			}
 		}

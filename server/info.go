@@ -213,6 +213,17 @@ var memSamples = []rtmetrics.Sample{
 	{Name: "/memory/classes/heap/unused:bytes"},
 }
 
+var heapSample = []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+
+// heapInUse is used_memory without allocating (for the cron's peak tracking). Lock held.
+func heapInUse() uint64 {
+	rtmetrics.Read(heapSample)
+	if heapSample[0].Value.Kind() == rtmetrics.KindUint64 {
+		return heapSample[0].Value.Uint64()
+	}
+	return 0
+}
+
 func readMemStats() memStats {
 	samples := make([]rtmetrics.Sample, len(memSamples))
 	copy(samples, memSamples)
