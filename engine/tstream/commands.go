@@ -722,11 +722,7 @@ func cmdXRead(x *engine.Ctx) {
 			streamsArg = i + 1
 			streamsCount = len(args) - streamsArg
 			if streamsCount%2 != 0 {
-				if xreadgroup {
-					x.Error("ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.")
-				} else {
-					x.Error("ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.")
-				}
+				x.Error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
 				return
 			}
 			streamsCount /= 2

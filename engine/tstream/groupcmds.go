@@ -217,10 +217,6 @@ func cmdXSetID(x *engine.Ctx) {
 		return
 	}
 	s := FromObject(o)
-	if id.Less(s.maxDeletedID) {
-		x.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
-		return
-	}
 	if s.length > 0 {
 		if id.Less(s.lastValidID()) {
 			x.Error("ERR The ID specified in XSETID is smaller than the target stream top item")
@@ -566,6 +562,11 @@ func cmdXClaim(x *engine.Ctx) {
 	x.W.SetArrayLen(d, n)
 }
 
+// maxAutoClaimCount is the largest XAUTOCLAIM COUNT whose transient ID array (16 bytes a
+// count) we accept; Redis fails ztrymalloc somewhere above the machine's memory, we draw
+// the line at 1 TiB.
+const maxAutoClaimCount = 1 << 36
+
 // cString is the argument as C's %s prints it (up to the first NUL).
 func cString(b []byte) string {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
@@ -633,6 +634,11 @@ func cmdXAutoClaim(x *engine.Ctx) {
 		return
 	}
 	s := FromObject(o)
+	if count > maxAutoClaimCount {
+		// zmalloc of count IDs for the deleted list fails: Redis refuses.
+		x.Error("ERR Insufficient memory, failed allocating transient memory, COUNT too high.")
+		return
+	}
 	x.NoPropagate()
 	var c *Consumer
 	attempts := count * 10

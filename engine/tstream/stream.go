@@ -608,10 +608,6 @@ func (s *Stream) Lag(g *Group) (int64, bool) {
 	switch {
 	case s.entriesAdded == 0:
 		return 0, true
-	case s.length == 0:
-		return 0, true
-	case g.LastID.Less(s.firstID) && s.maxDeletedID.Less(s.firstID):
-		return int64(s.length), true
 	case g.EntriesRead != InvalidEntriesRead && !s.rangeHasTombstones(g.LastID, nil):
 		return int64(s.entriesAdded) - g.EntriesRead, true
 	}
