@@ -18,5 +18,6 @@
 //
 // It must never keep a reference to a request argument (members are copied into the
 // keyspace), never reply with anything but Redis's exact replies and error texts, and
-// never allocate per element when replying.
+// never allocate per element when replying (ZSCAN, which builds its page before replying
+// as Redis does, is the exception).
 package tzset
