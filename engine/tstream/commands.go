@@ -834,7 +834,6 @@ func serveRead(x *engine.Ctx, keys [][]byte, ids []ID, groups []*Group, groupNam
 		s := FromObject(o)
 		gt := ids[i]
 		serve, history := false, false
-		var c *Consumer
 		if groups != nil {
 			g := groups[i]
 			if gt != MaxID {
@@ -844,17 +843,6 @@ func serveRead(x *engine.Ctx, keys [][]byte, ids []ID, groups []*Group, groupNam
 					serve = true
 					gt = g.LastID
 				}
-			}
-			c = g.LookupConsumer(consumerName)
-			if c == nil {
-				c = g.CreateConsumer(consumerName, x.Now())
-				x.Dirty(1)
-				x.Notify(engine.NotifyStream, "xgroup-createconsumer", key)
-				if noack {
-					propagateConsumerCreation(x, key, groupName, consumerName)
-				}
-			} else {
-				c.SeenTime = x.Now()
 			}
 		} else if s.length > 0 {
 			if maxid := s.lastValidID(); maxid.Compare(gt) > 0 {
@@ -881,12 +869,25 @@ func serveRead(x *engine.Ctx, keys [][]byte, ids []ID, groups []*Group, groupNam
 			flags |= rwrHistory
 		}
 		var g *Group
+		var c *Consumer
 		var spi *propInfo
 		if groups != nil {
 			g = groups[i]
 			spi = &propInfo{key: key, group: groupName}
+			c = g.LookupConsumer(consumerName)
+			if c == nil {
+				c = g.CreateConsumer(consumerName, x.Now())
+				x.Dirty(1)
+				x.Notify(engine.NotifyStream, "xgroup-createconsumer", key)
+				if noack {
+					propagateConsumerCreation(x, key, groupName, consumerName)
+				}
+			} else {
+				c.SeenTime = x.Now()
+			}
 		}
-		if _, pc := replyRange(x, s, &start, nil, count, false, g, c, flags, spi); pc > 0 {
+		replyRange(x, s, &start, nil, count, false, g, c, flags, spi)
+		if groups != nil {
 			x.Dirty(1)
 		}
 	}
