@@ -7,8 +7,16 @@ import (
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/cmdspec"
+	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tbits"
 	"github.com/redisctl/redisctl/engine/thash"
+	"github.com/redisctl/redisctl/engine/thll"
+	"github.com/redisctl/redisctl/engine/tlist"
+	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tsort"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tstring"
+	"github.com/redisctl/redisctl/engine/tzset"
 )
 
 // families are the command families assembled into the table. A family package exposes
@@ -16,7 +24,15 @@ import (
 var families = []func() []*engine.Command{
 	engine.CoreCommands,
 	tstring.Commands,
+	tbits.Commands,
+	thll.Commands,
 	thash.Commands,
+	tlist.Commands,
+	tset.Commands,
+	tzset.Commands,
+	tstream.Commands,
+	tsort.Commands,
+	rdbobj.Commands,
 }
 
 // NewTable builds the full command table: the engine's core commands, every command family
