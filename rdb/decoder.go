@@ -37,9 +37,15 @@ import (
 // call to Next. Copy what you keep. This is what lets the decoder run
 // without allocating per element.
 //
-// Memory: the decoder holds one read buffer, the current key, and the
-// current container blob (one listpack, ziplist, intset or quicklist node);
-// a list of any length costs the same as one node.
+// Memory: the decoder holds its read buffers (two of Options.BufferSize,
+// 1 MB by default), the current key, and the current container blob (one
+// listpack, ziplist, intset or quicklist node); a list of any length costs
+// the same as one node.
+//
+// Checksum: the CRC-64 runs over consumed bytes chunk by chunk; past the
+// first buffer it runs on a worker goroutine while parsing continues. The
+// worker stops at the end of the file, on an error, or when an abandoned
+// Decoder is garbage collected.
 //
 // Errors: when the input is damaged Next returns false and Err returns an
 // *Error; every record before the damage has been delivered. A Decoder is
