@@ -32,6 +32,10 @@ func LimitsOf(set *engine.Settings) Limits {
 	return Limits{MaxBytes: set.StreamNodeMaxBytes, MaxEntries: set.StreamNodeMaxEntries}
 }
 
+// consumerStructSize is sizeof(streamConsumer) in Redis 7.0: seen_time, name, pel (7.2
+// adds active_time, making it 32 as memmodel.StreamConsumerSz says).
+const consumerStructSize = 24
+
 // memoryUsage is objectComputeSize for OBJ_STREAM (Redis 7.0).
 func memoryUsage(_ *engine.Engine, o *engine.Object, samples int) int {
 	s := FromObject(o)
@@ -55,7 +59,7 @@ func memoryUsage(_ *engine.Engine, o *engine.Object, samples int) int {
 		size += memmodel.RadixTreeSize(g.pel.Len(), g.pel.RaxNodes())
 		size += memmodel.StreamNACKSize * g.pel.Len()
 		for _, c := range g.consumers {
-			size += memmodel.StreamConsumerSz + len(c.Name)
+			size += consumerStructSize + len(c.Name)
 			size += memmodel.RadixTreeSize(c.pel.Len(), c.pel.RaxNodes())
 		}
 	}

@@ -565,6 +565,10 @@ func (s *Stream) rangeHasTombstones(start ID, end *ID) bool {
 	if s.length == 0 || s.maxDeletedID.IsZero() {
 		return false
 	}
+	if s.firstID.Compare(s.maxDeletedID) > 0 {
+		// Redis 7.0: the latest tombstone is before the first entry.
+		return false
+	}
 	e := MaxID
 	if end != nil {
 		e = *end
@@ -582,9 +586,6 @@ func (s *Stream) estimateDistance(id ID) int64 {
 	}
 	if s.length == 0 && id.Compare(s.lastID) < 1 {
 		return int64(s.entriesAdded)
-	}
-	if !id.IsZero() && id.Less(s.maxDeletedID) {
-		return InvalidEntriesRead
 	}
 	cmpLast := id.Compare(s.lastID)
 	if cmpLast == 0 {
