@@ -1,0 +1,35 @@
+// Package tgeo implements Redis 7.0.15's geo commands (GEOADD, GEOPOS, GEODIST, GEOHASH,
+// GEORADIUS, GEORADIUS_RO, GEORADIUSBYMEMBER, GEORADIUSBYMEMBER_RO, GEOSEARCH,
+// GEOSEARCHSTORE) over sorted sets: a geo key is an ordinary sorted set (engine/tzset)
+// whose scores are 52-bit interleaved geohashes.
+//
+// Redis facts this package reproduces, and where they come from:
+//   - scores are geohashEncodeWGS84(lon, lat, 26) aligned to 52 bits, the latitude range
+//     being ±85.05112878 (EPSG:900913); GEOADD validates the pair (±180, ±85.05112878),
+//     rewrites itself into ZADD and runs tzset's ZADD, which is what it propagates;
+//   - a score is decoded as decodeGeohash does: the double converted to uint64_t with the
+//     x86-64 semantics of gcc's conversion (negative, huge and infinite scores included),
+//     de-interleaved, the cell's centre computed with the same operations in the same order
+//     (no fused multiply-add) and clamped to the limits, so GEOPOS agrees bit for bit;
+//   - distances are Redis 7.0's haversine (geohashGetDistance, earth radius
+//     6372797.560856 m); radius and box membership are geohashGetDistanceIfInRadiusWGS84 and
+//     the 7.0 geohashGetDistanceIfInRectangle; the search areas are
+//     geohashCalculateAreasByShapeWGS84 (step estimate, bounding box, the step decrease near
+//     edges, the useless-neighbour exclusion) and the nine boxes are scanned in Redis's
+//     order (centre, N, S, E, W, NE, NW, SE, SW), skipping a box equal to the last scanned
+//     one only, so Redis's duplicates at huge radii are reproduced;
+//   - sorting: glibc's qsort (a stable merge sort) when every result is returned, Redis's
+//     pqsort (engine/tsort.PartialSort) when COUNT cuts the result, with Redis's
+//     comparator (NaN distances compare as "less");
+//   - replies: distances "%.4f" bulk strings (RESP2 and RESP3), coordinates as
+//     addReplyHumanLongDouble ("%.17Lf" without trailing zeros: a bulk in RESP2, a double
+//     in RESP3), hashes as integers, GEOHASH's 11-character string re-encoded over -90..90.
+//
+// Scanning the boxes goes through tzset's exported Ascend (one pass that stops after the
+// largest box), since tzset exports no range seek: a search costs O(members below the
+// last box) instead of Redis's O(log N + M). See rangeScan.
+//
+// The package must never keep a reference to a request argument or to a value's bytes past
+// the command (members found are copied into a pooled arena), never reply with anything
+// but Redis's exact replies and error texts, and never allocate per element when replying.
+package tgeo
