@@ -580,7 +580,7 @@ func replyRange(x *engine.Ctx, s *Stream, start, end *ID, count int64, rev bool,
 				c.pel.Insert(id, nack)
 			}
 			if spi != nil {
-				propagateXClaim(x, spi.key, g, spi.group, id.Append(nil), nack)
+				propagateXClaim(x, spi.key, g, spi.group, id.Append(make([]byte, 0, 41)), nack)
 				propCount++
 			}
 		}
@@ -644,12 +644,18 @@ var (
 )
 
 // propagateXClaim is streamPropagateXCLAIM: XCLAIM key group consumer 0 id TIME ms
-// RETRYCOUNT n FORCE JUSTID LASTID group-last-id.
+// RETRYCOUNT n FORCE JUSTID LASTID group-last-id. The numbers share one buffer; the
+// consumer name is immutable for the consumer's life, so it is not copied.
 func propagateXClaim(x *engine.Ctx, key []byte, g *Group, group []byte, id []byte, n *NACK) {
-	x.AlsoPropagate(argXClaim, key, group, bytes.Clone(n.Consumer.Name), argZero, id,
-		argTime, strconv.AppendInt(nil, n.DeliveryTime, 10),
-		argRetryCount, strconv.AppendUint(nil, n.DeliveryCount, 10),
-		argForce, argJustID, argLastID, g.LastID.Append(nil))
+	buf := make([]byte, 0, 96)
+	buf = strconv.AppendInt(buf, n.DeliveryTime, 10)
+	t := buf[:len(buf):len(buf)]
+	buf = strconv.AppendUint(buf, n.DeliveryCount, 10)
+	c := buf[len(t):len(buf):len(buf)]
+	buf = g.LastID.Append(buf)
+	last := buf[len(t)+len(c):]
+	x.AlsoPropagate(argXClaim, key, group, n.Consumer.Name, argZero, id,
+		argTime, t, argRetryCount, c, argForce, argJustID, argLastID, last)
 }
 
 // propagateGroupID is streamPropagateGroupID: XGROUP SETID key group last-id ENTRIESREAD n.

@@ -1,0 +1,168 @@
+package tstream_test
+
+import (
+	"io"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/tstream"
+	"github.com/redisctl/redisctl/resp"
+)
+
+type benchEngine struct {
+	e *engine.Engine
+	c *engine.Client
+	w *resp.Writer
+}
+
+func newBenchEngine() *benchEngine {
+	tbl := engine.NewTable()
+	tbl.Register(engine.CoreCommands()...)
+	tbl.Register(tstream.Commands()...)
+	e := engine.New(engine.DefaultSettings(), tbl)
+	w := resp.NewWriter(io.Discard)
+	c := e.NewClient(w)
+	c.Authenticated = true
+	return &benchEngine{e: e, c: c, w: w}
+}
+
+func (b *benchEngine) exec(args [][]byte) {
+	b.e.Exec(b.c, args)
+	_ = b.w.Flush()
+}
+
+// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
+// clock, which a loaded shared machine inflates.
+type cpuMetric struct{ start time.Duration }
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU(b *testing.B) *cpuMetric {
+	b.ReportAllocs()
+	b.ResetTimer()
+	return &cpuMetric{start: cpuTime()}
+}
+
+func (m *cpuMetric) stop(b *testing.B) {
+	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
+}
+
+func cmd(args ...string) [][]byte {
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		out[i] = []byte(a)
+	}
+	return out
+}
+
+// BenchmarkXAdd appends with auto IDs (same fields: SAMEFIELDS entries).
+func BenchmarkXAdd(b *testing.B) {
+	be := newBenchEngine()
+	args := cmd("XADD", "s", "*", "sensor", "temp-0042", "value", "21.5")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}
+
+// BenchmarkXAddExplicit appends with explicit IDs and MAXLEN ~ trimming.
+func BenchmarkXAddMaxLen(b *testing.B) {
+	be := newBenchEngine()
+	args := cmd("XADD", "s", "MAXLEN", "~", "1000", "", "f", "v")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		args[5] = strconv.AppendInt(args[5][:0], int64(i+1), 10)
+		be.exec(args)
+	}
+	m.stop(b)
+}
+
+func fill(be *benchEngine, key string, n int) {
+	args := cmd("XADD", key, "", "sensor", "temp-0042", "value", "")
+	for i := 0; i < n; i++ {
+		args[2] = strconv.AppendInt(args[2][:0], int64(i+1), 10)
+		args[6] = strconv.AppendInt(args[6][:0], int64(i), 10)
+		be.exec(args)
+	}
+}
+
+// BenchmarkXRange100 reads 100 entries from the middle of a 100k-entry stream.
+func BenchmarkXRange100(b *testing.B) {
+	be := newBenchEngine()
+	fill(be, "s", 100000)
+	args := cmd("XRANGE", "s", "50000", "+", "COUNT", "100")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}
+
+// BenchmarkXRevRange100 reads 100 entries backwards.
+func BenchmarkXRevRange100(b *testing.B) {
+	be := newBenchEngine()
+	fill(be, "s", 100000)
+	args := cmd("XREVRANGE", "s", "50000", "-", "COUNT", "100")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}
+
+// BenchmarkXReadGroup delivers 10 new entries a call to a consumer and acks them.
+func BenchmarkXReadGroup(b *testing.B) {
+	be := newBenchEngine()
+	const n = 200000
+	fill(be, "s", n)
+	be.exec(cmd("XGROUP", "CREATE", "s", "g", "0"))
+	read := cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "STREAMS", "s", ">")
+	ack := cmd("XACK", "s", "g", "", "", "", "", "", "", "", "", "", "")
+	m := startCPU(b)
+	next := 1
+	for i := 0; i < b.N; i++ {
+		if next+10 > n {
+			b.StopTimer()
+			be.exec(cmd("XGROUP", "SETID", "s", "g", "0"))
+			next = 1
+			b.StartTimer()
+		}
+		be.exec(read)
+		for j := 0; j < 10; j++ {
+			ack[3+j] = strconv.AppendInt(ack[3+j][:0], int64(next+j), 10)
+		}
+		be.exec(ack)
+		next += 10
+	}
+	m.stop(b)
+}
+
+// BenchmarkXReadGroupNoAck delivers 10 entries a call without PEL entries.
+func BenchmarkXReadGroupNoAck(b *testing.B) {
+	be := newBenchEngine()
+	const n = 200000
+	fill(be, "s", n)
+	be.exec(cmd("XGROUP", "CREATE", "s", "g", "0"))
+	read := cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "NOACK", "STREAMS", "s", ">")
+	m := startCPU(b)
+	served := 0
+	for i := 0; i < b.N; i++ {
+		if served+10 > n {
+			b.StopTimer()
+			be.exec(cmd("XGROUP", "SETID", "s", "g", "0"))
+			served = 0
+			b.StartTimer()
+		}
+		be.exec(read)
+		served += 10
+	}
+	m.stop(b)
+}
