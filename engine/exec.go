@@ -86,6 +86,12 @@ func (e *Engine) reject(c *Client, cmd *Command, msg string) {
 	}
 	if cmd != nil {
 		cmd.RejectedCalls++
+		if cmd.Fn != nil && cmd.Name == "exec" {
+			// execCommandAbort: a refused EXEC discards the transaction (and unwatches)
+			// even outside MULTI, and says why.
+			c.discardTransaction(e)
+			msg = "EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR ")
+		}
 	}
 	e.countError(msg)
 	c.W.WriteError(msg)

@@ -114,10 +114,8 @@ const (
 func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 	return func(x *Ctx) {
 		key := x.Args[1]
-		when, ok := x.ParseInt(2)
-		if !ok {
-			return
-		}
+		// Options are checked before the time, as parseExtendedExpireArgumentsOrReply
+		// runs first in expireGenericCommand.
 		flags := 0
 		for _, a := range x.Args[3:] {
 			switch {
@@ -130,7 +128,7 @@ func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 			case EqualFold(a, "lt"):
 				flags |= expLT
 			default:
-				x.Error("ERR Unsupported option " + string(a))
+				x.Error("ERR Unsupported option " + string(cString(a)))
 				return
 			}
 		}
@@ -140,6 +138,10 @@ func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 		}
 		if flags&expGT != 0 && flags&expLT != 0 {
 			x.Error("ERR GT and LT options at the same time are not compatible")
+			return
+		}
+		when, ok := x.ParseInt(2)
+		if !ok {
 			return
 		}
 		// Overflow checks as Redis's expireGenericCommand.
@@ -197,6 +199,16 @@ func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 		x.Rewrite([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
 		x.Int(1)
 	}
+}
+
+// cString is b up to its first NUL, as a C "%s" prints it.
+func cString(b []byte) []byte {
+	for i, c := range b {
+		if c == 0 {
+			return b[:i]
+		}
+	}
+	return b
 }
 
 func ttlCmd(ms, abs bool) HandlerFunc {
@@ -290,17 +302,37 @@ func renameGeneric(x *Ctx, nx bool) {
 	}
 }
 
-func parseDBIndex(x *Ctx, b []byte) (int, bool) {
+// getInt32 is getIntFromObjectOrReply: an integer (string2ll) within a C int. msg, when
+// not empty, is the reply for both failures, as Redis's msg argument.
+func getInt32(x *Ctx, b []byte, msg string) (int64, bool) {
 	v, ok := ParseInt(b)
+	if ok && (v < -1<<31 || v > 1<<31-1) {
+		if msg == "" {
+			msg = "ERR value is out of range, value must between -2147483648 and 2147483647"
+		}
+		ok = false
+	}
 	if !ok {
-		x.Error(ErrNotInteger)
-		return 0, false
+		if msg == "" {
+			msg = ErrNotInteger
+		}
+		x.Error(msg)
+	}
+	return v, ok
+}
+
+// parseDBIndex reads a database number as SELECT, MOVE and COPY … DB do: an int, then a
+// range check with "DB index is out of range".
+func parseDBIndex(x *Ctx, b []byte) (*DB, bool) {
+	v, ok := getInt32(x, b, "")
+	if !ok {
+		return nil, false
 	}
 	if v < 0 || v >= int64(x.E.NumDBs()) {
 		x.Error(ErrDBIndex)
-		return 0, false
+		return nil, false
 	}
-	return int(v), true
+	return x.E.DB(int(v)), true
 }
 
 func cmdCopy(x *Ctx) {
@@ -312,12 +344,11 @@ func cmdCopy(x *Ctx) {
 		case EqualFold(x.Args[i], "replace"):
 			replace = true
 		case EqualFold(x.Args[i], "db") && i+1 < len(x.Args):
-			v, ok := ParseInt(x.Args[i+1])
-			if !ok || v < 0 || v >= int64(x.E.NumDBs()) {
-				x.Error(ErrDBIndex)
+			db, ok := parseDBIndex(x, x.Args[i+1])
+			if !ok {
 				return
 			}
-			dstDB = x.E.DB(int(v))
+			dstDB = db
 			i++
 		default:
 			x.SyntaxError()
@@ -360,12 +391,10 @@ func cmdCopy(x *Ctx) {
 
 func cmdMove(x *Ctx) {
 	key := x.Args[1]
-	v, ok := ParseInt(x.Args[2])
-	if !ok || v < 0 || v >= int64(x.E.NumDBs()) {
-		x.Error(ErrDBIndex)
+	dst, ok := parseDBIndex(x, x.Args[2])
+	if !ok {
 		return
 	}
-	dst := x.E.DB(int(v))
 	if dst == x.DB {
 		x.Error("ERR source and destination objects are the same")
 		return
@@ -431,29 +460,22 @@ func cmdKeys(x *Ctx) {
 }
 
 func cmdSelect(x *Ctx) {
-	v, ok := ParseInt(x.Args[1])
+	db, ok := parseDBIndex(x, x.Args[1])
 	if !ok {
-		x.Error(ErrNotInteger)
 		return
 	}
-	if v < 0 || v >= int64(x.E.NumDBs()) {
-		x.Error(ErrDBIndex)
-		return
-	}
-	x.C.Select(x.E.DB(int(v)))
+	x.C.Select(db)
 	x.DB = x.C.db
 	x.OK()
 }
 
 func cmdSwapDB(x *Ctx) {
-	a, ok := ParseInt(x.Args[1])
+	a, ok := getInt32(x, x.Args[1], "ERR invalid first DB index")
 	if !ok {
-		x.Error("ERR invalid first DB index")
 		return
 	}
-	b, ok := ParseInt(x.Args[2])
+	b, ok := getInt32(x, x.Args[2], "ERR invalid second DB index")
 	if !ok {
-		x.Error("ERR invalid second DB index")
 		return
 	}
 	n := int64(x.E.NumDBs())

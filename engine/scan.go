@@ -99,7 +99,8 @@ func cmdScan(x *Ctx) {
 		return
 	}
 	db := x.DB
-	keys := make([][]byte, 0, o.Count)
+	// Not sized by COUNT: it can be 2^31-1 (Redis starts from an empty list too).
+	keys := make([][]byte, 0, min(o.Count, db.keys.Len()))
 	cursor := o.Cursor
 	maxIter := o.Count * 10
 	for {

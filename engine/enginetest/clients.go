@@ -3,8 +3,11 @@ package enginetest
 import (
 	"bufio"
 	"net"
+	"testing"
 	"time"
 
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/internal/redistest"
 	"github.com/redisctl/redisctl/resp"
 )
 
@@ -93,4 +96,12 @@ func (o *Oracle) Pushed() []resp.Value {
 // new connection to the same redis-server.
 func (p *Pair) NewClient() *Pair {
 	return &Pair{t: p.t, H: p.H.NewClient(), O: p.O.NewConn()}
+}
+
+// NewPairWith is NewPair with options for the oracle's redis-server (for example
+// redistest.WithArgs("--enable-debug-command", "yes")).
+func NewPairWith(t testing.TB, opts []redistest.Option, families ...[]*engine.Command) *Pair {
+	h := New(t, families...)
+	h.RealClock()
+	return &Pair{t: t, H: h, O: NewOracle(t, opts...)}
 }

@@ -55,10 +55,17 @@ func (r effectsRecorder) Propagate(db int, args [][]byte) {
 // notify-keyspace-events set to notify on both sides.
 func NewEffects(t testing.TB, notify string, families ...[]*engine.Command) *Effects {
 	t.Helper()
+	return NewEffectsWith(t, notify, nil, families...)
+}
+
+// NewEffectsWith is NewEffects with more options for the oracle's redis-server.
+func NewEffectsWith(t testing.TB, notify string, opts []redistest.Option, families ...[]*engine.Command) *Effects {
+	t.Helper()
 	h := New(t, families...)
 	h.RealClock()
-	o := NewOracle(t, redistest.WithArgs("--appendonly", "yes", "--appendfsync", "always",
-		"--notify-keyspace-events", notify))
+	opts = append([]redistest.Option{redistest.WithArgs("--appendonly", "yes", "--appendfsync", "always",
+		"--notify-keyspace-events", notify)}, opts...)
+	o := NewOracle(t, opts...)
 	e := &Effects{t: t, H: h, O: o, propsDB: -1}
 	flags, ok := engine.ParseNotifyFlags(notify)
 	if !ok {

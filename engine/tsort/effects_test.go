@@ -11,13 +11,18 @@ import (
 	"github.com/redisctl/redisctl/engine/tsort"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
+	"github.com/redisctl/redisctl/internal/redistest"
 )
 
 // TestSortEffectsAgainstRedis: dirty counts, keyspace events ("sortstore", "del", "new",
 // "expired", keymiss for BY/GET lookups) and propagation of SORT … STORE.
 func TestSortEffectsAgainstRedis(t *testing.T) {
-	e := enginetest.NewEffects(t, "KEAnm", tsort.Commands(), tlist.Commands(), tset.Commands(),
-		tzset.Commands(), thash.Commands(), tstring.Commands())
+	e := enginetest.NewEffectsWith(t, "KEAnm",
+		[]redistest.Option{redistest.WithArgs("--enable-debug-command", "yes")},
+		tsort.Commands(), tlist.Commands(), tset.Commands(), tzset.Commands(), thash.Commands(),
+		tstring.Commands())
+	// Expired keys stay until a command meets them (the harness runs no expiry cycle).
+	e.O.Do("DEBUG", "SET-ACTIVE-EXPIRE", "0")
 	e.Run(`
 RPUSH l 3 1 2
 SORT l
