@@ -235,6 +235,45 @@ PFCOUNT g nokey
 `)
 }
 
+// TestHalfXZeroAgainstRedis: an XZERO cut in half by the end of the string reads its
+// second byte from the terminator; splitting it writes the terminator, as Redis does.
+func TestHalfXZeroAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	var last, first string
+	for i := 0; last == "" || first == ""; i++ {
+		e := "e" + strconv.Itoa(i)
+		switch idx, _ := thll.PatLen([]byte(e)); idx {
+		case 16383:
+			last = e
+		case 0:
+			first = e
+		}
+	}
+	hdr := "HYLL\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x80"
+	p.Run(`
+SET h "` + hdr + `\x7f\xfe@"
+PFCOUNT h
+PFADD h ` + last + `
+GET h
+PFDEBUG DECODE h
+PFCOUNT h
+PFADD h ` + last + `
+GET h
+SET h "` + hdr + `\x7f\xfe@"
+PFADD h ` + first + `
+GET h
+PFADD h ` + last + `
+GET h
+PFDEBUG DECODE h
+SET h "` + hdr + `@\x00\x7f"
+PFADD h ` + last + ` ` + first + `
+GET h
+PFADD h ` + last + ` ` + first + `
+GET h
+PFDEBUG DECODE h
+`)
+}
+
 // TestCorruptedRandomAgainstRedis builds random sparse bodies (random opcodes, some
 // covering exactly 16384 registers, most not; some ending in half an XZERO) and compares
 // every command's reply and the resulting bytes.
@@ -353,4 +392,49 @@ func TestLargeCardinalityAgainstRedis(t *testing.T) {
 	p.Check([]string{"GET", "big"})
 	p.Check([]string{"PFMERGE", "all", "big", "other"})
 	p.Check([]string{"PFCOUNT", "all"})
+}
+
+// TestForeignDenseAgainstRedis stores dense HLLs whose registers were written directly
+// (values up to 63, including 51 = Q+1 which only the tau term reads, and values past it
+// that no hash can produce) and compares the estimates, the union and PFMERGE.
+func TestForeignDenseAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	hdr := "HYLL\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80"
+	for round := 0; round < 40 && !t.Failed(); round++ {
+		var regs [16384]uint8
+		mode := round % 4
+		for i := range regs {
+			switch mode {
+			case 0:
+				regs[i] = uint8(rng.IntN(64))
+			case 1:
+				if rng.IntN(4) == 0 {
+					regs[i] = 51
+				}
+			case 2:
+				regs[i] = uint8(45 + rng.IntN(7))
+			default:
+				if rng.IntN(50) == 0 {
+					regs[i] = uint8(1 + rng.IntN(20))
+				}
+			}
+		}
+		body := make([]byte, 12288)
+		for i, v := range regs {
+			bit := i * 6
+			body[bit/8] |= v << (bit % 8)
+			if bit%8 > 2 {
+				body[bit/8+1] |= v >> (8 - bit%8)
+			}
+		}
+		p.Check([]string{"SET", "d", hdr + string(body)})
+		p.Check([]string{"PFCOUNT", "d"})
+		p.Check([]string{"PFCOUNT", "d", "nokey"})
+		p.Check([]string{"PFADD", "s", "x" + strconv.Itoa(round)})
+		p.Check([]string{"PFMERGE", "s", "d"})
+		p.Check([]string{"PFCOUNT", "s"})
+		p.Check([]string{"GET", "s"})
+		p.Check([]string{"PFDEBUG", "GETREG", "d"})
+	}
 }

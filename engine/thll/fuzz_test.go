@@ -47,7 +47,16 @@ func FuzzSparseDecoders(f *testing.F) {
 		idx := int(index) & pMask
 		c := count%(Q+1) + 1
 		out, r := sparseSet(append([]byte{}, s...), idx, c)
-		if convErr == nil && r >= 0 {
+		// A body ending in half an XZERO (its second byte read from the terminator) is
+		// valid to the readers but not to the writer: Redis's own memcpy then lands on the
+		// terminator and the result may be corrupt, as it is here.
+		half := false
+		for p := HeaderSize; p < len(s); {
+			_, _, size := sparseOp(s, p)
+			p += size
+			half = p > len(s)
+		}
+		if convErr == nil && r >= 0 && !half {
 			want := max
 			if c > want[idx] {
 				want[idx] = c

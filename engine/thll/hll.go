@@ -160,14 +160,18 @@ func denseSet(r []byte, i int, count uint8) int {
 
 // denseHisto adds the dense registers to the histogram.
 func denseHisto(r []byte, h *[64]int) {
+	var h1, h2, h3 [64]int
 	r = r[:Registers*regBits/8]
 	for len(r) >= 3 {
 		b0, b1, b2 := r[0], r[1], r[2]
 		h[b0&63]++
-		h[(b0>>6|b1<<2)&63]++
-		h[(b1>>4|b2<<4)&63]++
-		h[(b2>>2)&63]++
+		h1[(b0>>6|b1<<2)&63]++
+		h2[(b1>>4|b2<<4)&63]++
+		h3[(b2>>2)&63]++
 		r = r[3:]
+	}
+	for i := range h {
+		h[i] += h1[i] + h2[i] + h3[i]
 	}
 }
 
@@ -461,13 +465,11 @@ func Set(s []byte, index int, count uint8) ([]byte, int) {
 func MergeInto(max *[Registers]uint8, s []byte) error {
 	if s[4] == EncDense {
 		r := s[HeaderSize : HeaderSize+Registers*regBits/8]
-		for g := 0; g < Registers/4; g++ {
-			b0, b1, b2 := r[3*g], r[3*g+1], r[3*g+2]
-			m := (*[4]uint8)(max[4*g:])
-			m[0] = maxU8(m[0], b0&63)
-			m[1] = maxU8(m[1], (b0>>6|b1<<2)&63)
-			m[2] = maxU8(m[2], (b1>>4|b2<<4)&63)
-			m[3] = maxU8(m[3], b2>>2)
+		m := max[:]
+		for len(r) >= 6 && len(m) >= 8 {
+			a := unpack8(r)
+			binary.LittleEndian.PutUint64(m, maxBytes(a, binary.LittleEndian.Uint64(m)))
+			r, m = r[6:], m[8:]
 		}
 		return nil
 	}
@@ -491,17 +493,33 @@ func maxU8(a, b uint8) uint8 {
 // hllDenseSet calls PFMERGE makes on a dense target), four registers at a time.
 func denseMergeMax(r []byte, max *[Registers]uint8) {
 	r = r[:Registers*regBits/8]
-	for g := 0; g < Registers/4; g++ {
-		b := (*[3]byte)(r[3*g:])
-		m := (*[4]uint8)(max[4*g:])
-		v0 := maxU8(b[0]&63, m[0])
-		v1 := maxU8((b[0]>>6|b[1]<<2)&63, m[1])
-		v2 := maxU8((b[1]>>4|b[2]<<4)&63, m[2])
-		v3 := maxU8(b[2]>>2, m[3])
-		b[0] = v0 | v1<<6
-		b[1] = v1>>2 | v2<<4
-		b[2] = v2>>4 | v3<<2
+	m := max[:]
+	for len(r) >= 6 && len(m) >= 8 {
+		v := maxBytes(unpack8(r), binary.LittleEndian.Uint64(m))
+		var x uint64
+		for j := 0; j < 8; j++ {
+			x |= (v >> (8 * j) & 63) << (6 * j)
+		}
+		r[0], r[1], r[2] = byte(x), byte(x>>8), byte(x>>16)
+		r[3], r[4], r[5] = byte(x>>24), byte(x>>32), byte(x>>40)
+		r, m = r[6:], m[8:]
 	}
+}
+
+// unpack8 spreads the eight 6-bit registers packed in r[0:6] into the bytes of a word.
+func unpack8(r []byte) uint64 {
+	x := uint64(r[0]) | uint64(r[1])<<8 | uint64(r[2])<<16 | uint64(r[3])<<24 |
+		uint64(r[4])<<32 | uint64(r[5])<<40
+	return x&63 | (x>>6&63)<<8 | (x>>12&63)<<16 | (x>>18&63)<<24 |
+		(x>>24&63)<<32 | (x>>30&63)<<40 | (x>>36&63)<<48 | (x>>42&63)<<56
+}
+
+// maxBytes is the byte-wise maximum of two words whose bytes are all under 128.
+func maxBytes(a, b uint64) uint64 {
+	const hi = 0x8080808080808080
+	ge := ((a | hi) - b) & hi // high bit of each byte set where a >= b
+	mask := (ge >> 7) * 0xff
+	return a&mask | b&^mask
 }
 
 // Count is hllCount for a validated HLL string: the estimated cardinality, or ErrCorrupt
@@ -519,8 +537,26 @@ func Count(s []byte) (uint64, error) {
 // CountRaw is hllCount over one byte per register (HLL_RAW: multi-key PFCOUNT).
 func CountRaw(max *[Registers]uint8) uint64 {
 	var h [64]int
-	for _, v := range max {
-		h[v&63]++
+	var h1, h2, h3 [64]int // separate counters break the increment dependency chains
+	m := max[:]
+	for len(m) >= 8 {
+		w := binary.LittleEndian.Uint64(m)
+		m = m[8:]
+		if w == 0 {
+			h[0] += 8
+			continue
+		}
+		h[w&63]++
+		h1[w>>8&63]++
+		h2[w>>16&63]++
+		h3[w>>24&63]++
+		h[w>>32&63]++
+		h1[w>>40&63]++
+		h2[w>>48&63]++
+		h3[w>>56&63]++
+	}
+	for i := range h {
+		h[i] += h1[i] + h2[i] + h3[i]
 	}
 	return estimate(&h)
 }
