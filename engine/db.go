@@ -177,6 +177,19 @@ func (db *DB) LookupEntry(key []byte, write bool) *Entry {
 	return e
 }
 
+// lookupEntryWrite is lookupKeyWrite returning the entry: the access time is updated, no
+// stats or keymiss, and the snapshot hook runs.
+func (db *DB) lookupEntryWrite(key []byte) *Entry {
+	e := db.lookup(key, 0, true)
+	if e != nil {
+		db.beforeChange(e)
+	}
+	return e
+}
+
+// lookupEntryRead is lookupKeyRead returning the entry.
+func (db *DB) lookupEntryRead(key []byte) *Entry { return db.lookup(key, 0, false) }
+
 // Exists reports whether a live key exists (EXISTS semantics: expired keys are deleted).
 func (db *DB) Exists(key []byte) bool {
 	return db.lookup(key, lookupNoTouch|lookupNoNotify, false) != nil

@@ -196,7 +196,13 @@ func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 		x.SignalModified(key)
 		x.Notify(NotifyGeneric, "expire", key)
 		x.Dirty(1)
-		x.Rewrite([]byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
+		// Propagated as PEXPIREAT with the absolute time; the options stay as given.
+		// PEXPIREAT itself is propagated unchanged.
+		if !absolute || unitMs != 1 {
+			rw := make([][]byte, 0, len(x.Args))
+			rw = append(rw, []byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
+			x.Rewrite(append(rw, x.Args[3:]...)...)
+		}
 		x.Int(1)
 	}
 }
@@ -262,7 +268,7 @@ func cmdPersist(x *Ctx) {
 func renameGeneric(x *Ctx, nx bool) {
 	src, dst := x.Args[1], x.Args[2]
 	samekey := string(src) == string(dst)
-	se := x.DB.LookupEntry(src, true)
+	se := x.DB.lookupEntryWrite(src)
 	if se == nil {
 		x.Error(ErrNoSuchKey)
 		return
@@ -359,12 +365,12 @@ func cmdCopy(x *Ctx) {
 		x.Error("ERR source and destination objects are the same")
 		return
 	}
-	se := x.DB.LookupEntry(src, false)
+	se := x.DB.lookupEntryRead(src)
 	if se == nil {
 		x.Int(0)
 		return
 	}
-	if dstDB.LookupEntry(dst, true) != nil {
+	if dstDB.lookupEntryWrite(dst) != nil {
 		if !replace {
 			x.Int(0)
 			return
@@ -399,12 +405,12 @@ func cmdMove(x *Ctx) {
 		x.Error("ERR source and destination objects are the same")
 		return
 	}
-	se := x.DB.LookupEntry(key, true)
+	se := x.DB.lookupEntryWrite(key)
 	if se == nil {
 		x.Int(0)
 		return
 	}
-	if dst.LookupEntry(key, false) != nil {
+	if dst.lookupEntryWrite(key) != nil {
 		x.Int(0)
 		return
 	}
@@ -438,25 +444,19 @@ func cmdKeys(x *Ctx) {
 	all := len(pat) == 1 && pat[0] == '*'
 	d := x.W.WriteDeferredLen()
 	n := 0
-	var expired [][]byte
 	for e := range x.DB.keys.All() {
 		k := unsafeBytes(e.Key)
 		if !all && !Match(pat, k, false) {
 			continue
 		}
+		// Expired keys are skipped, not deleted (keysCommand checks keyIsExpired only).
 		if x.DB.expires.Len() > 0 && x.DB.isExpired(k) {
-			expired = append(expired, []byte(e.Key))
 			continue
 		}
 		x.Bulk(k)
 		n++
 	}
 	x.W.SetArrayLen(d, n)
-	for _, k := range expired {
-		if x.DB.isExpired(k) {
-			x.DB.deleteExpired(k)
-		}
-	}
 }
 
 func cmdSelect(x *Ctx) {
@@ -488,8 +488,8 @@ func cmdSwapDB(x *Ctx) {
 		x.E.touchAllWatched(da, db)
 		x.E.touchAllWatched(db, da)
 		x.E.SwapDB(int(a), int(b))
-		x.Dirty(1)
 	}
+	x.Dirty(1) // even for a database swapped with itself, as swapdbCommand
 	x.OK()
 }
 
@@ -646,7 +646,8 @@ func memoryUsage(x *Ctx) {
 			return
 		}
 	}
-	e := x.DB.LookupEntry(x.Args[2], false)
+	// dictFind: no expiry check, no stats, no access time.
+	e := x.DB.keys.GetBytes(x.Args[2])
 	if e == nil {
 		x.Null()
 		return

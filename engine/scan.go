@@ -107,8 +107,13 @@ func cmdScan(x *Ctx) {
 		cursor = db.keys.Scan(cursor, func(e *Entry) {
 			keys = append(keys, unsafeBytes(e.Key))
 		})
+		// while (cursor && maxiterations-- && listLength(keys) < count)
+		if cursor == 0 {
+			break
+		}
+		m := maxIter
 		maxIter--
-		if cursor == 0 || maxIter <= 0 || len(keys) >= o.Count {
+		if m == 0 || len(keys) >= o.Count {
 			break
 		}
 	}
@@ -119,8 +124,13 @@ func cmdScan(x *Ctx) {
 			continue
 		}
 		if o.Type != nil {
-			ent := db.keys.GetBytes(k)
-			if ent == nil || !EqualFold(o.Type, ent.Value.typ.String()) {
+			// lookupKeyReadWithFlags(LOOKUP_NOTOUCH): stats, keymiss, and an expired key
+			// is deleted here whatever the type asked for, then is of type "none".
+			typ := "none"
+			if ent := db.lookup(k, lookupNoTouch, false); ent != nil {
+				typ = ent.Value.typ.String()
+			}
+			if !EqualFold(o.Type, typ) {
 				continue
 			}
 		}

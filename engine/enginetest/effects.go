@@ -26,6 +26,7 @@ type Effects struct {
 	t      testing.TB
 	H      *Harness
 	O      *Oracle
+	info   *Oracle // a connection of its own: O may be inside MULTI
 	sub    net.Conn
 	subR   *resp.ReplyReader
 	aof    string
@@ -66,7 +67,7 @@ func NewEffectsWith(t testing.TB, notify string, opts []redistest.Option, famili
 	opts = append([]redistest.Option{redistest.WithArgs("--appendonly", "yes", "--appendfsync", "always",
 		"--notify-keyspace-events", notify)}, opts...)
 	o := NewOracle(t, opts...)
-	e := &Effects{t: t, H: h, O: o, propsDB: -1}
+	e := &Effects{t: t, H: h, O: o, info: o.NewConn(), propsDB: -1}
 	flags, ok := engine.ParseNotifyFlags(notify)
 	if !ok {
 		t.Fatalf("bad notify-keyspace-events %q", notify)
@@ -150,7 +151,7 @@ func (e *Effects) oracleProps() []string {
 }
 
 func (e *Effects) oracleDirty() int64 {
-	info := string(e.O.Do("INFO", "persistence").Str)
+	info := string(e.info.Do("INFO", "persistence").Str)
 	sc := bufio.NewScanner(strings.NewReader(info))
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "rdb_changes_since_last_save:"); ok {
