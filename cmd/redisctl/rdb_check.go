@@ -38,6 +38,7 @@ errors. With --partial every key read before the damage is listed (db, type, key
 			out := bufio.NewWriter(cmd.OutOrStdout())
 			defer out.Flush()
 			var keys []analyze.KeyStat
+			stop := startProgress(cmd, in, "checking")
 			rep, derr := analyze.Check(d, func(k analyze.KeyStat) {
 				if partial {
 					if format == "text" {
@@ -47,6 +48,7 @@ errors. With --partial every key read before the damage is listed (db, type, key
 					}
 				}
 			})
+			stop()
 			if format == "json" {
 				type damage struct {
 					Offset int64  `json:"offset"`

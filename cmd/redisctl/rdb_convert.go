@@ -70,6 +70,8 @@ dump → edit → convert round-trips.`,
 				return usageError("%v", err)
 			}
 			var st rdbconv.Stats
+			stop := startProgress(cmd, in, "converting")
+			defer stop()
 			if from == "jsonl" {
 				st, err = rdbconv.FromJSONL(in, enc)
 			} else {

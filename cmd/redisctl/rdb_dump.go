@@ -109,6 +109,7 @@ Formats:
 			out := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
 			defer out.Flush()
 			var derr error
+			stop := startProgress(cmd, in, "dumping")
 			switch format {
 			case "jsonl", "json":
 				derr = dumpJSON(d, out, &f, format == "json")
@@ -117,6 +118,7 @@ Formats:
 			case "csv":
 				derr = dumpCSV(d, out, &f)
 			}
+			stop()
 			if err := out.Flush(); err != nil {
 				return err
 			}

@@ -30,7 +30,9 @@ func newRDBInspectCommand() *cobra.Command {
 				return err
 			}
 			defer in.Close()
+			stop := startProgress(cmd, in, "inspecting")
 			rep, derr := analyze.Inspect(d, analyze.InspectOptions{Top: top})
+			stop()
 			out := cmd.OutOrStdout()
 			if format == "json" {
 				enc := json.NewEncoder(out)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/pierrec/lz4/v4"
 )
@@ -44,7 +45,8 @@ type Input struct {
 
 // RawOffset reports how many bytes of the underlying (possibly compressed) input have been
 // consumed so far; with Size it drives progress reporting.
-func (in *Input) RawOffset() int64 { return in.raw.n }
+// It is safe to call from another goroutine (a progress reporter).
+func (in *Input) RawOffset() int64 { return in.raw.n.Load() }
 
 // Close releases the input. Closing standard input is a no-op.
 func (in *Input) Close() error {
@@ -113,11 +115,11 @@ func Wrap(r io.Reader, name string, size int64) (*Input, error) {
 
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
