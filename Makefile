@@ -5,7 +5,7 @@ PKGS    := ./...
 DATADIR ?= ./data
 BENCHTIME ?= 1x
 
-.PHONY: help build run test testrace lint fuzz bench bench-go bench-rdb fixtures clean
+.PHONY: help build run test testrace lint fuzz bench bench-go bench-rdb bench-server fixtures clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -35,7 +35,10 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; done
 
-bench: bench-go bench-rdb ## every benchmark (Go micro-benchmarks, then side by side with real Redis)
+bench: bench-go bench-rdb bench-server ## every benchmark (Go micro-benchmarks, then side by side with real Redis)
+
+bench-server: ## redis-benchmark against redis-server and redisctl serve in one sitting, CPU per request
+	$(GO) run ./server/bench -n 200000 -rounds 2
 
 bench-go: ## Go micro-benchmarks of every package
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
+	"github.com/redisctl/redisctl/engine/thll"
 	"io"
 
 	"github.com/redisctl/redisctl/engine/config"
@@ -33,7 +34,7 @@ var settingsDirectives = []string{
 	"active-expire-effort", "lazyfree-lazy-expire", "lazyfree-lazy-eviction",
 	"lazyfree-lazy-user-del", "lazyfree-lazy-user-flush", "maxmemory-policy", "maxmemory",
 	"maxmemory-samples", "lfu-log-factor", "lfu-decay-time", "notify-keyspace-events",
-	"sanitize-dump-payload",
+	"sanitize-dump-payload", "hll-sparse-max-bytes",
 }
 
 // applySettingsLocked copies the configuration into the engine's settings. Lock held.
@@ -66,6 +67,7 @@ func (s *Server) applySettingsLocked() {
 	set.NotifyKeyspaceEvent = c.NotifyKeyspaceEvents()
 	set.ProtoMaxBulkLen = c.ProtoMaxBulkLen()
 	set.SanitizeDumpPayload, _ = c.Value("sanitize-dump-payload")
+	thll.SetSparseMaxBytes(int64(c.HllSparseMaxBytes()))
 }
 
 // registerAppliers installs the CONFIG SET callbacks. They run inside CONFIG SET, which
