@@ -162,18 +162,32 @@ type KeyAttrs struct {
 	HasFreq bool
 }
 
-// WriteKey writes one key, its attributes and its value to enc. The value is serialized
-// into the Saver's reusable buffer and handed to enc.WriteRaw.
+// streamMin is the element count from which hashtable sets and hashes and skiplist sorted
+// sets are streamed through the encoder's ValueWriter (bounded memory, spilling to a
+// temporary file) instead of being serialized whole first. It is far above any compact
+// encoding threshold, so the ValueWriter always writes them plain, as Redis does.
+const streamMin = 1 << 16
+
+// WriteKey writes one key, its attributes and its value to enc. Large hashtable sets and
+// hashes and skiplist sorted sets are streamed element by element; other values are
+// serialized into the Saver's reusable buffer and handed to enc.WriteRaw (the encoder has
+// no raw streaming API yet, so a huge list is held once more while it is written).
+// Streamed elements follow the encoder's own rdbcompression setting.
 func (s *Saver) WriteKey(enc *rdb.Encoder, key []byte, o *engine.Object, a KeyAttrs) error {
+	k := rdb.Key{Name: key, Idle: a.Idle, HasIdle: a.HasIdle, Freq: a.Freq, HasFreq: a.HasFreq}
+	if a.Expire > 0 {
+		k.Expire = a.Expire
+	}
+	if t, err := TypeOf(o); err == nil && (t == rdb.TypeSet || t == rdb.TypeHash || t == rdb.TypeZSet2) {
+		if ops := engine.OpsFor(o.Type()); ops != nil && ops.Len != nil && ops.Len(o) >= streamMin {
+			return streamKey(enc, &k, t, o)
+		}
+	}
 	t, out, err := s.AppendValue(s.buf[:0], o)
 	if err != nil {
 		return err
 	}
 	s.buf = out
-	k := rdb.Key{Name: key, Idle: a.Idle, HasIdle: a.HasIdle, Freq: a.Freq, HasFreq: a.HasFreq}
-	if a.Expire > 0 {
-		k.Expire = a.Expire
-	}
 	err = enc.WriteRaw(&k, t, out)
 	if cap(s.buf) > 4<<20 {
 		s.buf = nil // do not keep a huge value's buffer for the next keys
@@ -239,3 +253,30 @@ const (
 	containerPlain  = 1
 	containerPacked = 2
 )
+
+// streamKey writes a big hashtable set or hash or skiplist sorted set through the
+// encoder's ValueWriter, in the same order AppendValue uses.
+func streamKey(enc *rdb.Encoder, k *rdb.Key, t rdb.Type, o *engine.Object) error {
+	var kind rdb.ValueKind
+	switch t {
+	case rdb.TypeSet:
+		kind = rdb.KindSet
+	case rdb.TypeHash:
+		kind = rdb.KindHash
+	default:
+		kind = rdb.KindZSet
+	}
+	vw, err := enc.BeginValue(k, kind)
+	if err != nil {
+		return err
+	}
+	switch t {
+	case rdb.TypeSet:
+		tset.ForEachBytes(o, func(m []byte) bool { return vw.Add(m) == nil })
+	case rdb.TypeHash:
+		thash.Range(o, func(f, v []byte) bool { return vw.AddField(f, v, 0) == nil })
+	default:
+		tzset.Descend(o, func(m []byte, score float64) bool { return vw.AddMember(m, score) == nil })
+	}
+	return vw.Close()
+}

@@ -3,6 +3,7 @@ package rdbobj
 import (
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/rdb"
@@ -91,7 +92,7 @@ func (s *Saver) SaveDB(enc *rdb.Encoder, db *engine.DB) error {
 		if lfu {
 			a.Freq, a.HasFreq = uint8(eng.LFUCounter(&e.Value)), true
 		}
-		if err := s.WriteKey(enc, []byte(e.Key), &e.Value, a); err != nil {
+		if err := s.WriteKey(enc, unsafe.Slice(unsafe.StringData(e.Key), len(e.Key)), &e.Value, a); err != nil {
 			return fmt.Errorf("rdbobj: saving db %d key %q: %w", db.ID, e.Key, err)
 		}
 	}
