@@ -183,7 +183,17 @@ ZADD z 1 a
 	p.Check([]string{"RESTORE", "bad", "0", payload(10, lenient["odd hash"]...)})
 	p.Check([]string{"RESTORE", "bad", "0", payload(10, bodies["hash lp"]...)})
 	p.Check([]string{"HGETALL", "bad"}, 2)
+	// RESP3: the null of a missing key, the payload as a blob string.
+	p.SetProto(3)
+	p.Check([]string{"DUMP", "nokey"})
+	p.Check([]string{"DUMP", "v9"})
+	p.Check([]string{"RESTORE", "v9", "0", payload(9, 0, 1, 'y'), "REPLACE"})
+	p.SetProto(2)
 	// Versions below 10 are accepted.
 	p.Check([]string{"RESTORE", "v9", "0", payload(9, 0, 1, 'x')})
 	p.Check([]string{"GET", "v9"})
+	p.SetProto(3)
+	p.Check([]string{"DUMP", "nokey"})
+	p.Check([]string{"DUMP", "v9"})
+	p.SetProto(2)
 }
