@@ -2,6 +2,9 @@ package enginetest
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
+	"io"
 	"net"
 	"testing"
 	"time"
@@ -40,10 +43,14 @@ func (h *Harness) Pushed() []resp.Value {
 	if err != nil {
 		h.t.Fatalf("flush: %v", err)
 	}
-	r := resp.NewReplyReader(&h.out)
+	data := bytes.NewReader(h.out.Bytes())
+	r := resp.NewReplyReader(data)
 	var out []resp.Value
-	for h.out.Len() > 0 {
+	for {
 		v, err := r.ReadValue()
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
 			h.t.Fatalf("reading pushed replies: %v", err)
 		}
