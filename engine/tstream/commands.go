@@ -451,24 +451,12 @@ func cmdXDel(x *engine.Ctx) {
 		return
 	}
 	deleted := 0
-	firstEntry := false
 	for _, id := range ids {
-		if s.Delete(id) {
-			if id == s.firstID {
-				firstEntry = true
-			}
-			if id.Compare(s.maxDeletedID) > 0 {
-				s.maxDeletedID = id
-			}
+		if s.DeleteEntry(id) {
 			deleted++
 		}
 	}
 	if deleted > 0 {
-		if s.length == 0 {
-			s.firstID = ID{}
-		} else if firstEntry {
-			s.firstID = s.edgeID(true, true)
-		}
 		x.SignalModified(key)
 		x.Notify(engine.NotifyStream, "xdel", key)
 		x.Dirty(int64(deleted))

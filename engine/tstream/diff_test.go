@@ -1,6 +1,7 @@
 package tstream_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/redisctl/redisctl/engine/enginetest"
@@ -128,3 +129,90 @@ XADD e * a 1
 XADD e 18446744073709551615-* a 1
 XINFO STREAM e
 `
+
+func TestBasicRESP3AgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.SetProto(3)
+	p.Run(basicScript)
+}
+
+// TestTrimAgainstRedis covers exact and approximate trimming, LIMIT, MINID, over several
+// nodes, and what XADD does with them.
+func TestTrimAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	fill := func(n int) {
+		p.Check([]string{"DEL", "s"})
+		for i := 1; i <= n; i++ {
+			p.Check([]string{"XADD", "s", fmt.Sprintf("1-%d", i), "f", "v"})
+		}
+	}
+	fill(450)
+	p.Run(`
+XTRIM s MAXLEN ~ 449
+XTRIM s MAXLEN ~ 350
+XTRIM s MAXLEN ~ 349
+XINFO STREAM s
+XTRIM s MAXLEN 330
+XTRIM s MAXLEN ~ 0 LIMIT 79
+XTRIM s MAXLEN ~ 0 LIMIT 80
+XTRIM s MAXLEN ~ 0 LIMIT 0
+XINFO STREAM s
+MEMORY USAGE s SAMPLES 0
+`)
+	fill(450)
+	p.Run(`
+XTRIM s MINID ~ 1-150
+XTRIM s MINID ~ 1-201
+XTRIM s MINID 1-250
+XTRIM s MINID = 1-260
+XTRIM s MINID ~ 1-999 LIMIT 50
+XTRIM s MINID ~ 1-999 LIMIT 250
+XINFO STREAM s
+XTRIM s MINID 1-0
+XTRIM s MINID 0
+XTRIM s MINID (1-2
+XTRIM s MINID -
+XTRIM s MINID 18446744073709551615-18446744073709551615
+XINFO STREAM s
+`)
+	fill(350)
+	p.Run(`
+XADD s MAXLEN ~ 100 2-1 f v
+XADD s MAXLEN ~ 100 LIMIT 10 2-2 f v
+XADD s MINID ~ 2-0 2-3 f v
+XADD s MAXLEN 5 2-4 f v
+XINFO STREAM s
+MEMORY USAGE s
+`)
+	p.O.Do("CONFIG", "SET", "stream-node-max-entries", "0")
+	p.H.E.Lock()
+	p.H.E.Set.StreamNodeMaxEntries = 0
+	p.H.E.Unlock()
+	fill(300)
+	p.Run(`
+XINFO STREAM s
+XTRIM s MAXLEN ~ 10
+XINFO STREAM s
+`)
+}
+
+// TestWatchAgainstRedis checks which commands touch WATCHed keys (signalModifiedKey).
+func TestWatchAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	other := p.NewClient()
+	p.Run(`
+XADD s 1-1 a 1
+XADD s 1-2 a 1
+XGROUP CREATE s g 0
+`)
+	for _, cmd := range []string{
+		"XADD s 2-1 a 1", "XDEL s 2-1", "XDEL s 9-9", "XTRIM s MAXLEN 100", "XTRIM s MAXLEN 1",
+		"XGROUP CREATE s g2 0", "XGROUP SETID s g 0", "XREADGROUP GROUP g c STREAMS s >",
+		"XACK s g 1-2", "XCLAIM s g d 0 1-2 FORCE", "XAUTOCLAIM s g e 0 0", "XGROUP CREATECONSUMER s g f",
+		"XGROUP DELCONSUMER s g f", "XGROUP DESTROY s g2", "XSETID s 5-5", "XGROUP CREATE n g $ MKSTREAM",
+	} {
+		p.Check([]string{"WATCH", "s", "n"})
+		other.Run(cmd)
+		p.Run("MULTI\nXLEN s\nEXEC")
+	}
+}

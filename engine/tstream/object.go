@@ -302,6 +302,9 @@ func ValidateNode(lp []byte, deep bool) error {
 	if err != nil {
 		return err
 	}
+	if masterFields < 0 || masterFields > int64(len(lp)) {
+		return fmt.Errorf("master field count %d out of range", masterFields)
+	}
 	for j := int64(0); j < masterFields; j++ {
 		if _, _, _, err := next("master field"); err != nil {
 			return err

@@ -436,6 +436,23 @@ func (s *Stream) Delete(id ID) bool {
 	return false
 }
 
+// DeleteEntry is one ID of XDEL: it deletes the entry, raises max_deleted_entry_id and
+// keeps first_id on the first live entry.
+func (s *Stream) DeleteEntry(id ID) bool {
+	if !s.Delete(id) {
+		return false
+	}
+	if id.Compare(s.maxDeletedID) > 0 {
+		s.maxDeletedID = id
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if id == s.firstID {
+		s.firstID = s.edgeID(true, true)
+	}
+	return true
+}
+
 // markDeleted is streamIteratorRemoveEntry on the entry whose flags are at flagsOff in
 // node ni.
 func (s *Stream) markDeleted(ni, flagsOff int, flags int64) {
