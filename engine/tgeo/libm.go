@@ -101,40 +101,83 @@ func init() {
 	sinC[0] = dd{1, 0}
 }
 
-// sinCosReduced evaluates sin and cos of r, |r| <= π/4 (plus a little), as double-doubles.
-func sinCosReduced(r dd) (s, c dd) {
-	r2 := ddMul(r, r)
-	s = sinC[len(sinC)-1]
-	c = cosC[len(cosC)-1]
-	for k := len(sinC) - 2; k >= 0; k-- {
-		s = ddAdd(ddMul(s, r2), sinC[k])
-		c = ddAdd(ddMul(c, r2), cosC[k])
+// ddTerms is how many leading Taylor terms are evaluated in double-double; the rest (each
+// below 1e-6 of the result for |r| <= π/4) in plain doubles, which keeps the error near
+// 1e-22 relative: far below glibc's own misrounding rate (see doc.go).
+const ddTerms = 4
+
+func sinReduced(r, r2 dd) dd {
+	t := sinC[len(sinC)-1].hi
+	for k := len(sinC) - 2; k >= ddTerms; k-- {
+		t = t*r2.hi + sinC[k].hi
 	}
-	s = ddMul(s, r)
-	return s, c
+	s := dd{t, 0}
+	for k := ddTerms - 1; k >= 0; k-- {
+		s = ddAdd(ddMul(s, r2), sinC[k])
+	}
+	return ddMul(s, r)
 }
 
-// sinCosDD returns sin(x) and cos(x) as double-doubles; ok is false when x is too large
-// for the reduction used here (|x| >= 2^19), or not finite.
-func sinCosDD(x float64) (s, c dd, ok bool) {
+func cosReduced(r2 dd) dd {
+	t := cosC[len(cosC)-1].hi
+	for k := len(cosC) - 2; k >= ddTerms; k-- {
+		t = t*r2.hi + cosC[k].hi
+	}
+	c := dd{t, 0}
+	for k := ddTerms - 1; k >= 0; k-- {
+		c = ddAdd(ddMul(c, r2), cosC[k])
+	}
+	return c
+}
+
+// reduce returns x - k·π/2 as a double-double and k mod 4; ok is false when x is too
+// large for this reduction (|x| >= 2^19) or not finite.
+func reduce(x float64) (r dd, quadrant int, ok bool) {
 	if !(math.Abs(x) < 1<<19) {
-		return dd{}, dd{}, false
+		return dd{}, 0, false
 	}
 	k := math.Round(x * (2 / math.Pi))
-	r := twoSum(x, -k*pio2a) // k*pio2a is exact: k has at most 20 bits, pio2a 33
+	r = twoSum(x, -k*pio2a) // k*pio2a is exact: k has at most 20 bits, pio2a 33
 	r = ddAdd(r, ddNeg(twoProd(k, pio2b)))
 	r = ddAdd(r, ddNeg(twoProd(k, pio2c)))
 	r = ddAdd(r, dd{-k * pio2d, 0})
-	sr, cr := sinCosReduced(r)
-	switch int64(k) & 3 {
+	return r, int(int64(k) & 3), true
+}
+
+// sinDD and cosDD are sin(x) and cos(x) as double-doubles.
+func sinDD(x float64) (dd, bool) {
+	r, q, ok := reduce(x)
+	if !ok {
+		return dd{}, false
+	}
+	r2 := ddMul(r, r)
+	switch q {
 	case 0:
-		return sr, cr, true
+		return sinReduced(r, r2), true
 	case 1:
-		return cr, ddNeg(sr), true
+		return cosReduced(r2), true
 	case 2:
-		return ddNeg(sr), ddNeg(cr), true
+		return ddNeg(sinReduced(r, r2)), true
 	default:
-		return ddNeg(cr), sr, true
+		return ddNeg(cosReduced(r2)), true
+	}
+}
+
+func cosDD(x float64) (dd, bool) {
+	r, q, ok := reduce(x)
+	if !ok {
+		return dd{}, false
+	}
+	r2 := ddMul(r, r)
+	switch q {
+	case 0:
+		return cosReduced(r2), true
+	case 1:
+		return ddNeg(sinReduced(r, r2)), true
+	case 2:
+		return ddNeg(cosReduced(r2)), true
+	default:
+		return sinReduced(r, r2), true
 	}
 }
 
@@ -144,7 +187,7 @@ func csin(x float64) float64 {
 	if x == 0 {
 		return x // keeps the sign of zero
 	}
-	s, _, ok := sinCosDD(x)
+	s, ok := sinDD(x)
 	if !ok {
 		return math.Sin(x)
 	}
@@ -152,7 +195,7 @@ func csin(x float64) float64 {
 }
 
 func ccos(x float64) float64 {
-	_, c, ok := sinCosDD(x)
+	c, ok := cosDD(x)
 	if !ok {
 		return math.Cos(x)
 	}
@@ -163,9 +206,9 @@ func ccos(x float64) float64 {
 // Go's estimate, as a double-double.
 func asinNewton(t dd) dd {
 	y0 := math.Asin(t.hi)
-	s, c, _ := sinCosDD(y0)
+	s, _ := sinDD(y0)
 	diff := ddAdd(t, ddNeg(s))
-	delta := (diff.hi + diff.lo) / round(c)
+	delta := (diff.hi + diff.lo) / math.Cos(y0) // a relative error of 1e-16 on the step is enough
 	return twoSum(y0, delta)
 }
 

@@ -1,0 +1,110 @@
+package tgeo_test
+
+import (
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/tgeo"
+	"github.com/redisctl/redisctl/engine/tzset"
+	"github.com/redisctl/redisctl/resp"
+)
+
+type benchEngine struct {
+	e *engine.Engine
+	c *engine.Client
+	w *resp.Writer
+}
+
+func newBenchEngine(tb testing.TB) *benchEngine {
+	tb.Helper()
+	tbl := engine.NewTable()
+	tbl.Register(engine.CoreCommands()...)
+	tbl.Register(tzset.Commands()...)
+	tbl.Register(tgeo.Commands()...)
+	e := engine.New(engine.DefaultSettings(), tbl)
+	w := resp.NewWriter(io.Discard)
+	e.Lock()
+	c := e.NewClient(w)
+	c.Authenticated = true
+	e.Unlock()
+	return &benchEngine{e: e, c: c, w: w}
+}
+
+func (b *benchEngine) exec(args ...[]byte) {
+	b.e.Lock()
+	b.e.Exec(b.c, args)
+	b.e.Unlock()
+	if b.w.Buffered() > 1<<16 {
+		_ = b.w.Flush()
+	}
+}
+
+func argv(s ...string) [][]byte {
+	out := make([][]byte, len(s))
+	for i, a := range s {
+		out[i] = []byte(a)
+	}
+	return out
+}
+
+// fill adds n points spread over Europe (lon 0..20, lat 40..55) to key.
+func (b *benchEngine) fill(key string, n int) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := range n {
+		b.exec(argv("GEOADD", key, strconv.FormatFloat(r.Float64()*20, 'f', 6, 64),
+			strconv.FormatFloat(40+r.Float64()*15, 'f', 6, 64), "point:"+strconv.Itoa(i))...)
+	}
+}
+
+func BenchmarkGeoAdd(b *testing.B) {
+	be := newBenchEngine(b)
+	be.fill("g", 1000)
+	args := argv("GEOADD", "g", "13.361389", "38.115556", "point:1")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		be.exec(args...)
+	}
+}
+
+func BenchmarkGeoSearchByRadius100k(b *testing.B) {
+	be := newBenchEngine(b)
+	be.fill("g", 100_000)
+	for _, radius := range []string{"5", "50"} {
+		b.Run(radius+"km", func(b *testing.B) {
+			args := argv("GEOSEARCH", "g", "FROMLONLAT", "10", "47", "BYRADIUS", radius, "km", "WITHDIST", "ASC")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				be.exec(args...)
+			}
+		})
+	}
+}
+
+func BenchmarkGeoDist(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			be := newBenchEngine(b)
+			be.fill("g", n)
+			args := argv("GEODIST", "g", "point:3", "point:7", "km")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				be.exec(args...)
+			}
+		})
+	}
+}
+
+func BenchmarkDistance(b *testing.B) {
+	b.ReportAllocs()
+	s := 0.0
+	for i := range b.N {
+		s += tgeo.Distance(13.361389, 38.115556, 15.087269+float64(i&7)*1e-3, 37.502669)
+	}
+	_ = s
+}
