@@ -217,6 +217,8 @@ func (db *DB) Add(key []byte, o Object) *Object {
 // SetKey stores o under key, replacing any current value (setKey). keepTTL keeps an existing
 // expiry; otherwise it is removed. It signals the modification (WATCH, tracking).
 func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
+	// setKey's lookupKeyWrite: an expired key is deleted first ("expired", DEL propagated).
+	db.expireIfNeeded(key)
 	e := db.keys.GetBytes(key)
 	if e == nil {
 		e, _ = db.keys.UpsertBytes(key)

@@ -420,8 +420,8 @@ func sortGeneric(x *engine.Ctx, readonly bool) {
 			}
 		}
 		if outputlen > 0 {
-			x.DB.LookupWrite(storekey) // setKey's lookupKeyWrite: an expired destination expires first
-			x.DB.SetKey(storekey, tlist.NewObject(ql), false)
+			x.DB.SetKey(storekey, tlist.NewObject(ql), false) // an expired destination expires first
+
 			x.Notify(engine.NotifyList, "sortstore", storekey)
 			x.Dirty(outputlen)
 		} else if x.DB.Delete(storekey) {
