@@ -658,7 +658,9 @@ func propagateConsumerCreation(x *engine.Ctx, key, group, consumer []byte) {
 }
 
 // BlockRequest describes an XREAD/XREADGROUP that found nothing to serve and asked to
-// block (BLOCK given): the blocking layer takes it from BlockHook.
+// block (BLOCK given): the blocking layer takes it from BlockHook and later hands it to
+// ServeBlocked when a key is signalled ready. Keys, Group and Consumer alias the request
+// arguments: copy them to keep the request past BlockHook.
 type BlockRequest struct {
 	Keys      [][]byte // the stream keys (aliasing the arguments: copy to keep)
 	IDs       []ID     // per key: serve entries greater than this; MaxID means ">" (group)

@@ -82,6 +82,9 @@ func (s *Stream) RaxNodes() int {
 
 // lpInt reads the integer at off (lpGetInteger: integers stored as text are parsed).
 func lpInt(lp []byte, off int) int64 {
+	if c := lp[off]; c < 0x80 { // 7-bit unsigned: flags, small deltas, lp-count
+		return int64(c)
+	}
 	s, n, isInt := listpack.Get(lp, off)
 	if isInt {
 		return n
