@@ -93,10 +93,15 @@ func bigList(enc *rdb.Encoder, cw *countingWriter, size int64) error {
 	if err != nil {
 		return err
 	}
-	elem := []byte(strings.Repeat("x", 1000))
+	// Random printable bytes: LZF cannot shrink them, so the file is as big as asked.
+	r := rand.New(rand.NewPCG(3, 4))
+	pool := make([]byte, 1<<20)
+	for i := range pool {
+		pool[i] = byte(33 + r.IntN(94))
+	}
 	for i := int64(0); i*1010 < size; i++ {
-		copy(elem, strconv.FormatInt(i, 10))
-		if err := vw.Add(elem); err != nil {
+		off := r.IntN(len(pool) - 1000)
+		if err := vw.Add(pool[off : off+1000]); err != nil {
 			return err
 		}
 	}
