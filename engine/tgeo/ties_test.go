@@ -27,13 +27,21 @@ func TestTiesAndRESP3AgainstRedis(t *testing.T) {
 		fmt.Fprintf(&script, "GEOSEARCH ties FROMLONLAT 10.0004 10 BYBOX 1 1 km COUNT %s ASC WITHDIST\n", c)
 		fmt.Fprintf(&script, "GEOSEARCH ties FROMLONLAT 10 10 BYRADIUS 1 km COUNT %s ANY\n", c)
 		fmt.Fprintf(&script, "GEOSEARCHSTORE dst ties FROMLONLAT 10 10 BYRADIUS 1 km COUNT %s STOREDIST\n", c)
-		script.WriteString("ZRANGE dst 0 -1 WITHSCORES\n")
+		// MEMORY USAGE of a skiplist-encoded result is not compared: Redis's dict is often
+		// mid-rehash there (see doc.go); listpack results are compared below.
+		script.WriteString("ZRANGE dst 0 -1 WITHSCORES\nOBJECT ENCODING dst\n")
 	}
 	p.Run(script.String() + `
 GEORADIUS ties 10 10 1 km
 GEORADIUS ties 10 10 1 km ASC
 GEORADIUS ties 10 10 1 km DESC
 GEORADIUS ties 10.0002 10.0003 1 km ASC WITHDIST
+GEOSEARCHSTORE small ties FROMLONLAT 10 10 BYRADIUS 1 km COUNT 20
+DUMP small
+GEOSEARCHSTORE small ties FROMLONLAT 10 10 BYRADIUS 1 km COUNT 20 STOREDIST
+DUMP small
+MEMORY USAGE small
+MEMORY USAGE small SAMPLES 0
 `)
 	p.SetProto(3)
 	p.Run(`
