@@ -25,6 +25,16 @@
 //     addReplyHumanLongDouble ("%.17Lf" without trailing zeros: a bulk in RESP2, a double
 //     in RESP3), hashes as integers, GEOHASH's 11-character string re-encoded over -90..90.
 //
+// Known differences from Redis:
+//   - glibc's sin, cos and asin are not correctly rounded in about 0.09% of calls; ours
+//     (libm.go, double-double) are, so about 0.2% of distances differ by 1 to 4 ulp: visible
+//     in STOREDIST scores ("%.17g"), very rarely in a "%.4f" last digit, and in theory at an
+//     exact radius boundary or a near-tie order;
+//   - a STORE result of more than zset-max-listpack-entries members is built with
+//     tzset.FromPairs (a pre-sized dict) where Redis grows the dict one insert at a time
+//     and is often mid-rehash, so MEMORY USAGE of such a result can differ (by the old
+//     table's buckets); listpack results are byte-identical.
+//
 // Scanning the boxes goes through tzset's exported Ascend (one pass that stops after the
 // largest box), since tzset exports no range seek: a search costs O(members below the
 // last box) instead of Redis's O(log N + M). See rangeScan.
