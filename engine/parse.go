@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // ParseInt parses b exactly as Redis's string2ll: optional '-', no '+', no leading zeros,
@@ -51,8 +52,9 @@ func ParseInt(b []byte) (int64, bool) {
 }
 
 // ParseFloat parses b as Redis's getDoubleFromObject does (strtod over the whole string):
-// no leading space, nothing trailing, no NaN, no overflow to ±inf or underflow to 0 from a
-// range error; "inf", "+inf", "-inf", "infinity" are accepted.
+// no leading space, nothing trailing, no NaN, no overflow to ±inf and no underflow to 0
+// (strtod's ERANGE cases); "inf", "+inf", "-inf", "infinity" and C hexadecimal forms
+// ("0x10", "0x1p-3") are accepted.
 func ParseFloat(b []byte) (float64, bool) {
 	if len(b) == 0 || isSpace(b[0]) {
 		return 0, false
@@ -63,17 +65,45 @@ func ParseFloat(b []byte) (float64, bool) {
 		}
 	}
 	s := unsafeString(b)
+	body := s
+	if len(body) > 0 && (body[0] == '+' || body[0] == '-') {
+		body = body[1:]
+	}
+	isHex := len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')
+	if isHex && !strings.ContainsAny(body, "pP") {
+		s += "p0" // C allows a hexadecimal float without an exponent; Go does not
+	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, false
-		}
+	if err != nil || math.IsNaN(v) {
 		return 0, false
 	}
-	if math.IsNaN(v) {
-		return 0, false
+	if v == 0 && hasNonZeroDigit(body, isHex) {
+		return 0, false // underflow: strtod sets ERANGE and returns 0, which Redis refuses
 	}
 	return v, true
+}
+
+// hasNonZeroDigit reports whether a number's mantissa has a non-zero digit.
+func hasNonZeroDigit(s string, hex bool) bool {
+	if hex {
+		s = s[2:]
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == 'e' || c == 'E':
+			if !hex {
+				return false
+			}
+		case c == 'p' || c == 'P':
+			return false
+		case c >= '1' && c <= '9':
+			return true
+		case hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'):
+			return true
+		}
+	}
+	return false
 }
 
 func isSpace(c byte) bool {
