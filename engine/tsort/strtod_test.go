@@ -2,6 +2,7 @@ package tsort_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -44,6 +45,27 @@ func TestSortScoreParsingAgainstRedis(t *testing.T) {
 		p.Check([]string{"RPUSH", "k", "x"})
 		p.Check([]string{"SORT", "k", "BY", "w_*"})
 		p.Check([]string{"DEL", "k"})
+		p.Check([]string{"INCRBYFLOAT", "errno-reset", "0"})
+	}
+}
+
+// TestSortScoreParsingRandomAgainstRedis: random strings over strtod's alphabet, each
+// sorted alone (error or not) and among pivots.
+func TestSortScoreParsingRandomAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	const alphabet = "0123456789012345.eE+-xXpPabcdfinftyINFNAN \t\x00"
+	for i := 0; i < 400; i++ {
+		b := make([]byte, 1+rng.IntN(12))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(3) == 0 { // mostly well-formed numbers, with exponents near the limits
+			b = []byte(strconv.Itoa(rng.IntN(100)) + "e" + strconv.Itoa(rng.IntN(700)-350))
+		}
+		p.Check([]string{"DEL", "l"})
+		p.Check([]string{"RPUSH", "l", string(b), "0", "1", "-1", "1e300", "-1e300"})
+		p.Check([]string{"SORT", "l"})
 		p.Check([]string{"INCRBYFLOAT", "errno-reset", "0"})
 	}
 }
