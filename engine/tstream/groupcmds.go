@@ -117,6 +117,7 @@ func cmdXGroup(x *engine.Ctx) {
 			s = New()
 			x.DB.Add(key, NewObject(s))
 			x.SignalModified(key)
+			keyReady(x, key) // dbAdd signals the new key as ready
 		}
 		if s.CreateGroup(grp, id, entriesRead) != nil {
 			x.OK()
