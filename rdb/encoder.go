@@ -341,7 +341,9 @@ func (e *Encoder) WriteValue(k *Key, v *Value) error {
 	mark := len(e.buf)
 	var tpos int
 	e.buf, tpos = e.appendKeyHeadPos(e.buf, k, 0)
+	e.venc.keepPacked = v.PackedSource
 	t, out, err := e.venc.appendValue(e.buf, v)
+	e.venc.keepPacked = false
 	if err != nil {
 		e.buf = e.buf[:mark]
 		return err
@@ -477,6 +479,11 @@ func (e *Encoder) BeginValue(k *Key, kind ValueKind) (*ValueWriter, error) {
 	return vw, nil
 }
 
+// KeepPacked marks the value as read from a packed encoding (zipmap, ziplist,
+// listpack): like Redis's loader, it stays a listpack while its entry count fits,
+// whatever its element lengths. Call it before adding elements.
+func (vw *ValueWriter) KeepPacked() { vw.small.PackedSource = true }
+
 // Add appends a list element or a set member.
 func (vw *ValueWriter) Add(elem []byte) error {
 	if vw.err != nil {
@@ -520,7 +527,7 @@ func (vw *ValueWriter) AddField(field, value []byte, expire int64) error {
 	if !vw.plain {
 		vw.small.Hash = append(vw.small.Hash, HashField{append([]byte(nil), field...), append([]byte(nil), value...), expire})
 		c := &vw.e.cfg
-		if int64(len(vw.small.Hash)) > c.HashMaxListpackEntries || int64(len(field)) > c.HashMaxListpackValue || int64(len(value)) > c.HashMaxListpackValue {
+		if int64(len(vw.small.Hash)) > c.HashMaxListpackEntries || !vw.small.PackedSource && (int64(len(field)) > c.HashMaxListpackValue || int64(len(value)) > c.HashMaxListpackValue) {
 			vw.goPlain()
 		}
 		return vw.err
@@ -553,7 +560,7 @@ func (vw *ValueWriter) AddMember(member []byte, score float64) error {
 	if !vw.plain {
 		vw.small.ZSet = append(vw.small.ZSet, ZMember{append([]byte(nil), member...), score})
 		c := &vw.e.cfg
-		if int64(len(vw.small.ZSet)) > c.ZSetMaxListpackEntries || int64(len(member)) > c.ZSetMaxListpackValue {
+		if int64(len(vw.small.ZSet)) > c.ZSetMaxListpackEntries || !vw.small.PackedSource && int64(len(member)) > c.ZSetMaxListpackValue {
 			vw.goPlain()
 		}
 		return vw.err

@@ -16,16 +16,18 @@ import (
 // the encoding choices Redis of that version makes (rdb.c#rdbSaveObject,
 // #rdbSaveObjectType). It is shared by Encoder and EncodeDump.
 type valueEncoder struct {
-	ver  int
-	cfg  Config
-	sw   stringWriter
-	lp   []byte
-	zl   []byte
-	ms   []ZMember
-	is   []int64
-	hf   []HashField
-	body []byte
-	node streamNode
+	// keepPacked: the value being encoded came from a packed encoding (Value.PackedSource).
+	keepPacked bool
+	ver        int
+	cfg        Config
+	sw         stringWriter
+	lp         []byte
+	zl         []byte
+	ms         []ZMember
+	is         []int64
+	hf         []HashField
+	body       []byte
+	node       streamNode
 }
 
 func newValueEncoder(ver int, cfg Config) *valueEncoder {
@@ -243,7 +245,7 @@ func (e *valueEncoder) hashFits(fields []HashField) bool {
 	if int64(len(fields)) > e.cfg.HashMaxListpackEntries {
 		return false
 	}
-	for i := range fields {
+	for i := 0; !e.keepPacked && i < len(fields); i++ {
 		if int64(len(fields[i].Field)) > e.cfg.HashMaxListpackValue || int64(len(fields[i].Value)) > e.cfg.HashMaxListpackValue {
 			return false
 		}
@@ -365,7 +367,7 @@ func (e *valueEncoder) appendZSet(dst []byte, members []ZMember) (Type, []byte, 
 	slices.SortFunc(ms, zcmp)
 	e.ms = ms
 	fits := int64(len(ms)) <= e.cfg.ZSetMaxListpackEntries
-	for i := 0; fits && i < len(ms); i++ {
+	for i := 0; fits && !e.keepPacked && i < len(ms); i++ {
 		fits = int64(len(ms[i].Member)) <= e.cfg.ZSetMaxListpackValue
 	}
 	if fits {

@@ -11,6 +11,10 @@ type Value struct {
 	ZSet   []ZMember   // members (no duplicates), any order
 	Stream *Stream
 	Module *ModuleValue
+	// PackedSource says the hash or zset was read from a packed encoding (zipmap,
+	// ziplist, listpack): Redis's loader keeps such a value packed while its entry count
+	// fits, whatever its element lengths, and so does the encoder when it is set.
+	PackedSource bool
 }
 
 // HashField is a hash field with its optional expiry (Redis 7.4 HFE).

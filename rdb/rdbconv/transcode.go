@@ -99,9 +99,13 @@ func copyKey(d *rdb.Decoder, e *rdb.Encoder) error {
 	switch kind {
 	case rdb.KindStream, rdb.KindModule:
 		k.Name = append([]byte(nil), k.Name...)
+		v1 := d.Type() == rdb.TypeStreamListpacks
 		v, err := d.ReadValue()
 		if err != nil {
 			return err
+		}
+		if v1 && v.Stream != nil {
+			upgradeV1Stream(v.Stream)
 		}
 		return e.WriteValue(&k, v)
 	case rdb.KindString:
@@ -118,9 +122,14 @@ func copyKey(d *rdb.Decoder, e *rdb.Encoder) error {
 		}
 		return endErr(d)
 	}
+	packed := d.Type()
 	vw, err := e.BeginValue(&k, kind)
 	if err != nil {
 		return err
+	}
+	switch packed {
+	case rdb.TypeHashZipmap, rdb.TypeHashZiplist, rdb.TypeHashListpack, rdb.TypeZSetZiplist, rdb.TypeZSetListpack:
+		vw.KeepPacked()
 	}
 	for d.Next() {
 		switch d.Kind() {
@@ -151,4 +160,61 @@ func endErr(d *rdb.Decoder) error {
 		return err
 	}
 	return fmt.Errorf("rdbconv: input ended inside key %q", d.Key())
+}
+
+// upgradeV1Stream fills in what a stream of the first format (RDB 9) lacks, as Redis 7.0
+// computes it when loading one: the first entry's ID, entries added = length, and each
+// group's entries_read estimated with streamEstimateDistanceFromFirstEverEntry.
+func upgradeV1Stream(s *rdb.Stream) {
+	if len(s.Entries) > 0 {
+		s.FirstID = s.Entries[0].ID
+	}
+	s.MaxDeletedID = rdb.StreamID{}
+	length := s.Length // Redis trusts the stored length, even against the live entries
+	if length == 0 {
+		length = uint64(len(s.Entries))
+	}
+	s.EntriesAdded = length
+	for i := range s.Groups {
+		g := &s.Groups[i]
+		if g.EntriesRead >= 0 {
+			continue
+		}
+		g.EntriesRead = estimateEntriesRead(s, length, g.LastID)
+	}
+}
+
+func cmpID(a, b rdb.StreamID) int {
+	switch {
+	case a.Less(b):
+		return -1
+	case b.Less(a):
+		return 1
+	}
+	return 0
+}
+
+// estimateEntriesRead is Redis's streamEstimateDistanceFromFirstEverEntry for a stream
+// without tombstone history (max deleted ID 0-0).
+func estimateEntriesRead(s *rdb.Stream, length uint64, id rdb.StreamID) int64 {
+	added := int64(s.EntriesAdded)
+	if added == 0 {
+		return 0
+	}
+	if length == 0 && cmpID(id, s.LastID) < 1 {
+		return added
+	}
+	switch c := cmpID(id, s.LastID); {
+	case c == 0:
+		return added
+	case c > 0:
+		return -1
+	}
+	switch cmpID(id, s.FirstID) {
+	case -1:
+		return added - int64(length)
+	case 0:
+		return added - int64(length) + 1
+	}
+	return -1
 }
