@@ -823,7 +823,7 @@ func cmdSScan(x *engine.Ctx) {
 		}
 	} else {
 		d := ht(o)
-		elems = make([][]byte, 0, opts.Count)
+		elems = make([][]byte, 0, min(opts.Count, d.Len()))
 		cursor = opts.Cursor
 		maxIter := opts.Count * 10
 		for {

@@ -792,6 +792,9 @@ func TestScanAgainstRedis(t *testing.T) {
 	p.Run(`
 ZADD z 1 a 2.5 b 3 c 1e20 d -inf e 100 200 4611686018427387904 big 0.1 f
 ZSCAN z 0
+ZADD zsk 1 mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm
+OBJECT ENCODING zsk
+ZSCAN zsk 0 COUNT 2147483647
 ZSCAN z 0 COUNT 1
 ZSCAN z 0 MATCH *
 ZSCAN z 0 MATCH a*

@@ -46,7 +46,7 @@ func cmdZScan(x *engine.Ctx) {
 	} else {
 		d := zsOf(o).dict
 		cursor = opts.Cursor
-		out = make([][]byte, 0, 2*opts.Count)
+		out = make([][]byte, 0, 2*min(opts.Count, d.Len()))
 		collected := 0 // Redis counts member and score before filtering
 		maxIter := opts.Count * 10
 		for {
