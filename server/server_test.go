@@ -223,6 +223,7 @@ func TestClientCommands(t *testing.T) {
 	assert.Equal(t, "(integer) 1", a.str("CLIENT", "KILL", "ID", fmt.Sprint(idB)))
 	b.expectClosed()
 	c := dial(t, s.addr)
+	c.do("PING") // the server registers a client when it starts serving it: wait for that
 	assert.Equal(t, "(error) ERR No such client", a.str("CLIENT", "KILL", "1.2.3.4:5"))
 	assert.Equal(t, "OK", a.str("CLIENT", "KILL", c.nc.LocalAddr().String()))
 	c.expectClosed()
