@@ -1,0 +1,1281 @@
+package diff_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/redisctl/redisctl/internal/difftest"
+)
+
+// group is one written script: a command group run on fresh servers, in RESP2 and,
+// when resp3 is set, again after HELLO 3 (the data is flushed in between).
+type group struct {
+	name       string
+	script     string
+	directives []string
+	resp3      bool
+	extra      func(t *testing.T, p *difftest.Pair)
+}
+
+func (g group) protos() []int {
+	if g.resp3 {
+		return []int{2, 3}
+	}
+	return []int{2}
+}
+
+var groups = []group{
+	{name: "strings", script: stringsScript, resp3: true},
+	{name: "bitmaps", script: bitmapsScript, resp3: true},
+	{name: "lists", script: listsScript, resp3: true},
+	{name: "hashes", script: hashesScript, resp3: true},
+	{name: "sets", script: setsScript, resp3: true},
+	{name: "zsets", script: zsetsScript, resp3: true},
+	{name: "keys", script: keysScript, resp3: true},
+	{name: "db", script: dbScript},
+	{name: "transactions", script: transactionsScript, resp3: true},
+	{name: "server", script: serverScript, resp3: true, extra: serverExtra},
+	{name: "errors", script: errorsScript, resp3: true},
+}
+
+// seq returns "prefix<from> ... prefix<to-1>" for bulk inserts in scripts.
+func seq(prefix string, from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if i > from {
+			b.WriteByte(' ')
+		}
+		b.WriteString(prefix)
+		b.WriteString(itoa(i))
+	}
+	return b.String()
+}
+
+// scoreSeq returns "1 m1 2 m2 ..." for ZADD.
+func scoreSeq(prefix string, from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if i > from {
+			b.WriteByte(' ')
+		}
+		b.WriteString(itoa(i) + " " + prefix + itoa(i))
+	}
+	return b.String()
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	if neg {
+		b = append([]byte{'-'}, b...)
+	}
+	return string(b)
+}
+
+const stringsScript = `
+FLUSHALL
+SET k v
+GET k
+SET k v NX
+SET k w XX GET
+GET k
+SET k v NX XX
+SET k v EX 0
+SET k v EX -1
+SET k v PX 9223372036854775807
+SET k v EX 9223372036854775
+SET k v KEEPTTL EX 10
+SET k v GET GET
+SET k v EX 100 PX 100
+SET k v EXAT 4102444800
+TTL k
+SET k v PXAT 4102444800000 GET
+PTTL k
+SET k v KEEPTTL
+TTL k
+SET k v
+TTL k
+SET k
+SET k v bogus
+SET nokey v XX
+SET nokey v XX GET
+SET nokey2 v NX GET
+GET nokey2
+OBJECT ENCODING k
+SET n 9223372036854775807
+OBJECT ENCODING n
+INCR n
+SET n -9223372036854775808
+DECR n
+DECRBY n -9223372036854775808
+INCRBY n 1.5
+INCRBY n abc
+DECRBY n 9223372036854775807
+SET n 10
+INCR n
+INCRBY n -20
+DECR n
+DECRBY n 5
+GET n
+INCR nokey3
+SET s 012
+OBJECT ENCODING s
+INCR s
+SET s -0
+OBJECT ENCODING s
+SET s " 1"
+INCR s
+SET s 123456789012345678901
+OBJECT ENCODING s
+INCR s
+SET s 10000
+OBJECT ENCODING s
+OBJECT REFCOUNT s
+SET s 9999
+OBJECT REFCOUNT s
+SET f 0
+INCRBYFLOAT f 0.1
+INCRBYFLOAT f 0.2
+INCRBYFLOAT f 1e308
+INCRBYFLOAT f 1e4000
+INCRBYFLOAT f inf
+INCRBYFLOAT f abc
+INCRBYFLOAT f " 1"
+SET f 3.0e3
+INCRBYFLOAT f 1.123456789012345678
+INCRBYFLOAT f -5000
+SET g 10
+INCRBYFLOAT g -10
+GET g
+SET g 5.0
+INCRBYFLOAT g 0
+INCRBYFLOAT nokey4 2.5
+APPEND a hello
+OBJECT ENCODING a
+APPEND a " world"
+OBJECT ENCODING a
+GET a
+APPEND n x
+GETRANGE a 0 -1
+GETRANGE a -3 -1
+GETRANGE a 5 2
+GETRANGE a -1 -5
+GETRANGE a 100 200
+GETRANGE a 0 9223372036854775807
+GETRANGE missing 0 -1
+GETRANGE a x 1
+SUBSTR a 1 3
+SETRANGE a 20 "!"
+GET a
+SETRANGE a -1 x
+SETRANGE a 536870912 x
+SETRANGE new 0 ""
+EXISTS new
+SETRANGE new 3 abc
+GET new
+STRLEN new
+STRLEN missing
+STRLEN n
+MSET a 1 b 2 c 3
+MSET a 1 b
+MGET a b c missing
+MSETNX a 1 d 2
+MSETNX d 1 e 2
+MSETNX d 1 d 2
+GETSET a 10
+GETSET nope 1
+GETDEL a
+GETDEL a
+SETNX sn 1
+SETNX sn 2
+SETEX se 0 v
+SETEX se x v
+SETEX se -5 v
+SETEX se 100 v
+TTL se
+PSETEX pe 100000 v
+PSETEX pe 0 v
+PTTL pe
+GETEX se EX 100 PX 100
+GETEX se PERSIST
+TTL se
+GETEX se EX 50
+TTL se
+GETEX se PX 50000
+PTTL se
+GETEX se EXAT 4102444800
+GETEX se PXAT 4102444800000
+GETEX se EX 0
+GETEX se EX -1
+GETEX se bogus
+GETEX missing EX 10
+GETEX missing EX -1
+GETEX se
+SET big 1234567890123456789012345678901234567890123456789
+OBJECT ENCODING big
+LCS a b
+SET l1 ohmytext
+SET l2 mynewtext
+LCS l1 l2
+LCS l1 l2 LEN
+LCS l1 l2 IDX
+LCS l1 l2 IDX MINMATCHLEN 4
+LCS l1 l2 IDX MINMATCHLEN 4 WITHMATCHLEN
+LCS l1 l2 LEN IDX
+LCS l1 l2 BOGUS
+LCS l1 nokey
+SET e ""
+GET e
+STRLEN e
+APPEND e ""
+EXISTS e
+MEMORY USAGE k
+MEMORY USAGE big
+MEMORY USAGE n
+MEMORY USAGE a SAMPLES 0
+SET bin "\x00\x01\xff"
+GET bin
+STRLEN bin
+SET long ` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `
+OBJECT ENCODING long
+MEMORY USAGE long
+`
+
+const bitmapsScript = `
+FLUSHALL
+SETBIT b 7 1
+GETBIT b 7
+GETBIT b 6
+GETBIT b 100
+SETBIT b 7 0
+SETBIT b 100 1
+STRLEN b
+GET b
+SETBIT b -1 1
+SETBIT b 4294967296 1
+SETBIT b 1 2
+SETBIT b x 1
+GETBIT b -1
+GETBIT nokey 0
+SET s foobar
+BITCOUNT s
+BITCOUNT s 0 0
+BITCOUNT s 1 1
+BITCOUNT s 1 -2
+BITCOUNT s -100 100
+BITCOUNT s 5 1
+BITCOUNT s 0 10 BIT
+BITCOUNT s 5 30 BIT
+BITCOUNT s 0 10 BYTE
+BITCOUNT s 0 10 BOGUS
+BITCOUNT s 0
+BITCOUNT s x 1
+BITCOUNT nokey
+BITPOS s 1
+BITPOS s 0
+BITPOS s 1 2
+BITPOS s 1 2 -1
+BITPOS s 0 2 -1 BIT
+BITPOS s 1 7 15 BIT
+BITPOS s 2
+BITPOS nokey 0
+BITPOS nokey 1
+SET ff "\xff\xff\xff"
+BITPOS ff 0
+BITPOS ff 0 0 -1
+BITPOS ff 1 1
+SET zz "\x00\x00"
+BITPOS zz 1
+BITPOS zz 0
+SET a "\x0f\xf0"
+SET c "\xaa"
+BITOP AND dest a c
+GET dest
+BITOP OR dest a c
+GET dest
+BITOP XOR dest a c nokey
+GET dest
+BITOP NOT dest a
+GET dest
+BITOP NOT dest a c
+BITOP BOGUS dest a
+BITOP AND dest nokey
+EXISTS dest
+BITOP and dest2 a
+BITFIELD bf SET u8 0 255
+BITFIELD bf GET u8 0
+BITFIELD bf INCRBY u8 0 10
+BITFIELD bf OVERFLOW SAT INCRBY u8 0 1000
+BITFIELD bf OVERFLOW FAIL INCRBY u8 0 1000
+BITFIELD bf OVERFLOW WRAP INCRBY i8 0 200
+BITFIELD bf SET i64 8 -1 GET i64 8
+BITFIELD bf GET u64 0
+BITFIELD bf GET i65 0
+BITFIELD bf GET u0 0
+BITFIELD bf SET u8 #1 7 GET u8 #1
+BITFIELD bf GET u8 -1
+BITFIELD bf GET x8 0
+BITFIELD bf SET u8 0
+BITFIELD bf OVERFLOW bogus GET u8 0
+BITFIELD bf INCRBY u8 0 abc
+BITFIELD bf
+BITFIELD nokey GET u8 0
+BITFIELD_RO bf GET u8 0 GET i4 4
+BITFIELD_RO bf SET u8 0 1
+BITFIELD_RO nokey GET u8 0
+LPUSH list x
+SETBIT list 0 1
+GETBIT list 0
+BITCOUNT list
+BITFIELD list GET u8 0
+OBJECT ENCODING bf
+SET num 255
+SETBIT num 0 1
+OBJECT ENCODING num
+GET num
+`
+
+const listsScript = `
+FLUSHALL
+LPUSH l a b c
+RPUSH l d e f
+LLEN l
+LRANGE l 0 -1
+OBJECT ENCODING l
+MEMORY USAGE l
+MEMORY USAGE l SAMPLES 0
+LPUSHX nokey a
+RPUSHX nokey a
+LPUSHX l x y
+RPUSHX l z
+LINDEX l 0
+LINDEX l -1
+LINDEX l 100
+LINDEX l x
+LINDEX nokey 0
+LSET l 0 A
+LSET l 100 Q
+LSET nokey 0 Q
+LRANGE l -3 -1
+LRANGE l 2 1
+LRANGE l -100 100
+LRANGE l x 1
+LRANGE l 9223372036854775807 -9223372036854775808
+LPOP l
+RPOP l
+LPOP l 2
+RPOP l 2
+LPOP l 0
+LPOP l -1
+LPOP l x
+LPOP nokey
+LPOP nokey 0
+LPOP nokey 5
+RPUSH n 1 2 3 1 2 3 1 2 3 -5 0 12345678901 hello 1
+LPOS n 1
+LPOS n 1 RANK 2
+LPOS n 1 RANK -1
+LPOS n 1 COUNT 0
+LPOS n 1 COUNT 2 RANK -2
+LPOS n 1 COUNT 0 MAXLEN 4
+LPOS n 1 RANK 0
+LPOS n 1 RANK -9223372036854775808
+LPOS n 1 COUNT -1
+LPOS n 1 MAXLEN -1
+LPOS n 1 FOO
+LPOS nokey 1 COUNT 0
+LINSERT n BEFORE 2 x
+LINSERT n AFTER 3 y
+LINSERT n AFTER 999 y
+LINSERT n MIDDLE 3 y
+LINSERT nokey BEFORE 1 x
+LREM n 1 1
+LREM n -1 1
+LREM n 0 2
+LREM n x 1
+LRANGE n 0 -1
+LTRIM n 1 -2
+LTRIM n 2 1
+EXISTS n
+RPUSH src a b c
+RPOPLPUSH src dst
+RPOPLPUSH src src
+LMOVE src dst LEFT RIGHT
+LMOVE src dst UP LEFT
+LMOVE src dst LEFT LEFT
+LRANGE dst 0 -1
+RPOPLPUSH nokey dst
+SET str v
+LPUSH str a
+LLEN str
+LMOVE dst str LEFT LEFT
+RPUSH m1 a b c d
+RPUSH m2 x y
+LMPOP 2 nokey m1 LEFT
+LMPOP 2 nokey m1 RIGHT COUNT 2
+LMPOP 2 m2 m1 LEFT COUNT 10
+LMPOP 1 str LEFT
+LMPOP 0 m1 LEFT
+LMPOP -1 m1 LEFT
+LMPOP 2 m1 LEFT
+LMPOP 1 m1 LEFT COUNT 0
+LMPOP 1 m1 LEFT COUNT 1 COUNT 2
+RPUSH bl a
+BLPOP bl 0
+BLPOP nokey 0.01
+BRPOP bl nokey2 0.01
+BLPOP bl -1
+BLPOP bl abc
+BLMOVE nokey dst LEFT RIGHT 0.01
+BRPOPLPUSH nokey dst 0.01
+BLMPOP 0.01 1 nokey LEFT
+RPUSH big ` + "a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg hh ii jj kk ll mm nn oo pp qq rr ss tt uu vv ww xx yy zz" + `
+OBJECT ENCODING big
+CONFIG SET list-max-listpack-size 4
+RPUSH small a b c d e
+OBJECT ENCODING small
+DEBUG OBJECT small
+MEMORY USAGE small
+CONFIG SET list-max-listpack-size -2
+RPUSH longv ` + "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" + `
+OBJECT ENCODING longv
+SORT n
+SORT n ALPHA
+SORT n ALPHA DESC LIMIT 1 3
+SORT nokey
+SORT str
+`
+
+const hashesScript = `
+FLUSHALL
+HSET h f v
+HSET h f v2 g w
+HGET h f
+HGET h nofield
+HGET nokey f
+HSET h
+HSET h f
+HSETNX h f x
+HSETNX h n x
+HMSET h a 1 b 2
+HMSET h a
+HMGET h a b nofield
+HMGET nokey a
+HGETALL h
+HKEYS h
+HVALS h
+HLEN h
+HLEN nokey
+HEXISTS h a
+HEXISTS h zz
+HSTRLEN h a
+HSTRLEN h zz
+HDEL h a zz
+HDEL h zz
+HINCRBY h i 5
+HINCRBY h i -10
+HINCRBY h i 9223372036854775807
+HINCRBY h f 1
+HINCRBY h i abc
+HINCRBYFLOAT h fl 1.5
+HINCRBYFLOAT h fl 1e308
+HINCRBYFLOAT h fl 1e308
+HINCRBYFLOAT h fl abc
+HINCRBYFLOAT h f 1
+HINCRBYFLOAT h fl inf
+HGET h fl
+OBJECT ENCODING h
+MEMORY USAGE h
+HRANDFIELD h
+HRANDFIELD h 2
+HRANDFIELD h -5
+HRANDFIELD h 3 WITHVALUES
+HRANDFIELD h -3 WITHVALUES
+HRANDFIELD h 0
+HRANDFIELD nokey
+HRANDFIELD nokey 3
+HRANDFIELD h x
+HRANDFIELD h 1 BOGUS
+HSCAN h 0
+HSCAN h 0 MATCH f*
+HSCAN h 0 COUNT 1
+HSCAN h x
+HSCAN nokey 0
+HSET big ` + "f0 v0 f1 v1 f2 v2 f3 v3 f4 v4 f5 v5 f6 v6 f7 v7 f8 v8 f9 v9" + `
+CONFIG SET hash-max-listpack-entries 8
+HSET big2 ` + "f0 v0 f1 v1 f2 v2 f3 v3 f4 v4 f5 v5 f6 v6 f7 v7 f8 v8 f9 v9" + `
+OBJECT ENCODING big2
+HGETALL big2
+HKEYS big2
+HVALS big2
+HSCAN big2 0
+HSCAN big2 0 COUNT 2
+HRANDFIELD big2 3 WITHVALUES
+HRANDFIELD big2 -20
+MEMORY USAGE big2 SAMPLES 0
+CONFIG SET hash-max-listpack-entries 128
+CONFIG SET hash-max-listpack-value 4
+HSET lv f ` + "longervalue" + `
+OBJECT ENCODING lv
+CONFIG SET hash-max-listpack-value 64
+SET s x
+HGET s f
+HSET s f v
+HGETALL s
+HDEL h f g n i fl b
+EXISTS h
+`
+
+const setsScript = `
+FLUSHALL
+SADD s a b c
+SADD s a d
+SADD s
+SCARD s
+SCARD nokey
+SISMEMBER s a
+SISMEMBER s z
+SMISMEMBER s a z b
+SMISMEMBER s
+SMEMBERS s
+SREM s a z
+SREM nokey a
+SADD i 1 2 3 -5 100
+OBJECT ENCODING i
+SMEMBERS i
+SADD i x
+OBJECT ENCODING i
+SMEMBERS i
+SADD j 3 1 2
+SMEMBERS j
+SINTER s i
+SINTER s nokey
+SINTERCARD 2 s i
+SINTERCARD 2 s i LIMIT 1
+SINTERCARD 0 s
+SINTERCARD 2 s
+SINTERCARD 1 s LIMIT -1
+SUNION s i j
+SDIFF i j
+SDIFF nokey s
+SINTERSTORE d s i
+SUNIONSTORE d s i j
+SMEMBERS d
+SDIFFSTORE d i j
+SDIFFSTORE d nokey
+EXISTS d
+SMOVE s t b
+SMOVE s t zz
+SMOVE nokey t a
+SMOVE s s c
+SMEMBERS t
+SRANDMEMBER s
+SRANDMEMBER s 2
+SRANDMEMBER s -5
+SRANDMEMBER s 0
+SRANDMEMBER s 100
+SRANDMEMBER nokey
+SRANDMEMBER nokey 5
+SRANDMEMBER s x
+SRANDMEMBER i -9223372036854775808
+SPOP j
+SPOP j 0
+SPOP j 5
+SPOP nokey
+SPOP nokey 3
+SPOP s -1
+SMEMBERS s
+SSCAN i 0
+SSCAN i 0 MATCH 1*
+SSCAN i 0 COUNT 1
+SSCAN nokey 0
+SET str v
+SADD str a
+SMEMBERS str
+SUNION s str
+SADD big ` + "m0 m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 m11 m12 m13 m14 m15 m16 m17 m18 m19" + `
+OBJECT ENCODING big
+CONFIG SET set-max-intset-entries 4
+SADD ints 1 2 3 4 5
+OBJECT ENCODING ints
+SMEMBERS ints
+SSCAN ints 0 COUNT 2
+SRANDMEMBER ints -10
+SPOP ints 2
+SMEMBERS ints
+CONFIG SET set-max-intset-entries 512
+SADD huge 9223372036854775807 -9223372036854775808
+OBJECT ENCODING huge
+MEMORY USAGE i
+MEMORY USAGE big SAMPLES 0
+`
+
+const zsetsScript = `
+FLUSHALL
+ZADD z 1 a 2 b 3 c
+ZADD z NX 10 a 4 d
+ZADD z XX 10 a 5 e
+ZADD z GT 5 a
+ZADD z LT 5 a
+ZADD z GT CH 20 a
+ZADD z NX XX 1 a
+ZADD z GT LT 1 a
+ZADD z NX GT 1 a
+ZADD z INCR 1 a 2 b
+ZADD z INCR 5 a
+ZADD z 1
+ZADD z abc a
+ZADD z nan a
+ZADD z inf inf -inf ninf
+ZSCORE z a
+ZSCORE z zz
+ZMSCORE z a zz b
+ZCARD z
+ZRANGE z 0 -1
+ZRANGE z 0 -1 WITHSCORES
+ZRANGE z 0 -1 REV
+ZRANGE z -inf +inf BYSCORE
+ZRANGE z (1 5 BYSCORE LIMIT 1 2
+ZRANGE z 5 (1 BYSCORE REV
+ZRANGE z - + BYLEX
+ZRANGE z 0 -1 LIMIT 1 2
+ZRANGE z x 1
+ZRANGEBYSCORE z -inf +inf WITHSCORES
+ZRANGEBYSCORE z (2 3
+ZRANGEBYSCORE z abc 3
+ZREVRANGEBYSCORE z +inf -inf LIMIT 0 2
+ZRANGEBYLEX z [a (c
+ZRANGEBYLEX z a c
+ZREVRANGEBYLEX z + -
+ZREVRANGE z 0 1 WITHSCORES
+ZRANK z b
+ZRANK z zz
+ZREVRANK z b
+ZCOUNT z -inf +inf
+ZCOUNT z (1 3
+ZLEXCOUNT z - +
+ZINCRBY z 2.5 b
+ZINCRBY z abc b
+ZINCRBY z 1 newm
+ZREM z newm zz
+ZPOPMIN z
+ZPOPMAX z 2
+ZPOPMIN z 0
+ZPOPMIN z -1
+ZPOPMIN nokey
+ZADD z2 1 a 2 b 3 x
+ZUNION 2 z z2
+ZUNION 2 z z2 WITHSCORES
+ZUNION 2 z z2 WEIGHTS 2 3 AGGREGATE MAX WITHSCORES
+ZINTER 2 z z2 WITHSCORES
+ZDIFF 2 z z2 WITHSCORES
+ZUNIONSTORE d 2 z z2
+ZINTERSTORE d 2 z z2 AGGREGATE MIN
+ZDIFFSTORE d 2 z z2
+ZINTERCARD 2 z z2
+ZINTERCARD 2 z z2 LIMIT 1
+ZUNION 0 z
+ZUNION 3 z z2
+ZUNION 2 z z2 WEIGHTS 1
+ZUNION 2 z z2 AGGREGATE bogus
+ZRANGESTORE d z 0 1
+ZRANGE d 0 -1 WITHSCORES
+ZREMRANGEBYRANK z2 0 0
+ZREMRANGEBYSCORE z2 -inf 2
+ZREMRANGEBYLEX z2 - +
+EXISTS z2
+ZMPOP 2 nokey z MIN
+ZMPOP 1 z MAX COUNT 2
+ZMPOP 0 z MIN
+ZRANDMEMBER z
+ZRANDMEMBER z 2
+ZRANDMEMBER z -5 WITHSCORES
+ZRANDMEMBER nokey
+ZRANDMEMBER z 1 BOGUS
+ZSCAN z 0
+ZSCAN z 0 MATCH a*
+BZPOPMIN z 0.01
+BZPOPMAX nokey 0.01
+BZMPOP 0.01 1 nokey MIN
+SET str v
+ZADD str 1 a
+ZRANGE str 0 -1
+ZADD big ` + "1 m1 2 m2 3 m3 4 m4 5 m5 6 m6 7 m7 8 m8 9 m9 10 m10" + `
+CONFIG SET zset-max-listpack-entries 4
+ZADD big2 ` + "1 m1 2 m2 3 m3 4 m4 5 m5 6 m6 7 m7 8 m8 9 m9 10 m10" + `
+OBJECT ENCODING big2
+ZRANGE big2 0 -1 WITHSCORES
+ZSCAN big2 0
+ZRANDMEMBER big2 -3 WITHSCORES
+MEMORY USAGE big2
+CONFIG SET zset-max-listpack-entries 128
+ZADD sc 1.5 a 0.1 b 1e20 c -0 d 3.0 e 123456789012345678 f
+ZRANGE sc 0 -1 WITHSCORES
+ZSCORE sc c
+GEOADD geo 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+GEODIST geo Palermo Catania km
+GEOPOS geo Palermo nothere
+GEOHASH geo Palermo
+GEOSEARCH geo FROMLONLAT 15 37 BYRADIUS 200 km ASC WITHDIST
+`
+
+const keysScript = `
+FLUSHALL
+SET a 1
+SET b 2
+RPUSH l x
+SADD s m
+HSET h f v
+ZADD z 1 m
+EXISTS a b nokey a
+DEL a nokey
+UNLINK b l
+TOUCH s h nokey
+TYPE s
+TYPE h
+TYPE z
+TYPE nokey
+KEYS *
+KEYS ?
+KEYS [sh]
+KEYS nomatch*
+DBSIZE
+RANDOMKEY
+EXPIRE s 100
+TTL s
+PTTL s
+EXPIRETIME s
+PEXPIRETIME s
+EXPIRE s 200 NX
+EXPIRE s 200 XX
+EXPIRE s 50 GT
+EXPIRE s 500 GT
+EXPIRE s 1000 LT
+EXPIRE s 50 LT
+EXPIRE s 50 NX XX
+EXPIRE s 50 GT LT
+EXPIRE s 50 BOGUS
+EXPIRE s abc
+EXPIRE s 9223372036854775807
+EXPIRE s -9223372036854775808
+PEXPIRE s 9223372036854775807
+EXPIREAT s 4102444800
+PEXPIREAT s 4102444800000
+EXPIRETIME s
+PERSIST s
+PERSIST s
+TTL s
+PERSIST nokey
+TTL nokey
+PTTL nokey
+EXPIRETIME nokey
+EXPIRE nokey 10
+EXPIRE h 0
+EXISTS h
+EXPIRE z -1
+EXISTS z
+SET e v
+EXPIREAT e 1
+EXISTS e
+SET p v PX 100
+SLEEP 250
+GET p
+EXISTS p
+SET r1 v
+RENAME r1 r2
+GET r2
+RENAME nokey r3
+RENAME r2 r2
+SET r4 x
+RENAMENX r2 r4
+RENAMENX r2 r5
+RENAMENX nokey r6
+SET c1 v EX 1000
+COPY c1 c2
+TTL c2
+COPY c1 c2
+COPY c1 c2 REPLACE
+COPY c1 c2 DB 1
+COPY c1 c1
+COPY nokey c3
+COPY c1 c4 BOGUS
+SET m1 v
+MOVE m1 1
+MOVE m1 1
+MOVE nokey 1
+MOVE c1 0
+MOVE c1 99
+SELECT 1
+KEYS *
+GET m1
+SELECT 0
+OBJECT ENCODING c1
+OBJECT ENCODING nokey
+OBJECT REFCOUNT c1
+OBJECT IDLETIME c1
+OBJECT FREQ c1
+OBJECT HELP
+OBJECT BOGUS c1
+SCAN 0
+SCAN 0 MATCH c*
+SCAN 0 COUNT 1
+SCAN 0 TYPE string
+SCAN 0 TYPE bogus
+SCAN 0 MATCH * COUNT 100 TYPE string
+SCAN x
+SCAN 0 COUNT 0
+SCAN 18446744073709551615
+SCAN 0 BOGUS
+DUMP c1
+DUMP nokey
+RESTORE c9 0 bad
+RPUSH dl 1 2 3
+SORT dl
+SORT dl DESC
+SORT dl LIMIT 0 1
+SORT dl BY nosort
+SORT dl STORE dst
+LRANGE dst 0 -1
+SORT_RO dl
+`
+
+const dbScript = `
+FLUSHALL
+SET a 1
+SELECT 1
+SET a 2
+SET b 3
+DBSIZE
+SELECT 0
+DBSIZE
+SELECT 16
+SELECT -1
+SELECT abc
+SELECT 15
+SET z 1
+SELECT 0
+SWAPDB 0 1
+GET a
+DBSIZE
+SWAPDB 0 0
+SWAPDB 0 16
+SWAPDB x 1
+FLUSHDB
+DBSIZE
+SELECT 1
+DBSIZE
+FLUSHDB ASYNC
+FLUSHDB SYNC
+FLUSHDB BOGUS
+SELECT 0
+SET a 1
+FLUSHALL ASYNC
+DBSIZE
+SET a 1
+FLUSHALL SYNC
+FLUSHALL BOGUS
+SELECT 15
+DBSIZE
+SELECT 0
+INFO keyspace
+SET k v EX 1000
+SELECT 2
+SET k v
+INFO keyspace
+SELECT 0
+`
+
+const transactionsScript = `
+FLUSHALL
+MULTI
+SET a 1
+INCR a
+GET a
+EXEC
+MULTI
+MULTI
+DISCARD
+DISCARD
+EXEC
+MULTI
+SET a
+GET a
+EXEC
+MULTI
+SET a x
+INCR a
+GET a
+EXEC
+MULTI
+NOTACOMMAND
+EXEC
+MULTI
+WATCH a
+EXEC
+WATCH a
+SET a changed
+MULTI
+GET a
+EXEC
+WATCH a
+MULTI
+GET a
+EXEC
+WATCH a
+UNWATCH
+SET a again
+MULTI
+GET a
+EXEC
+@other SET w 0
+WATCH w
+@other INCR w
+MULTI
+GET w
+EXEC
+WATCH w
+@other GET w
+MULTI
+GET w
+EXEC
+WATCH nokey
+@other SET nokey 1
+MULTI
+PING
+EXEC
+WATCH w nokey2
+@other DEL nokey2
+MULTI
+PING
+EXEC
+MULTI
+PING
+DISCARD
+MULTI
+EXEC
+MULTI
+SELECT 1
+SET x y
+SELECT 0
+EXEC
+GET x
+SELECT 1
+GET x
+SELECT 0
+MULTI
+RPUSH l a
+LPOP l
+SADD s 1
+SMEMBERS s
+HSET h f v
+HGETALL h
+ZADD z 1 a
+ZRANGE z 0 -1 WITHSCORES
+EXEC
+EXEC REPLACE
+DISCARD x
+MULTI x
+WATCH
+MULTI
+SUBSCRIBE ch
+EXEC
+EXEC
+PING
+RESET
+PING
+`
+
+const serverScript = `
+PING
+PING hello
+PING a b
+ECHO hi
+ECHO
+ECHO a b
+HELLO
+HELLO 3
+HELLO 2
+HELLO 4
+HELLO x
+HELLO 2 SETNAME myname
+CLIENT GETNAME
+HELLO 2 SETNAME "bad name"
+HELLO 2 AUTH default nopass
+HELLO 2 AUTH default
+HELLO 2 BOGUS
+AUTH x
+AUTH default x
+AUTH a b c
+CLIENT ID
+CLIENT SETNAME n1
+CLIENT GETNAME
+CLIENT SETNAME "bad name"
+CLIENT SETNAME ""
+CLIENT GETNAME
+CLIENT SETNAME a b
+CLIENT LIST
+CLIENT LIST TYPE normal
+CLIENT LIST TYPE pubsub
+CLIENT LIST TYPE bogus
+CLIENT LIST ID abc
+CLIENT INFO
+CLIENT NO-EVICT on
+CLIENT NO-EVICT off
+CLIENT NO-EVICT bogus
+CLIENT GETREDIR
+CLIENT UNPAUSE
+CLIENT PAUSE 10 WRITE
+CLIENT UNPAUSE
+CLIENT PAUSE abc
+CLIENT PAUSE -1
+CLIENT PAUSE 10 BOGUS
+CLIENT REPLY ON
+CLIENT REPLY BOGUS
+CLIENT KILL 1.2.3.4:5
+CLIENT KILL ADDR 1.2.3.4:5
+CLIENT KILL ID abc
+CLIENT KILL TYPE bogus
+CLIENT KILL BOGUS x
+CLIENT UNBLOCK 999999
+CLIENT UNBLOCK 999999 TIMEOUT
+CLIENT UNBLOCK 999999 BOGUS
+CLIENT UNBLOCK abc
+CLIENT HELP
+CLIENT BOGUS
+CLIENT
+CLIENT TRACKING off
+CLIENT CACHING yes
+CONFIG GET maxmemory
+CONFIG GET hash-max-*
+CONFIG GET *max*entries*
+CONFIG GET bogus
+CONFIG GET *
+CONFIG GET port dir
+CONFIG SET hash-max-listpack-entries 64
+CONFIG GET hash-max-listpack-entries
+CONFIG GET hash-max-ziplist-entries
+CONFIG SET hash-max-listpack-entries 128
+CONFIG SET bogus 1
+CONFIG SET daemonize yes
+CONFIG SET maxmemory-policy bogus
+CONFIG SET maxmemory 10mb maxmemory-policy allkeys-lru
+CONFIG GET maxmemory*
+CONFIG SET maxmemory 0 maxmemory-policy noeviction
+CONFIG SET hz 10 hz 11
+CONFIG SET notify-keyspace-events KEA
+CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events ""
+CONFIG REWRITE
+CONFIG RESETSTAT
+CONFIG HELP
+CONFIG BOGUS
+COMMAND COUNT
+COMMAND LIST
+COMMAND LIST FILTERBY PATTERN get*
+COMMAND LIST FILTERBY ACLCAT string
+COMMAND LIST FILTERBY MODULE x
+COMMAND LIST FILTERBY BOGUS x
+COMMAND INFO get set
+COMMAND INFO config client
+COMMAND INFO bogus
+COMMAND DOCS get
+COMMAND DOCS config
+COMMAND GETKEYS set a b
+COMMAND GETKEYS get
+COMMAND GETKEYS ping
+COMMAND GETKEYS bogus
+COMMAND GETKEYSANDFLAGS set a b
+COMMAND HELP
+COMMAND BOGUS
+INFO
+INFO server
+INFO keyspace
+INFO commandstats
+INFO errorstats
+INFO bogus
+INFO server clients
+INFO all
+INFO everything
+SET k v
+OBJECT ENCODING k
+OBJECT FREQ k
+OBJECT IDLETIME k
+OBJECT HELP
+MEMORY USAGE k
+MEMORY USAGE k SAMPLES 0
+MEMORY USAGE nokey
+MEMORY USAGE k SAMPLES x
+MEMORY HELP
+MEMORY BOGUS
+DEBUG HELP
+DEBUG OBJECT k
+DEBUG OBJECT nokey
+DEBUG PROTOCOL string
+DEBUG PROTOCOL integer
+DEBUG PROTOCOL double
+DEBUG PROTOCOL bignum
+DEBUG PROTOCOL null
+DEBUG PROTOCOL array
+DEBUG PROTOCOL set
+DEBUG PROTOCOL map
+DEBUG PROTOCOL attrib
+DEBUG PROTOCOL push
+DEBUG PROTOCOL verbatim
+DEBUG PROTOCOL true
+DEBUG PROTOCOL false
+DEBUG PROTOCOL bogus
+DEBUG ERROR "ERR boom"
+DEBUG LOG difftest
+DEBUG SLEEP 0
+DEBUG SET-ACTIVE-EXPIRE 1
+DEBUG QUICKLIST-PACKED-THRESHOLD 1gb
+DEBUG QUICKLIST-PACKED-THRESHOLD 0
+DEBUG CHANGE-REPL-ID
+DEBUG BOGUS
+DEBUG DIGEST
+DEBUG DIGEST-VALUE k nokey
+CONFIG SET slowlog-log-slower-than 0
+SLOWLOG RESET
+SET s1 v
+GET s1
+SLOWLOG LEN
+SLOWLOG GET
+SLOWLOG GET 1
+SLOWLOG GET -1
+SLOWLOG GET abc
+SLOWLOG RESET
+SLOWLOG LEN
+SLOWLOG HELP
+SLOWLOG BOGUS
+CONFIG SET slowlog-log-slower-than 10000
+LATENCY LATEST
+LATENCY HISTORY command
+LATENCY RESET
+LATENCY RESET command
+LATENCY HISTOGRAM set get
+LATENCY HISTOGRAM bogus
+LATENCY HELP
+LATENCY BOGUS
+TIME
+LASTSAVE
+ROLE
+WAIT 0 0
+WAIT 0 10
+WAIT x 0
+READONLY
+READWRITE
+PUBSUB CHANNELS
+PUBSUB NUMSUB a
+PUBSUB NUMPAT
+PUBSUB HELP
+PFSELFTEST
+SHUTDOWN ABORT
+SHUTDOWN BOGUS
+RESET
+CLIENT GETNAME
+SELECT 3
+RESET
+CLIENT INFO
+`
+
+const errorsScript = `
+NOTACOMMAND
+NOTACOMMAND a b c
+"" a
+GET
+GET a b
+SET a
+HSET
+ZADD z
+CONFIG
+CONFIG GET
+CLIENT SETNAME
+OBJECT
+OBJECT ENCODING
+DEBUG
+SET s v
+LPUSH s a
+LRANGE s 0 1
+SADD s a
+SMEMBERS s
+HSET s f v
+HGETALL s
+ZADD s 1 a
+ZRANGE s 0 1
+INCR s
+RPUSH l a
+GET l
+INCR l
+APPEND l x
+STRLEN l
+GETRANGE l 0 1
+SETRANGE l 0 x
+SET n 9223372036854775807
+INCR n
+INCRBY n 1
+SET n -9223372036854775808
+DECR n
+DECRBY n 1
+SET n 1
+INCRBY n 9223372036854775807
+INCRBY n 99999999999999999999
+INCRBYFLOAT n 1e400
+SET k v EX
+SET k v EX abc
+SET k v PX 0
+EXPIRE k 10 NX XX
+SET k v EX 10 EX 20
+GETEX k EX 1 PX 1
+ZADD z NX XX 1 a
+ZADD z x a
+LPOS l a RANK 0
+SCAN abc
+SCAN 0 COUNT abc
+SCAN 0 MATCH
+SELECT 99999999999999999999
+MGET
+MSET a
+QUIT
+PING
+`
+
+// serverExtra covers what needs several clients: MONITOR's feed, CLIENT KILL of
+// other clients, CLIENT REPLY OFF/SKIP, CLIENT PAUSE.
+func serverExtra(t *testing.T, p *difftest.Pair) {
+	p.Run(t, `
+HELLO 2
+@mon MONITOR
+SET monitored v
+GET monitored
+@mon READ 2
+@victim CLIENT SETNAME victim
+CLIENT KILL TYPE normal SKIPME no USER nobody
+CLIENT KILL TYPE pubsub
+@sub SUBSCRIBE killme
+CLIENT KILL TYPE pubsub
+CLIENT LIST TYPE pubsub
+CLIENT REPLY SKIP  #noreply
+PING skipped  #noreply
+PING shown
+CLIENT REPLY OFF  #noreply
+PING hidden  #noreply
+SET silent 1  #noreply
+CLIENT REPLY ON
+GET silent
+CLIENT PAUSE 50 WRITE
+GET silent
+CLIENT UNPAUSE
+SET after-pause 1
+CLIENT KILL TYPE normal SKIPME yes
+CLIENT LIST
+`)
+}
