@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/redisctl/redisctl/internal/difftest"
+	"github.com/redisctl/redisctl/internal/redistest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/coverage.md")
@@ -31,7 +32,7 @@ func run(m *testing.M) int {
 		bin = b
 		return m.Run()
 	}
-	if _, err := exec.LookPath("redis-server"); err != nil && os.Getenv("CI") != "true" {
+	if _, err := exec.LookPath(redistest.ServerBinary()); err != nil && os.Getenv("CI") != "true" {
 		// Every test skips (redistest says why); nothing to build.
 		return m.Run()
 	}

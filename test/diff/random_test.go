@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,11 +19,20 @@ const (
 // slow log, so SLOWLOG GET is a function of the commands sent, not of timing.
 var randomDirectives = []string{"--slowlog-log-slower-than", "0"}
 
+// envInt reads an integer override from the environment (exploration runs:
+// DIFFTEST_SEED=n, DIFFTEST_COMMANDS=n); the committed test uses the constants.
+func envInt(name string, def int64) int64 {
+	if v, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
+		return v
+	}
+	return def
+}
+
 func testRandom(t *testing.T, proto int) {
 	p := startPair(t, difftest.SourceRandom, randomDirectives...)
-	seed := int64(randomSeed + proto)
+	seed := envInt("DIFFTEST_SEED", randomSeed) + int64(proto)
 	rr, err := p.NewRandomRun(difftest.RandomConfig{
-		Seed: seed, N: randomCommands, Proto: proto,
+		Seed: seed, N: int(envInt("DIFFTEST_COMMANDS", randomCommands)), Proto: proto,
 		Bin: bin, Directives: randomDirectives, Avoid: knownCrashes,
 		StatsEvery: os.Getenv("DIFFTEST_STATS") == "1",
 	})
