@@ -197,6 +197,9 @@ type Result struct {
 	Why string
 	// Known is the accepted difference that matched a mismatch (OK stays false).
 	Known *KnownDiff
+	// Resync is set when a rule accepted a write whose effects may differ: a random run
+	// then deletes the command's keys on both sides.
+	Resync bool
 }
 
 // Mismatch reports whether the result is a difference that no rule nor known
@@ -270,7 +273,7 @@ func (p *Pair) Do(l *Link, args [][]byte) *Result {
 		c := &call{p: p, l: l, name: res.Name, args: args, r: res.R, o: res.O,
 			probe: !l.InMulti && !(l.Subscribed() && l.Proto == 2), queued: queued}
 		res.OK, res.Rule, res.Why = compare(c)
-		res.Known = c.known
+		res.Known, res.Resync = c.known, c.resync
 		if res.OK && res.Name == "quit" && !res.R.IsError() {
 			p.checkClosed(l, res)
 		}

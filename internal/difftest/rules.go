@@ -29,8 +29,8 @@ var Rules = []Rule{
 		"exact first; on a difference, if OBJECT ENCODING says hashtable on both sides, compared as a multiset (HGETALL: of field => value pairs)",
 		"a hashtable's order depends on the hash seed; listpack and intset orders are deterministic and stay exact"},
 	{"sort-nosort", "SORT SORT_RO",
-		"exact first; on a difference, if the key is a set and BY names no '*' pattern (nosort), compared as a multiset",
-		"SORT ... BY nosort returns a set in its dict order"},
+		"exact first; on a difference, if the key is a set and a BY pattern is given, compared as a multiset (with LIMIT, by length only: equal weights make the window a different subset)",
+		"SORT ... BY nosort returns a set in its dict order, and elements whose BY weights are equal (or all missing) keep the order of the input, a set's dict order, through Redis's unstable pqsort"},
 	{"dump-hashtable", "DUMP",
 		"exact first; on a difference, if the value is a hashtable-encoded set or hash, only both being bulk strings is required",
 		"RDB serialization of a dict follows its iteration order"},
@@ -76,6 +76,9 @@ var Rules = []Rule{
 	{"stream-times", "XPENDING (extended form), XINFO CONSUMERS, XINFO STREAM FULL",
 		"the idle, seen-time, active-time and inactive fields and the delivery times of pending entries are masked",
 		"they are the wall clock at delivery, or measured from it (the random sequences never send XADD *, and claim with a minimum idle time of 0 or 10^11 ms, so what is claimed never depends on timing)"},
+	{"lex-mixed-scores", "ZRANGEBYLEX ZREVRANGEBYLEX ZLEXCOUNT ZREMRANGEBYLEX, ZRANGE/ZRANGESTORE ... BYLEX",
+		"exact first; on a difference, if the zset is skiplist-encoded on both sides and its members do not all have the same score, only the reply type is compared (and a random run deletes the keys on both sides afterwards)",
+		"Redis documents lex ranges as unspecified when scores differ; on a skiplist the answer then depends on the nodes' random levels (it differs between two runs of Redis itself)"},
 	{"exec-elements", "EXEC",
 		"each element compared by the rule of the queued command it answers, without probes (hashtable-order becomes multiset, random-pick and scan-iteration become shape)",
 		"no probe command can run between MULTI and EXEC"},
@@ -91,6 +94,7 @@ type call struct {
 	probe  bool // extra commands may be sent (not inside MULTI, not in RESP2 pub/sub)
 	queued [][][]byte
 	known  *KnownDiff // set by execElements when an element's difference is known
+	resync bool       // the rule accepted a write whose effect may differ
 }
 
 type checker func(c *call) (ok bool, rule, why string)
@@ -122,6 +126,9 @@ func init() {
 		"latency|histogram": latencyHistogram,
 		"debug":             debugObject,
 		"exec":              execElements,
+		"zrangebylex":       lexMixed, "zrevrangebylex": lexMixed, "zlexcount": lexMixed,
+		"zremrangebylex": lexMixed, "zrange": lexMixed, "zrangestore": lexMixed,
+		"xpending": streamTimes, "xinfo|consumers": streamTimes, "xinfo|stream": streamTimes,
 	}
 }
 
@@ -198,16 +205,23 @@ func hashtableOrder(c *call) (bool, string, string) {
 
 func sortNosort(c *call) (bool, string, string) {
 	const rule = "sort-nosort"
-	if !sameMultiset(c.r, c.o) {
-		return false, rule, "different elements"
-	}
-	nosort := false
-	for i := 2; i+1 < len(c.args); i++ {
-		if strings.EqualFold(string(c.args[i]), "by") && !bytes.Contains(c.args[i+1], []byte("*")) {
-			nosort = true
+	limit := false
+	for i := 2; i < len(c.args); i++ {
+		if strings.EqualFold(string(c.args[i]), "limit") {
+			limit = true
 		}
 	}
-	if !nosort {
+	sameLen := c.r.Type == c.o.Type && len(c.r.Elems) == len(c.o.Elems)
+	if !(sameMultiset(c.r, c.o) || limit && sameLen) {
+		return false, rule, "different elements"
+	}
+	by := false
+	for i := 2; i+1 < len(c.args); i++ {
+		if strings.EqualFold(string(c.args[i]), "by") {
+			by = true
+		}
+	}
+	if !by {
 		return false, rule, "same elements in another order, but the sort is by value"
 	}
 	if !c.probe {
@@ -217,7 +231,7 @@ func sortNosort(c *call) (bool, string, string) {
 	if err == nil && string(r.Str) == "set" {
 		return true, rule, ""
 	}
-	return false, rule, "same elements in another order, but the source is not a set"
+	return false, rule, "same elements in another order, but the source is not a set (a list's order is its own)"
 }
 
 func dumpHashtable(c *call) (bool, string, string) {
@@ -955,4 +969,46 @@ func maskStreamTimes(v resp.Value) resp.Value {
 		v.Elems[i] = maskStreamTimes(v.Elems[i])
 	}
 	return v
+}
+
+// --- lex-mixed-scores ---
+
+func lexMixed(c *call) (bool, string, string) {
+	const rule = "lex-mixed-scores"
+	key := c.args[1]
+	switch c.name {
+	case "zrange", "zrangestore":
+		bylex := false
+		for _, a := range c.args {
+			if strings.EqualFold(string(a), "bylex") {
+				bylex = true
+			}
+		}
+		if !bylex {
+			return false, "", "different replies"
+		}
+		if c.name == "zrangestore" {
+			key = c.args[2]
+		}
+	}
+	if c.r.Type != c.o.Type || !c.probe {
+		return false, rule, "different replies"
+	}
+	re, oe := c.encodings(key)
+	if re != "skiplist" || oe != "skiplist" {
+		return false, rule, fmt.Sprintf("encodings %q / %q: a listpack's lex range is deterministic", re, oe)
+	}
+	r, _, err := c.p.bothBytes(c.l, [][]byte{[]byte("ZRANGE"), key, []byte("0"), []byte("-1"), []byte("WITHSCORES")})
+	if err != nil || !isAggregate(r) {
+		return false, rule, "cannot read the zset"
+	}
+	scores := map[string]bool{}
+	for i := 1; i < len(r.Elems); i += 2 {
+		scores[string(r.Elems[i].Str)] = true
+	}
+	if len(scores) < 2 {
+		return false, rule, "all members share one score: the lex range is specified"
+	}
+	c.resync = c.name == "zremrangebylex" || c.name == "zrangestore"
+	return true, rule, ""
 }

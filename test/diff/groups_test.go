@@ -34,6 +34,8 @@ var groups = []group{
 	{name: "keys", script: keysScript, resp3: true},
 	{name: "db", script: dbScript},
 	{name: "transactions", script: transactionsScript, resp3: true},
+	{name: "streams", script: streamsScript, resp3: true},
+	{name: "hyperloglog", script: hllScript},
 	{name: "server", script: serverScript, resp3: true, extra: serverExtra},
 	{name: "errors", script: errorsScript, resp3: true},
 }
@@ -220,6 +222,9 @@ GETEX se bogus
 GETEX missing EX 10
 GETEX missing EX -1
 GETEX se
+GETEX missing EX abc
+RPUSH notstr a
+GETEX notstr EX -1
 SET big 1234567890123456789012345678901234567890123456789
 OBJECT ENCODING big
 LCS a b
@@ -838,6 +843,35 @@ SCAN 0 BOGUS
 DUMP c1
 DUMP nokey
 RESTORE c9 0 bad
+RESTORE ri 0 "\x00\xc0\x05\n\x00c/_f\x83/\xb3Q"
+OBJECT ENCODING ri
+GET ri
+RESTORE ri 0 "\x00\xc0\x05\n\x00c/_f\x83/\xb3Q" REPLACE IDLETIME 100
+OBJECT IDLETIME ri
+RESTORE ri 0 "\x00\xc0\x05\n\x00c/_f\x83/\xb3Q" REPLACE IDLETIME 20000000
+OBJECT IDLETIME ri
+RESTORE ri 0 "\x00\xc0\x05\n\x00c/_f\x83/\xb3Q" REPLACE FREQ 5
+SET five 5
+COPY five five2
+OBJECT REFCOUNT five
+OBJECT REFCOUNT five2
+MOVE five abc
+MOVE five -9223372036854775808
+COPY five five3 DB abc
+EXPIRE five 1.5 1.5
+EXPIRE five 10 bogus
+PEXPIREAT five bogus 10
+HSET hs f v
+SADD ss m
+ZADD zs 1 m
+SCAN ""
+HSCAN hs ""
+SSCAN ss ""
+ZSCAN zs ""
+HSCAN five ""
+RPUSH sl a b
+SORT_RO sl LIMIT 1 10
+SORT_RO sl LIMIT 5 10
 RPUSH dl 1 2 3
 SORT dl
 SORT dl DESC
@@ -992,6 +1026,99 @@ EXEC
 PING
 RESET
 PING
+`
+
+const streamsScript = `
+FLUSHALL
+XADD x 1-1 f v
+XADD x 1-1 f v
+XADD x 2-0 f v g w
+XADD x 3-* a b
+XADD x NOMKSTREAM 5-0 f v
+XADD nostream NOMKSTREAM 1-1 f v
+XADD x MAXLEN 10 4-0 f v
+XADD x MAXLEN ~ 10 5-0 f v
+XADD x MINID 2-0 6-0 f v
+XADD x 7-0 f
+XADD x abc f v
+XLEN x
+XRANGE x - +
+XRANGE x - + COUNT 2
+XRANGE x (2-0 +
+XRANGE x abc +
+XREVRANGE x + - COUNT 1
+XREAD COUNT 2 STREAMS x 0
+XREAD STREAMS x nostream 0 0
+XREAD STREAMS x $
+XDEL x 1-1 99-0
+XTRIM x MAXLEN 3
+XTRIM x MINID 5
+XTRIM x BOGUS 1
+XSETID x 100-0
+XSETID x 1-0
+XGROUP CREATE x g 0
+XGROUP CREATE x g 0
+XGROUP CREATE nostream g $
+XGROUP CREATE nostream g $ MKSTREAM
+XGROUP CREATECONSUMER x g alice
+XGROUP CREATECONSUMER x nog alice
+XREADGROUP GROUP g alice COUNT 1 STREAMS x >
+XREADGROUP GROUP g bob STREAMS x >
+XREADGROUP GROUP g alice STREAMS x 0
+XREADGROUP GROUP nog alice STREAMS x >
+XPENDING x g
+XPENDING x g - + 10
+XPENDING x g IDLE 100000000000 - + 10
+XPENDING x g - + 10 alice
+XPENDING x "\x00\xff"
+XACK x g 100-0 5-0
+XCLAIM x g carol 0 6-0
+XCLAIM x g carol 0 6-0 JUSTID
+XCLAIM x g carol 100000000000 6-0
+XAUTOCLAIM x g dave 0 0-0 COUNT 10
+XAUTOCLAIM x g dave 0 0-0 JUSTID
+XINFO GROUPS x
+XINFO CONSUMERS x g
+XINFO STREAM x
+XINFO STREAM x FULL
+XINFO STREAM nostream2
+XINFO HELP
+XGROUP SETID x g 0
+XGROUP DELCONSUMER x g alice
+XGROUP DESTROY x g
+XGROUP DESTROY x g
+XGROUP HELP
+TYPE x
+OBJECT ENCODING x
+DUMP x
+SET str v
+XADD str 1-1 f v
+XRANGE str - +
+`
+
+const hllScript = `
+FLUSHALL
+PFADD h a b c
+PFADD h a
+PFADD h
+PFCOUNT h
+PFADD h2 c d e
+PFCOUNT h h2
+PFMERGE h3 h h2
+PFCOUNT h3
+PFCOUNT nokey
+PFMERGE h4 nokey
+EXISTS h4
+GET h
+PFDEBUG GETREG h
+PFDEBUG ENCODING h
+PFDEBUG TODENSE h
+PFDEBUG ENCODING h
+PFDEBUG BOGUS h
+SET str v
+PFADD str a
+PFCOUNT str
+PFMERGE str h
 `
 
 const serverScript = `
@@ -1178,6 +1305,22 @@ PUBSUB NUMSUB a
 PUBSUB NUMPAT
 PUBSUB HELP
 PFSELFTEST
+CLIENT SETNAME n1
+HELLO 2 SETNAME renamed BOGUS
+CLIENT GETNAME
+CLIENT SETNAME n1
+CLIENT UNBLOCK 1 TIMEOUT extra
+CLIENT UNBLOCK abc BOGUS
+CONFIG SET "" -1
+CLIENT ID
+LATENCY HISTOGRAM client|id
+CONFIG SET slowlog-log-slower-than 0
+AUTH a b c
+SLOWLOG GET 1
+CONFIG SET slowlog-log-slower-than 10000
+MULTI
+CLIENT INFO
+EXEC
 SHUTDOWN ABORT
 SHUTDOWN BOGUS
 RESET
