@@ -200,6 +200,9 @@ type Result struct {
 	// Resync is set when a rule accepted a write whose effects may differ: a random run
 	// then deletes the command's keys on both sides.
 	Resync bool
+	// Pushes are the RESP3 push messages each side sent before the reply (a message to
+	// a subscribed client publishing to itself, DEBUG PROTOCOL push); compared exactly.
+	Pushes [2][]resp.Value
 }
 
 // Mismatch reports whether the result is a difference that no rule nor known
@@ -255,11 +258,12 @@ func (p *Pair) Do(l *Link, args [][]byte) *Result {
 		res.Err[s] = l.C[s].Send(args)
 	}
 	var got [2]resp.Value
+	pushesAreReplies := isSubscribeCommand(res.Name)
 	for s := range l.C {
 		if res.Err[s] != nil {
 			continue
 		}
-		got[s], res.Err[s] = readN(l.C[s], n)
+		got[s], res.Pushes[s], res.Err[s] = readReplies(l.C[s], n, pushesAreReplies)
 	}
 	res.R, res.O = got[Redis], got[Ours]
 	if res.Err[Redis] != nil || res.Err[Ours] != nil {
@@ -274,6 +278,10 @@ func (p *Pair) Do(l *Link, args [][]byte) *Result {
 			probe: !l.InMulti && !(l.Subscribed() && l.Proto == 2), queued: queued}
 		res.OK, res.Rule, res.Why = compare(c)
 		res.Known, res.Resync = c.known, c.resync
+		if !samePushes(res.Pushes) {
+			res.OK, res.Why = false, fmt.Sprintf("different push messages before the reply: %s vs %s",
+				showAll(res.Pushes[Redis]), showAll(res.Pushes[Ours]))
+		}
 		if res.OK && res.Name == "quit" && !res.R.IsError() {
 			p.checkClosed(l, res)
 		}
@@ -313,6 +321,59 @@ func (p *Pair) SendOnly(l *Link, args [][]byte) error {
 			R: resp.Value{Type: resp.TypeSimpleString, Str: []byte("(no reply)")}})
 	}
 	return nil
+}
+
+func isSubscribeCommand(name string) bool {
+	switch name {
+	case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe":
+		return true
+	}
+	return false
+}
+
+// readReplies reads n replies; push messages that arrive first are out-of-band (unless
+// pushes are the replies, as for SUBSCRIBE in RESP3) and are returned apart.
+func readReplies(c *Conn, n int, pushesAreReplies bool) (resp.Value, []resp.Value, error) {
+	if pushesAreReplies {
+		v, err := readN(c, n)
+		return v, nil, err
+	}
+	var pushes []resp.Value
+	for i := 0; ; i++ {
+		v, err := c.Read()
+		if err != nil || v.Type != resp.TypePush || i >= 1000 {
+			if err != nil || n == 1 {
+				return v, pushes, err
+			}
+			rest, err := readN(c, n-1)
+			agg := resp.Value{Type: resp.TypeArray, Elems: append([]resp.Value{v}, rest.Elems...)}
+			if n-1 == 1 {
+				agg.Elems = []resp.Value{v, rest}
+			}
+			return agg, pushes, err
+		}
+		pushes = append(pushes, v)
+	}
+}
+
+func samePushes(p [2][]resp.Value) bool {
+	if len(p[0]) != len(p[1]) {
+		return false
+	}
+	for i := range p[0] {
+		if !p[0][i].Equal(p[1][i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func showAll(vs []resp.Value) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = Show(v)
+	}
+	return "[" + strings.Join(parts, " ; ") + "]"
 }
 
 // readN reads n replies; more than one are wrapped into one array (SUBSCRIBE a b).

@@ -353,7 +353,7 @@ func (rr *RandomRun) minimize(last int) ([][][]byte, string) {
 var stateCommands = map[string]bool{
 	"flushall": true, "flushdb": true, "swapdb": true, "select": true, "config|set": true,
 	"multi": true, "exec": true, "discard": true, "watch": true, "unwatch": true,
-	"move": true, "copy": true,
+	"move": true, "copy": true, "debug": true,
 }
 
 // KeyArgs returns the key arguments of a command line (by Redis 7.0's key specs).
@@ -479,9 +479,21 @@ func (rr *RandomRun) resetStats() {
 	rr.p.Both(rr.l, "SLOWLOG", "RESET")
 }
 
-// checkpoint compares the whole dataset of dbs 0, 1, 2 and 15.
+// checkpoint makes sure both reply streams are still in step (an ECHO of a fresh
+// nonce must come back), then compares the whole dataset of dbs 0, 1, 2 and 15.
 func (rr *RandomRun) checkpoint() {
 	p, l := rr.p, rr.l
+	nonce := "difftest-sync-" + strconv.Itoa(len(rr.hist))
+	r, o, err := p.Both(l, "ECHO", nonce)
+	if err != nil || string(r.Str) != nonce || string(o.Str) != nonce {
+		rr.checkReport(0, "", fmt.Sprintf("reply streams out of step: ECHO %s answered %s / %s (a command sent an extra reply or none); reconnecting",
+			nonce, Show(r), Show(o)))
+		if err := p.Reconnect(l); err != nil {
+			rr.cfg.N = 0
+			return
+		}
+		rr.hardResync()
+	}
 	defer p.Both(l, "SELECT", strconv.Itoa(l.DB))
 	for _, db := range []int{0, 1, 2, 15} {
 		if _, _, err := p.Both(l, "SELECT", strconv.Itoa(db)); err != nil {

@@ -29,8 +29,8 @@ var Rules = []Rule{
 		"exact first; on a difference, if OBJECT ENCODING says hashtable on both sides, compared as a multiset (HGETALL: of field => value pairs)",
 		"a hashtable's order depends on the hash seed; listpack and intset orders are deterministic and stay exact"},
 	{"sort-nosort", "SORT SORT_RO",
-		"exact first; on a difference, if the key is a set and a BY pattern is given, compared as a multiset (with LIMIT, by length only: equal weights make the window a different subset)",
-		"SORT ... BY nosort returns a set in its dict order, and elements whose BY weights are equal (or all missing) keep the order of the input, a set's dict order, through Redis's unstable pqsort"},
+		"exact first; on a difference, if the key is a set or a zset and a BY pattern is given, compared as a multiset (with LIMIT, by length only: equal weights make the window a different subset)",
+		"SORT loads a set, and a zset sorted BY a pattern, in dict order (the hash seed); BY nosort returns that order, and elements whose BY weights are equal (or all missing) keep it through Redis's pqsort"},
 	{"dump-hashtable", "DUMP",
 		"exact first; on a difference, if the value is a hashtable-encoded set or hash, only both being bulk strings is required",
 		"RDB serialization of a dict follows its iteration order"},
@@ -228,10 +228,10 @@ func sortNosort(c *call) (bool, string, string) {
 		return true, rule, ""
 	}
 	r, _, err := c.p.bothBytes(c.l, [][]byte{[]byte("TYPE"), c.args[1]})
-	if err == nil && string(r.Str) == "set" {
+	if err == nil && (string(r.Str) == "set" || string(r.Str) == "zset") {
 		return true, rule, ""
 	}
-	return false, rule, "same elements in another order, but the source is not a set (a list's order is its own)"
+	return false, rule, "same elements in another order, but the source is a list (its order is its own)"
 }
 
 func dumpHashtable(c *call) (bool, string, string) {
@@ -1003,8 +1003,9 @@ func lexMixed(c *call) (bool, string, string) {
 		return false, rule, "cannot read the zset"
 	}
 	scores := map[string]bool{}
-	for i := 1; i < len(r.Elems); i += 2 {
-		scores[string(r.Elems[i].Str)] = true
+	_, vals, _ := picks(r, true) // flat pairs in RESP2, [member, score] pairs in RESP3
+	for _, v := range vals {
+		scores[string(v)] = true
 	}
 	if len(scores) < 2 {
 		return false, rule, "all members share one score: the lex range is specified"

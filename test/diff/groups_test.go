@@ -36,7 +36,9 @@ var groups = []group{
 	{name: "transactions", script: transactionsScript, resp3: true},
 	{name: "streams", script: streamsScript, resp3: true},
 	{name: "hyperloglog", script: hllScript},
-	{name: "server", script: serverScript, resp3: true, extra: serverExtra},
+	{name: "server", script: serverScript, resp3: true, extra: serverExtra,
+		directives: []string{"--enable-debug-command", "yes"}},
+	{name: "debug-refused", script: "DEBUG HELP\nDEBUG OBJECT k\nDEBUG SLEEP 0\n"},
 	{name: "errors", script: errorsScript, resp3: true},
 }
 

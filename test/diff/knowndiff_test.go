@@ -17,7 +17,7 @@ var knownDiffs = []*difftest.KnownDiff{
 	{Command: "latency|histogram", Why: `^only redis \[([a-z_-]+\|[a-z_-]+ calls=:\d+ ?)+\], only redisctl \[\]$`,
 		Reason: "server LATENCY HISTOGRAM with subcommand names (LATENCY HISTOGRAM client|id config|get): Redis reports the subcommands' histograms, redisctl leaves them out"},
 	{Command: "info", Why: infoKnownWhy,
-		Reason: "statistics that follow from the known differences: GETEX with bad options does not count its key lookup in keyspace_hits/keyspace_misses (see getex), and the commands whose errors differ (getex, DUMP of a stream, hello, client|unblock, the stream NOGROUP texts) show it in their cmdstat failed_calls and in the errorstat counts"},
+		Reason: "statistics that follow from the known differences: GETEX with bad options does not count its key lookup in keyspace_hits/keyspace_misses (see getex), DEBUG DIGEST-VALUE/OBJECT lookups differ, the commands whose errors differ (getex, DUMP of a stream, hello, debug, client|unblock, the stream NOGROUP texts) show it in their cmdstat failed_calls and in the errorstat counts, and DEBUG ERROR replies are counted in errorstats by redisctl only (Redis exempts them)"},
 	{Command: "slowlog|get", Why: `"AUTH"`,
 		Reason: "server: AUTH with too many arguments (AUTH a b c) is a syntax error that Redis logs in the slow log with its arguments in clear (it redacts them only once the arity is right); redisctl logs \"(redacted)\""},
 	{Command: "client|info", Why: `flags=x[a-zA-Z]* .*multi=\d+`,
@@ -25,6 +25,19 @@ var knownDiffs = []*difftest.KnownDiff{
 	{Command: "client|list", Why: `flags=x[a-zA-Z]* .*multi=\d+`, Reason: "as client|info"},
 	{Command: "client|list", Why: `redisctl: \[[^\]]*flags=[A-Za-z]*A[A-Za-z]* `,
 		Reason: "server CLIENT KILL of another client: Redis frees it at once, redisctl only marks it close-asap, so a CLIENT LIST right after still shows it (flags=PA) until its connection goroutine ends"},
+	{Command: "debug", Args: `^(?i)(DIGEST|DIGEST-VALUE|LISTPACK)\b`, Ours: `unknown subcommand or wrong number of arguments`,
+		Reason: "server DEBUG DIGEST, DEBUG DIGEST-VALUE and DEBUG LISTPACK are not implemented (Redis answers the dataset's or the values' SHA1 digests, and 'Listpack structure printed on stdout')"},
+	{Command: "debug", Args: `^(?i)QUICKLIST-PACKED-THRESHOLD 0$`, Redis: `^OK$`, Ours: `argument must be a memory value`,
+		Reason: "server DEBUG QUICKLIST-PACKED-THRESHOLD 0: Redis accepts 0, redisctl answers 'ERR argument must be a memory value bigger than 1 and smaller than 4gb'"},
+	{Command: "debug", Args: `^(?i)OBJECT `, Why: `^different fields beyond the pointer and LRU$`,
+		Reason: "server DEBUG OBJECT: serializedlength is an estimate in redisctl (Redis computes the RDB length, LZF included), the quicklist fields ql_nodes, ql_avg_node, ql_listpack_max, ql_compressed, ql_uncompressed_size are missing, and a shared integer shows refcount:1 where Redis shows 2147483647"},
+	{Command: "memory|usage", Why: `encoding "quicklist" \(redis\) / "quicklist" \(redisctl\)`,
+		Reason: "server/tlist DEBUG QUICKLIST-PACKED-THRESHOLD is accepted but not applied: after DEBUG QUICKLIST-PACKED-THRESHOLD 1, RPUSH l a b c makes three plain nodes in Redis (MEMORY USAGE 232, DEBUG OBJECT ql_nodes:3) and one listpack node in redisctl (144)"},
+	{Command: "sort", Args: `(?i)LIMIT`, Redis: `One or more scores can't be converted into double`, Ours: `^\(empty array\)$`,
+		Reason: "engine/tsort: SORT k LIMIT 8 1 GET * DESC answered an empty array where Redis converts every weight first and fails with 'ERR One or more scores can't be converted into double' (random seed 62, RESP2, index 10337; reproduced by replaying its 3000 preceding commands, not by the simple LIMIT cases of the keys script)"},
+	{Command: "sort_ro", Args: `(?i)LIMIT`, Redis: `One or more scores can't be converted into double`, Ours: `^\(empty array\)$`, Reason: "as sort"},
+	{Command: "debug", Args: `^(?i)HELP .`, Redis: `unknown subcommand or wrong number of arguments for 'HELP'`,
+		Reason: "server DEBUG HELP with extra arguments: Redis answers 'ERR unknown subcommand or wrong number of arguments for 'HELP'', redisctl prints the help"},
 	{Command: "dump", Redis: `^"`, Ours: `cannot save a stream encoded as stream`,
 		Reason: "rdbobj: DUMP of a stream answers 'ERR rdbobj: cannot save a stream encoded as stream'; Redis serializes it"},
 	{Command: "xpending", Redis: `NOGROUP .*''`, Ours: `NOGROUP`,
@@ -41,11 +54,11 @@ var knownDiffs = []*difftest.KnownDiff{
 		Reason: "RESTORE ... IDLETIME n with n ≥ 2^23 s: Redis sets the 24-bit LRU clock to now-n modulo 2^24 (OBJECT IDLETIME then answers n mod 2^24, e.g. 3222784 for 20000000), redisctl clamps the idle time to 8388608"},
 	{Command: "client|getname", Redis: `^"renamed"$`, Ours: `^"n1"$`,
 		Reason: "server HELLO renames the client as soon as it meets SETNAME: HELLO 2 SETNAME renamed BOGUS answers the syntax error in both, but Redis's client is then named renamed while redisctl's keeps its name (the random runs give both sides Redis's name after a failing HELLO)"},
-	{Command: "scan", Redis: `^1\) "\d+"`, Ours: `invalid cursor`,
-		Reason: "engine SCAN family: an empty cursor (SCAN \"\") is cursor 0 for Redis (strtoul of an empty string), 'ERR invalid cursor' for redisctl; HSCAN/SSCAN/ZSCAN parse the cursor before the key, so with a key of another type Redis answers WRONGTYPE"},
-	{Command: "hscan", Redis: `^1\) "\d+"|WRONGTYPE`, Ours: `invalid cursor`, Reason: "as scan"},
-	{Command: "sscan", Redis: `^1\) "\d+"|WRONGTYPE`, Ours: `invalid cursor`, Reason: "as scan"},
-	{Command: "zscan", Redis: `^1\) "\d+"|WRONGTYPE`, Ours: `invalid cursor`, Reason: "as scan"},
+	{Command: "scan", Args: `^""`, Ours: `invalid cursor`,
+		Reason: "engine SCAN family: an empty cursor (SCAN \"\") is cursor 0 for Redis (strtoul of an empty string), 'ERR invalid cursor' for redisctl; Redis then goes on to the next check (HSCAN k \"\" on a key of another type answers WRONGTYPE, ZSCAN z \"\" COUNT abc answers 'value is not an integer')"},
+	{Command: "hscan", Args: `^\S+ ""`, Ours: `invalid cursor`, Reason: "as scan"},
+	{Command: "sscan", Args: `^\S+ ""`, Ours: `invalid cursor`, Reason: "as scan"},
+	{Command: "zscan", Args: `^\S+ ""`, Ours: `invalid cursor`, Reason: "as scan"},
 	{Command: "config|set", Redis: `Unknown option or number of arguments for CONFIG SET - ''`, Ours: `CONFIG SET failed \(possibly related to argument ''\)`,
 		Reason: "server CONFIG SET with an empty parameter name: Redis answers \"ERR Unknown option or number of arguments for CONFIG SET - ''\", redisctl \"ERR CONFIG SET failed (possibly related to argument '')\""},
 	{Command: "object|refcount", Redis: `^\(integer\) 1$`, Ours: `^\(integer\) 2147483647$`,
@@ -58,10 +71,10 @@ var knownDiffs = []*difftest.KnownDiff{
 // keyspace hit/miss counts, and the cmdstat/errorstat counts of the commands whose
 // errors are known to differ.
 var infoKnownWhy = func() string {
-	cmds := `(getex|dump|hello|client\|unblock|x[a-z|]+)`
+	cmds := `(getex|dump|hello|debug|client\|unblock|x[a-z|]+)`
 	stats := `# Stats: only redis \[(keyspace_(hits|misses)=\d+ ?)+\], only redisctl \[(keyspace_(hits|misses)=\d+ ?)+\]`
 	cmdstats := `# Commandstats: only redis \[(cmdstat_` + cmds + `,[^ \]]* ?)+\], only redisctl \[(cmdstat_` + cmds + `,[^ \]]* ?)+\]`
-	errstats := `# Errorstats: only redis \[(errorstat_[A-Z]+=count=\d+ ?)*\], only redisctl \[(errorstat_[A-Z]+=count=\d+ ?)*\]`
+	errstats := `# Errorstats: only redis \[(errorstat_[A-Za-z]+=count=\d+ ?)*\], only redisctl \[(errorstat_[A-Za-z]+=count=\d+ ?)*\]`
 	return `^((` + stats + `|` + cmdstats + `|` + errstats + `)(; |$))+$`
 }()
 

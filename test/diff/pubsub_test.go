@@ -48,7 +48,6 @@ const pubsubScript = `
 @pub PUBLISH pch msg
 @sub3 READ
 @sub3 PUBLISH ch1 self
-@sub3 READ
 @pub CLIENT LIST TYPE pubsub
 @sub3 RESET
 @pub PUBSUB NUMSUB ch1

@@ -16,8 +16,9 @@ const (
 )
 
 // randomDirectives start both servers for the random runs: every command goes to the
-// slow log, so SLOWLOG GET is a function of the commands sent, not of timing.
-var randomDirectives = []string{"--slowlog-log-slower-than", "0"}
+// slow log, so SLOWLOG GET is a function of the commands sent, not of timing; DEBUG is
+// allowed (Redis 7.0 refuses it by default), so its safe subset is really compared.
+var randomDirectives = []string{"--slowlog-log-slower-than", "0", "--enable-debug-command", "yes"}
 
 // envInt reads an integer override from the environment (exploration runs:
 // DIFFTEST_SEED=n, DIFFTEST_COMMANDS=n); the committed test uses the constants.
