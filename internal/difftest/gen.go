@@ -109,11 +109,12 @@ type Gen struct {
 }
 
 type genCmd struct {
-	name   string
-	spec   *cmdspec.Spec
-	words  []string
-	weight int
-	cum    int
+	name      string
+	spec      *cmdspec.Spec
+	words     []string
+	weight    int
+	cum       int
+	container bool
 }
 
 // NewGen prepares a generator for the implemented commands (COMMAND LIST names).
@@ -130,11 +131,16 @@ func NewGen(seed int64, implemented map[string]bool) *Gen {
 		if spec == nil || excludedName(n) {
 			continue
 		}
+		w := 1
 		if spec.IsContainer() {
-			continue // its subcommands are listed on their own
+			// Its subcommands are listed on their own; the container itself is sent
+			// bare or with an unknown subcommand (the error paths).
+			g.total += w
+			g.cmds = append(g.cmds, genCmd{name: n, spec: spec, words: []string{strings.ToUpper(n)},
+				weight: w, cum: g.total, container: true})
+			continue
 		}
 		g.names = append(g.names, n)
-		w := 1
 		switch spec.Group {
 		case "string", "bitmap", "list", "set", "sorted-set", "hash", "hyperloglog", "geo", "stream":
 			w = 4
@@ -228,6 +234,11 @@ func (g *Gen) invocation(c *genCmd) [][]byte {
 			w = mixCase(g.rnd, w)
 		}
 		out = append(out, w)
+	}
+	switch {
+	case c.container:
+		out = append(out, [][]string{nil, {"bogus"}, {"bogus", "x"}, {""}}[g.rnd.Intn(4)]...)
+		return bytesArgs(out)
 	}
 	switch c.name {
 	case "debug":
