@@ -147,7 +147,7 @@ func (c *Coverage) WriteMarkdown(w io.Writer, implemented map[string]bool, exclu
 		if !implemented[n] {
 			impl = "no"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d | %d |\n", n, impl, e[0].OK, e[0].Err,
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %d | %d |\n", mdCell(n), impl, e[0].OK, e[0].Err,
 			e[1].OK, e[1].Err, e[0].Known+e[1].Known, e[0].Mismatch+e[1].Mismatch)
 	}
 	b.WriteString("\n## Normalization rules\n\nEverything else is compared exactly (types, bytes, order), errors always.\n\n")
@@ -157,11 +157,11 @@ func (c *Coverage) WriteMarkdown(w io.Writer, implemented map[string]bool, exclu
 	}
 	b.WriteString("\n## Excluded from the random sequences\n\n| command | reason |\n|---|---|\n")
 	for _, e := range exclusions {
-		fmt.Fprintf(&b, "| %s | %s |\n", e.Name, mdCell(e.Reason))
+		fmt.Fprintf(&b, "| %s | %s |\n", mdCell(e.Name), mdCell(e.Reason))
 	}
 	b.WriteString("\n## Known differences (skipped, not hidden)\n\n| command | matches | reason | hits |\n|---|---|---|---:|\n")
 	for _, k := range known {
-		fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", k.Command, mdCell(k.Pattern()), mdCell(k.Reason), k.Hits())
+		fmt.Fprintf(&b, "| %s | %s | %s | %d |\n", mdCell(k.Command), mdCell(k.Pattern()), mdCell(k.Reason), k.Hits())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
