@@ -10,6 +10,7 @@ import (
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tbits"
 	"github.com/redisctl/redisctl/engine/thash"
+	"github.com/redisctl/redisctl/engine/tgeo"
 	"github.com/redisctl/redisctl/engine/thll"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
@@ -30,6 +31,7 @@ var families = []func() []*engine.Command{
 	tlist.Commands,
 	tset.Commands,
 	tzset.Commands,
+	tgeo.Commands,
 	tstream.Commands,
 	tsort.Commands,
 	rdbobj.Commands,

@@ -88,7 +88,26 @@ const (
 // parseExtended implements parseExtendedStringArgumentsOrReply over args[from:]. It
 // returns the flags and the absolute expiry in ms (or -1).
 func parseExtended(x *engine.Ctx, from int, cmdType int) (flags int, when int64, ok bool) {
-	var expire []byte
+	flags, expire, ok := parseExtendedFlags(x, from, cmdType)
+	if !ok {
+		return 0, 0, false
+	}
+	when, ok = expireFromFlags(x, flags, expire)
+	return flags, when, ok
+}
+
+// expireFromFlags turns the expire argument found by parseExtendedFlags into an absolute
+// time in ms (-1 when there is none).
+func expireFromFlags(x *engine.Ctx, flags int, expire []byte) (int64, bool) {
+	if expire == nil {
+		return -1, true
+	}
+	return expireMs(x, expire, flags&(optEX|optEXAT) != 0, flags&(optEX|optPX) != 0)
+}
+
+// parseExtendedFlags parses the option words (syntax only); the expire value is returned
+// unparsed, because GETEX validates it only after looking the key up.
+func parseExtendedFlags(x *engine.Ctx, from int, cmdType int) (flags int, expire []byte, ok bool) {
 	args := x.Args
 	for j := from; j < len(args); j++ {
 		a := args[j]
@@ -122,19 +141,10 @@ func parseExtended(x *engine.Ctx, from int, cmdType int) (flags int, when int64,
 			j++
 		default:
 			x.SyntaxError()
-			return 0, 0, false
+			return 0, nil, false
 		}
 	}
-	when = -1
-	if expire != nil {
-		seconds := flags&(optEX|optEXAT) != 0
-		w, ok := expireMs(x, expire, seconds, flags&(optEX|optPX) != 0)
-		if !ok {
-			return 0, 0, false
-		}
-		when = w
-	}
-	return flags, when, true
+	return flags, expire, true
 }
 
 // expireMs is getExpireMillisecondsOrReply.
@@ -236,7 +246,7 @@ func cmdSetEX(ms bool) engine.HandlerFunc {
 }
 
 func cmdGetEX(x *engine.Ctx) {
-	flags, when, ok := parseExtended(x, 2, cmdTypeGet)
+	flags, expire, ok := parseExtendedFlags(x, 2, cmdTypeGet)
 	if !ok {
 		return
 	}
@@ -247,6 +257,10 @@ func cmdGetEX(x *engine.Ctx) {
 	}
 	if o == nil {
 		x.Null()
+		return
+	}
+	when, ok := expireFromFlags(x, flags, expire)
+	if !ok {
 		return
 	}
 	x.ObjectBulk(o)
@@ -347,7 +361,7 @@ func msetGeneric(x *engine.Ctx, nx bool) {
 }
 
 func checkStringLength(x *engine.Ctx, n int64) bool {
-	if n > x.E.Set.ProtoMaxBulkLen {
+	if n < 0 || n > x.E.Set.ProtoMaxBulkLen {
 		x.Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
 		return false
 	}
@@ -457,7 +471,8 @@ func cmdSetRange(x *engine.Ctx) {
 			x.Int(0)
 			return
 		}
-		if !checkStringLength(x, offset+int64(len(val))) {
+		if offset > x.E.Set.ProtoMaxBulkLen-int64(len(val)) || !checkStringLength(x, offset+int64(len(val))) {
+			x.Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
 			return
 		}
 		b := NewSds(int(offset) + len(val))
@@ -471,6 +486,10 @@ func cmdSetRange(x *engine.Ctx) {
 	olen := int64(o.StringLen())
 	if len(val) == 0 {
 		x.Int(olen)
+		return
+	}
+	if offset > x.E.Set.ProtoMaxBulkLen-int64(len(val)) {
+		x.Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
 		return
 	}
 	if !checkStringLength(x, offset+int64(len(val))) {
