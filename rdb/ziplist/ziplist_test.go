@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redisctl/redisctl/rdb/internal/corpustest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -183,11 +184,11 @@ func hasLegacyInts(zl []byte) bool {
 // by Redis 2.6 to 6.x), checks it validates, and that re-encoding
 // gives back the very same bytes unless it holds pre-2.6 integer encodings.
 func TestCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Dir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.rdb"))
 	found, identical := 0, 0
 	for _, f := range files {
-		for _, zl := range embedded(t, f, func(b []byte) bool {
+		for _, zl := range corpustest.Embedded(t, f, func(b []byte) bool {
 			return len(b) >= emptySize && int(binary.LittleEndian.Uint32(b)) == len(b) && b[len(b)-1] == End &&
 				int(binary.LittleEndian.Uint32(b[4:])) < len(b)
 		}) {

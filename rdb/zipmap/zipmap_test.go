@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redisctl/redisctl/rdb/internal/corpustest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -124,7 +125,7 @@ func TestCorrupt(t *testing.T) {
 
 // TestCorpus reads the zipmaps in the shared corpus's zipmap files.
 func TestCorpus(t *testing.T) {
-	dir := corpusDir(t)
+	dir := corpustest.Dir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*zipmap*.rdb"))
 	require.NotEmpty(t, files)
 	total := 0
@@ -133,7 +134,7 @@ func TestCorpus(t *testing.T) {
 			// zmlen 255 with 2 pairs: real Redis 7.0.15 refuses this file
 			// ("Zipmap integrity check failed"), and so do we, while the
 			// iterator still reads the pairs.
-			bad := embedded(t, f, func(b []byte) bool {
+			bad := corpustest.Embedded(t, f, func(b []byte) bool {
 				_, err := Validate(b)
 				return len(b) > 2 && b[0] == 0xFF && err != nil && strings.Contains(err.Error(), "zmlen 255, but 2 pairs")
 			})
@@ -142,7 +143,7 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		found := 0
-		for _, zm := range embedded(t, f, func(b []byte) bool {
+		for _, zm := range corpustest.Embedded(t, f, func(b []byte) bool {
 			n, err := Validate(b)
 			return err == nil && n > 0 && int(b[0]) == n
 		}) {

@@ -1,4 +1,7 @@
-package ziplist
+// Package corpustest finds container blobs (listpacks, ziplists, intsets, zipmaps) inside
+// the RDB files of the shared corpus, for the container packages' tests. It is a test-only
+// sniffer, not a parser, and must never be imported by non-test code.
+package corpustest
 
 import (
 	"encoding/binary"
@@ -10,11 +13,11 @@ import (
 	"github.com/redisctl/redisctl/rdb/lzf"
 )
 
-// corpusDir is ../shared/rdb-corpus beside the module root (read in
+// Dir is ../shared/rdb-corpus beside the module root (read in
 // place, never copied).
-func corpusDir(t testing.TB) string {
+func Dir(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "rdb-corpus")
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "rdb-corpus")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("rdb corpus not found at %s", dir)
 	}
@@ -74,9 +77,9 @@ func rdbString(b []byte, i int) ([]byte, bool) {
 	return out, true
 }
 
-// embedded returns every RDB string in file that looks like a container
+// Embedded returns every RDB string in file that looks like a container
 // blob accepted by keep.
-func embedded(t testing.TB, file string, keep func([]byte) bool) [][]byte {
+func Embedded(t testing.TB, file string, keep func([]byte) bool) [][]byte {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
