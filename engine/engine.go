@@ -61,6 +61,9 @@ type Engine struct {
 	nextClientID int64
 	clients      map[int64]*Client
 
+	// Functions is the function library registry, nil when scripting is not installed.
+	Functions FunctionStore
+
 	// FlushAllHook runs after FLUSHALL (the server resets save state / does a save).
 	FlushAllHook func()
 
