@@ -39,10 +39,23 @@ func main() {
 		ours     = flag.String("redisctl", "", "the redisctl binary (default: go build ./cmd/redisctl)")
 		rounds   = flag.Int("rounds", 1, "repeat each measurement and keep the best")
 		timeout  = flag.Duration("timeout", 10*time.Minute, "overall time limit")
+		mem      = flag.Bool("mem", false, "compare memory instead: RSS per key of 1M SET keys and 100k 10-field hashes")
 	)
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
+	if *mem {
+		ours, cleanup, err := buildOurs(ctx, *ours)
+		if err == nil {
+			err = runMem(ctx, *redisBin, ours)
+			cleanup()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, *n, *clients, *keyspace, *pipes, *tests, *redisBin, *ours, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -135,17 +148,25 @@ const ticksPerSecond = 100 // sysconf(_SC_CLK_TCK) on Linux
 
 type result struct {
 	rps     float64
+	p99     float64 // milliseconds, from redis-benchmark's CSV
 	cpuUsec float64 // server CPU microseconds per request
 	missing bool
 }
 
 // implemented reports whether the server knows every command a redis-benchmark test uses.
 func implemented(ctx context.Context, port int, test string) bool {
+	if x, ok := extraTests[test]; ok {
+		return implementedAll(ctx, port, x.needs)
+	}
 	needs := map[string][]string{"lrange_100": {"lpush", "lrange"}, "mset": {"mset"}, "ping_mbulk": {"ping"}, "ping_inline": {"ping"}}
 	cmds, ok := needs[test]
 	if !ok {
 		cmds = []string{test}
 	}
+	return implementedAll(ctx, port, cmds)
+}
+
+func implementedAll(ctx context.Context, port int, cmds []string) bool {
 	for _, c := range cmds {
 		out, err := redisCLI(ctx, port, "COMMAND", "INFO", c)
 		if err != nil || strings.TrimSpace(out) == "" {
@@ -162,12 +183,23 @@ func measure(ctx context.Context, s *server, test string, n, clients, keyspace, 
 	if _, err := redisCLI(ctx, s.port, "FLUSHALL"); err != nil {
 		return result{}, err
 	}
+	args := []string{"-p", strconv.Itoa(s.port), "-c", strconv.Itoa(clients),
+		"-r", strconv.Itoa(keyspace), "-n", strconv.Itoa(n), "-P", strconv.Itoa(pipe), "--csv"}
+	if x, ok := extraTests[test]; ok {
+		if x.setup != nil {
+			if err := sendAll(ctx, s.port, x.setup()); err != nil {
+				return result{}, fmt.Errorf("setup of %s on %s: %w", test, s.name, err)
+			}
+		}
+		args = append(args, x.args...)
+	} else {
+		args = append(args, "-t", test)
+	}
 	before, err := cpuTicks(s.cmd.Process.Pid)
 	if err != nil {
 		return result{}, err
 	}
-	out, err := exec.CommandContext(ctx, "redis-benchmark", "-p", strconv.Itoa(s.port), "-c", strconv.Itoa(clients),
-		"-r", strconv.Itoa(keyspace), "-n", strconv.Itoa(n), "-P", strconv.Itoa(pipe), "-t", test, "--csv").Output()
+	out, err := exec.CommandContext(ctx, "redis-benchmark", args...).Output()
 	if err != nil {
 		return result{}, fmt.Errorf("redis-benchmark %s on %s: %w", test, s.name, err)
 	}
@@ -179,7 +211,7 @@ func measure(ctx context.Context, s *server, test string, n, clients, keyspace, 
 	if err != nil {
 		return result{}, fmt.Errorf("parsing redis-benchmark output: %w", err)
 	}
-	var rps float64
+	var rps, p99 float64
 	var reqs int
 	for _, r := range rows {
 		if len(r) < 2 || r[0] == "test" {
@@ -191,28 +223,23 @@ func measure(ctx context.Context, s *server, test string, n, clients, keyspace, 
 		}
 		reqs += n
 		rps = v // the last row is the test itself (LRANGE runs an LPUSH first)
+		if len(r) >= 7 {
+			p99, _ = strconv.ParseFloat(r[6], 64) // test,rps,avg,min,p50,p95,p99,max
+		}
 	}
 	if reqs == 0 {
 		return result{}, fmt.Errorf("no result in %q", out)
 	}
 	cpu := float64(after-before) / ticksPerSecond * 1e6 / float64(reqs)
-	return result{rps: rps, cpuUsec: cpu}, nil
+	return result{rps: rps, p99: p99, cpuUsec: cpu}, nil
 }
 
 func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, ours string, rounds int) error {
-	if ours == "" {
-		dir, err := os.MkdirTemp("", "bench-bin-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		ours = filepath.Join(dir, "redisctl")
-		build := exec.CommandContext(ctx, "go", "build", "-o", ours, "github.com/redisctl/redisctl/cmd/redisctl")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("building redisctl: %w", err)
-		}
+	ours, cleanup, err := buildOurs(ctx, ours)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	real, err := start(ctx, "redis", redisBin)
 	if err != nil {
 		return err
@@ -227,7 +254,7 @@ func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, 
 	fmt.Printf("redis-benchmark -c %d -r %d -n %d, best of %d; CPU is the server process's user+sys time per request\n\n",
 		clients, keyspace, n, rounds)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "test\tP\tredis rps\tredisctl rps\tratio\tredis cpu µs/req\tredisctl cpu µs/req\tcpu ratio\t")
+	fmt.Fprintln(tw, "test\tP\tredis rps\tredisctl rps\tratio\tredis cpu µs/req\tredisctl cpu µs/req\tcpu ratio\tredis p99 ms\tredisctl p99 ms\t")
 	for _, ps := range strings.Split(pipes, ",") {
 		pipe, err := strconv.Atoi(strings.TrimSpace(ps))
 		if err != nil {
@@ -260,9 +287,29 @@ func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, 
 				fmt.Fprintf(tw, "%s\t%d\t%.0f\tmissing\t-\t%.2f\t-\t-\t\n", test, pipe, best[0].rps, best[0].cpuUsec)
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2fx\t%.2f\t%.2f\t%.2fx\t\n", test, pipe, best[0].rps, best[1].rps,
-				best[1].rps/best[0].rps, best[0].cpuUsec, best[1].cpuUsec, best[1].cpuUsec/best[0].cpuUsec)
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2fx\t%.2f\t%.2f\t%.2fx\t%.3f\t%.3f\t\n", test, pipe, best[0].rps, best[1].rps,
+				best[1].rps/best[0].rps, best[0].cpuUsec, best[1].cpuUsec, best[1].cpuUsec/best[0].cpuUsec, best[0].p99, best[1].p99)
 		}
 	}
 	return tw.Flush()
+}
+
+// buildOurs returns the redisctl binary to run: the given path, or one built now into a
+// temporary directory that cleanup removes.
+func buildOurs(ctx context.Context, ours string) (string, func(), error) {
+	if ours != "" {
+		return ours, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "bench-bin-")
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "redisctl")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/redisctl/redisctl/cmd/redisctl")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("building redisctl: %w", err)
+	}
+	return bin, func() { os.RemoveAll(dir) }, nil
 }
