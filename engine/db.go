@@ -307,12 +307,18 @@ func (db *DB) RemoveExpire(key []byte) bool {
 func (db *DB) Flush() int {
 	n := db.keys.Len()
 	if h := db.eng.snap; h != nil && n > 0 {
-		for e := range db.keys.All() {
-			h.BeforeChange(db, e)
+		// A running snapshot keeps the old dicts for its walker (they are frozen from
+		// now on); another hook sees every entry go.
+		if s, ok := h.(*Snapshot); !ok || !s.keepsFlushed(db) {
+			for e := range db.keys.All() {
+				h.BeforeChange(db, e)
+			}
 		}
 	}
 	db.keys = dict.New[Object]()
 	db.expires = dict.New[int64]()
+	db.keys.SetBirthVersion(db.eng.snapEpoch)
+	db.expires.SetBirthVersion(db.eng.snapEpoch)
 	db.avgTTL = 0
 	db.expiresCursor = 0
 	return n

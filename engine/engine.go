@@ -55,6 +55,9 @@ type Engine struct {
 
 	prop Propagator
 	snap SnapshotHook
+	// snapEpoch is the epoch of the latest snapshot; snapRun the one running (snapshot.go).
+	snapEpoch uint32
+	snapRun   *Snapshot
 
 	PubSub PubSub
 

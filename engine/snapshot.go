@@ -1,0 +1,565 @@
+package engine
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redisctl/redisctl/engine/dict"
+)
+
+// Fork-free point-in-time snapshots (DESIGN.md, "Fork-free snapshots"; FORMATS.md §4.5).
+//
+// StartSnapshot bumps the engine's epoch E and pins, for every database, the key and
+// expiry dicts it holds at that instant (T0) together with their T0 database number. Every
+// dict is told to give new entries Version E, so keys created after T0 are skipped. A
+// walker goroutine visits the pinned dicts with the dict's SCAN cursor, in slices bounded
+// in time under the engine lock, and serializes every entry whose Version is below E (then
+// stamps it E). The engine calls BeforeChange before any change or removal of an entry (a
+// write, an in-place container change, a TTL change, a delete, an expiry, a rename or move
+// source or destination): an entry still below E is serialized there, with its T0 value
+// and TTL, and stamped. So every key of T0 is written exactly once, as of T0:
+//
+//   - at least once: an entry that lives through the whole walk is visited by the SCAN
+//     guarantee (a rehash relinks entries, never copies them, and their Version moves
+//     with them); one that changes or dies first is caught by the hook;
+//   - at most once: whoever serializes it first stamps it, under the same lock;
+//   - SWAPDB swaps dict pointers between databases: the pinned dicts keep their T0
+//     number, so a pre-image is written under the database it belonged to at T0;
+//   - FLUSHDB/FLUSHALL give a database new dicts (born at E) and leave the old ones to the
+//     walker alone: nothing else touches them any more, so they are frozen T0 images.
+//
+// The walker's output goes through a bounded queue to a writer goroutine that calls the
+// SnapshotSink off the lock: when the queue is full the walker waits (off the lock), the
+// clients never do. Hook output is queued whatever the queue holds (it must not block
+// under the lock); its size is what the snapshot had to hold aside (CowBytes).
+
+// SnapshotEncoder serializes one entry in the sink's record format (persist: an RDB key
+// record). It is called under the engine lock, by the walker or a hook, with the entry's
+// value and its expiry (unix ms, -1 for none) as of T0, and the database number the key
+// had at T0. It must not keep o or key.
+type SnapshotEncoder interface {
+	AppendEntry(dst []byte, dbID int, key string, o *Object, expireMs int64) ([]byte, error)
+}
+
+// SnapshotDB is one database as it was at T0.
+type SnapshotDB struct {
+	ID      int // the database number at T0
+	Keys    int // dict size at T0 (RESIZEDB)
+	Expires int // keys with a TTL at T0
+}
+
+// SnapshotStart is what the sink learns before any key: the T0 facts.
+type SnapshotStart struct {
+	Epoch  uint32
+	TimeMs int64 // T0, unix milliseconds
+	// DBs lists the databases that were not empty at T0, in order.
+	DBs []SnapshotDB
+	// Functions are the FUNCTION2 library sources at T0 (nil without scripting).
+	Functions [][]byte
+}
+
+// SnapshotChunk is a run of whole records of one database.
+type SnapshotChunk struct {
+	DB   int    // T0 database number
+	Data []byte // valid only during Write
+	Keys int    // records in Data
+	Hook bool   // pre-images serialized by BeforeChange
+}
+
+// SnapshotSink consumes a snapshot. Its methods run on the snapshot's writer goroutine,
+// never under the engine lock, in this order: Begin, Write for every chunk, End (err nil
+// when every key was delivered; otherwise the reason the snapshot stops). An error from
+// Begin or Write cancels the snapshot; End is still called with it.
+type SnapshotSink interface {
+	Begin(st *SnapshotStart) error
+	Write(c *SnapshotChunk) error
+	End(err error) error
+}
+
+// SnapshotOptions tune a snapshot. The zero value is the production setting.
+type SnapshotOptions struct {
+	// SliceBudget bounds each walker slice under the lock (0: 1 ms).
+	SliceBudget time.Duration
+	// SlicePause is slept between slices (0: none, just yield). Tests slow the walk with it.
+	SlicePause time.Duration
+	// QueueBytes bounds the walker's output waiting for the writer (0: 8 MiB).
+	QueueBytes int
+	// ChunkBytes is the size a chunk is handed over at (0: 64 KiB).
+	ChunkBytes int
+}
+
+// SnapshotStats describe a snapshot's progress or outcome (safe to read at any time).
+type SnapshotStats struct {
+	KeysTotal    int64 // keys at T0
+	KeysDone     int64 // keys serialized so far (walker + hooks)
+	HookKeys     int64 // keys serialized by BeforeChange
+	CowBytes     int64 // bytes serialized by BeforeChange: pre-images held aside
+	PeakQueue    int64 // most bytes ever queued for the writer
+	BytesWritten int64 // bytes handed to the sink
+	Slices       int64 // walker slices taken
+	MaxSlice     time.Duration
+}
+
+// ErrSnapshotRunning is returned by StartSnapshot while another snapshot runs.
+var ErrSnapshotRunning = errors.New("engine: a snapshot is already in progress")
+
+// ErrSnapshotCanceled is the error End gets when Cancel stopped the snapshot.
+var ErrSnapshotCanceled = errors.New("engine: snapshot canceled")
+
+type snapDB struct {
+	id      int
+	keys    *dict.Dict[Object]
+	expires *dict.Dict[int64]
+	cursor  uint64
+	done    bool
+}
+
+// Snapshot is a running (or finished) point-in-time snapshot.
+type Snapshot struct {
+	eng   *Engine
+	enc   SnapshotEncoder
+	sink  SnapshotSink
+	opts  SnapshotOptions
+	epoch uint32
+	start SnapshotStart
+	dbs   []*snapDB
+	byDic map[*dict.Dict[Object]]*snapDB
+	cur   int // index in dbs the walker is on
+
+	keysTotal int64
+
+	// Under the engine lock.
+	walkBuf  []byte
+	walkDB   int
+	walkKeys int
+	hookBuf  []byte
+	hookDB   int
+	hookKeys int
+	encErr   error
+	detached bool // the hook is uninstalled (finished or canceled)
+
+	// The queue, under qmu.
+	qmu      sync.Mutex
+	qcond    *sync.Cond
+	queue    []*SnapshotChunk
+	qbytes   int
+	qclosed  bool
+	qerr     error // the writer's error: the walker stops
+	canceled atomic.Bool
+
+	keysDone  atomic.Int64
+	hookKeysN atomic.Int64
+	cowBytes  atomic.Int64
+	peakQ     atomic.Int64
+	written   atomic.Int64
+	slices    atomic.Int64
+	maxSlice  atomic.Int64
+
+	done chan struct{}
+	err  error
+}
+
+// Snapshot returns the running snapshot, or nil. Lock held.
+func (e *Engine) Snapshot() *Snapshot { return e.snapRun }
+
+// StartSnapshot starts a point-in-time snapshot of every database (lock held): the T0
+// image is fixed when it returns, and the walker and writer run in the background. Only
+// one snapshot runs at a time (ErrSnapshotRunning). opts may be nil.
+func (e *Engine) StartSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions) (*Snapshot, error) {
+	s, err := e.newSnapshot(enc, sink, opts)
+	if err != nil {
+		return nil, err
+	}
+	e.snap = s
+	e.snapRun = s
+	go s.writer()
+	go s.walker()
+	return s, nil
+}
+
+// SaveSnapshot writes a snapshot synchronously with the lock held the whole time (SAVE,
+// SHUTDOWN, DEBUG RELOAD, FLUSHALL's save): nothing changes meanwhile, so no hook is
+// installed; the sink still runs on its own goroutine, so serializing and writing overlap.
+func (e *Engine) SaveSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions) (SnapshotStats, error) {
+	s, err := e.newSnapshot(enc, sink, opts)
+	if err != nil {
+		return SnapshotStats{}, err
+	}
+	e.snapRun = s
+	go s.writer()
+	for {
+		more := s.slice(0)
+		if !more {
+			break
+		}
+		s.waitQueue()
+	}
+	s.finishLocked()
+	e.snapRun = nil
+	<-s.done
+	return s.Stats(), s.err
+}
+
+func (e *Engine) newSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions) (*Snapshot, error) {
+	if e.snapRun != nil || e.snap != nil {
+		return nil, ErrSnapshotRunning
+	}
+	s := &Snapshot{eng: e, enc: enc, sink: sink, byDic: map[*dict.Dict[Object]]*snapDB{},
+		done: make(chan struct{})}
+	if opts != nil {
+		s.opts = *opts
+	}
+	if s.opts.SliceBudget <= 0 {
+		s.opts.SliceBudget = time.Millisecond
+	}
+	if s.opts.QueueBytes <= 0 {
+		s.opts.QueueBytes = 8 << 20
+	}
+	if s.opts.ChunkBytes <= 0 {
+		s.opts.ChunkBytes = 64 << 10
+	}
+	s.qcond = sync.NewCond(&s.qmu)
+	e.snapEpoch++
+	if e.snapEpoch == 0 {
+		// Wrapped: every stamp is meaningless. Reset them all (4 billion snapshots later).
+		for _, db := range e.dbs {
+			for en := range db.keys.All() {
+				en.Version = 0
+			}
+		}
+		e.snapEpoch = 1
+	}
+	s.epoch = e.snapEpoch
+	s.start = SnapshotStart{Epoch: s.epoch, TimeMs: time.Now().UnixMilli()}
+	var total int64
+	for _, db := range e.dbs {
+		db.keys.SetBirthVersion(s.epoch)
+		db.expires.SetBirthVersion(s.epoch)
+		if db.keys.Len() == 0 {
+			continue
+		}
+		sd := &snapDB{id: db.ID, keys: db.keys, expires: db.expires}
+		s.dbs = append(s.dbs, sd)
+		s.byDic[db.keys] = sd
+		s.start.DBs = append(s.start.DBs, SnapshotDB{ID: db.ID, Keys: db.keys.Len(), Expires: db.expires.Len()})
+		total += int64(db.keys.Len())
+	}
+	if e.Functions != nil {
+		for _, c := range e.Functions.LibraryCodes() {
+			s.start.Functions = append(s.start.Functions, append([]byte(nil), c...))
+		}
+	}
+	s.keysTotal = total
+	return s, nil
+}
+
+// BeforeChange is the SnapshotHook: serialize e's pre-change value if the walker has not
+// yet. Lock held.
+func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
+	if en.Version >= s.epoch || s.detached {
+		return
+	}
+	sd := s.byDic[db.keys]
+	en.Version = s.epoch
+	if sd == nil {
+		return // an entry of a dict born after T0 (cannot be below E, but be safe)
+	}
+	if s.hookDB != sd.id && len(s.hookBuf) > 0 {
+		s.pushHook()
+	}
+	s.hookDB = sd.id
+	n := len(s.hookBuf)
+	var err error
+	s.hookBuf, err = s.enc.AppendEntry(s.hookBuf, sd.id, en.Key, &en.Value, expireOf(sd.expires, en.Key))
+	if err != nil {
+		s.hookBuf = s.hookBuf[:n]
+		s.fail(err)
+		return
+	}
+	s.hookKeys++
+	s.hookKeysN.Add(1)
+	s.keysDone.Add(1)
+	s.cowBytes.Add(int64(len(s.hookBuf) - n))
+	if len(s.hookBuf) >= s.opts.ChunkBytes {
+		s.pushHook()
+	}
+}
+
+// keepsFlushed reports whether the walker takes care of a flushed database's old dicts
+// (Flush then needs no per-entry hook): they are pinned and nothing else touches them.
+func (s *Snapshot) keepsFlushed(db *DB) bool {
+	return !s.detached
+}
+
+func expireOf(exp *dict.Dict[int64], key string) int64 {
+	if exp.Len() == 0 {
+		return -1
+	}
+	if x := exp.Get(key); x != nil {
+		return x.Value
+	}
+	return -1
+}
+
+func (s *Snapshot) fail(err error) {
+	if s.encErr == nil {
+		s.encErr = err
+	}
+	s.canceled.Store(true)
+}
+
+func (s *Snapshot) pushHook() {
+	if len(s.hookBuf) == 0 {
+		return
+	}
+	s.push(&SnapshotChunk{DB: s.hookDB, Data: s.hookBuf, Keys: s.hookKeys, Hook: true})
+	s.hookBuf, s.hookKeys = nil, 0
+}
+
+func (s *Snapshot) pushWalk() {
+	if len(s.walkBuf) == 0 {
+		return
+	}
+	s.push(&SnapshotChunk{DB: s.walkDB, Data: s.walkBuf, Keys: s.walkKeys})
+	s.walkBuf, s.walkKeys = nil, 0
+}
+
+// push queues a chunk; it never blocks.
+func (s *Snapshot) push(c *SnapshotChunk) {
+	s.qmu.Lock()
+	s.queue = append(s.queue, c)
+	s.qbytes += len(c.Data)
+	if int64(s.qbytes) > s.peakQ.Load() {
+		s.peakQ.Store(int64(s.qbytes))
+	}
+	s.qcond.Broadcast()
+	s.qmu.Unlock()
+}
+
+// waitQueue blocks (lock not held by the walker goroutine; held for SaveSnapshot) until
+// the queue is below its bound or the writer failed.
+func (s *Snapshot) waitQueue() {
+	s.qmu.Lock()
+	for s.qbytes >= s.opts.QueueBytes && s.qerr == nil {
+		s.qcond.Wait()
+	}
+	s.qmu.Unlock()
+}
+
+// slice walks for at most budget (0: until done) under the lock and reports whether
+// there is more to walk.
+func (s *Snapshot) slice(budget time.Duration) bool {
+	start := time.Now()
+	defer func() {
+		d := time.Since(start)
+		s.slices.Add(1)
+		if int64(d) > s.maxSlice.Load() {
+			s.maxSlice.Store(int64(d))
+		}
+	}()
+	if s.canceled.Load() || s.writerFailed() {
+		return false
+	}
+	visit := func(en *Entry) {
+		if en.Version >= s.epoch {
+			return
+		}
+		en.Version = s.epoch
+		if s.encErr != nil {
+			return
+		}
+		sd := s.dbs[s.cur]
+		n := len(s.walkBuf)
+		var err error
+		s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, expireOf(sd.expires, en.Key))
+		if err != nil {
+			s.walkBuf = s.walkBuf[:n]
+			s.fail(err)
+			return
+		}
+		s.walkKeys++
+		s.keysDone.Add(1)
+	}
+	steps := 0
+	for s.cur < len(s.dbs) {
+		sd := s.dbs[s.cur]
+		if sd.id != s.walkDB && len(s.walkBuf) > 0 {
+			s.pushWalk()
+		}
+		s.walkDB = sd.id
+		sd.cursor = sd.keys.Scan(sd.cursor, visit)
+		if sd.cursor == 0 {
+			sd.done = true
+			s.cur++
+		}
+		if len(s.walkBuf) >= s.opts.ChunkBytes {
+			s.pushWalk()
+			if budget == 0 {
+				s.pushHook()
+				return true // let SaveSnapshot apply backpressure
+			}
+		}
+		if s.encErr != nil {
+			return false
+		}
+		steps++
+		if budget > 0 && steps&15 == 0 && time.Since(start) >= budget {
+			break
+		}
+	}
+	s.pushWalk()
+	s.pushHook()
+	return s.cur < len(s.dbs) && s.encErr == nil
+}
+
+func (s *Snapshot) writerFailed() bool {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return s.qerr != nil
+}
+
+// walker runs the background walk in slices.
+func (s *Snapshot) walker() {
+	e := s.eng
+	for {
+		e.Lock()
+		more := s.slice(s.opts.SliceBudget)
+		if !more {
+			s.finishLocked()
+			e.Unlock()
+			return
+		}
+		e.Unlock()
+		runtime.Gosched()
+		s.waitQueue()
+		if s.opts.SlicePause > 0 {
+			time.Sleep(s.opts.SlicePause)
+		}
+	}
+}
+
+// finishLocked uninstalls the hook, flushes what is buffered and closes the queue. Lock
+// held.
+func (s *Snapshot) finishLocked() {
+	if s.detached {
+		return
+	}
+	s.detached = true
+	if s.eng.snap == SnapshotHook(s) {
+		s.eng.snap = nil
+	}
+	if s.eng.snapRun == s {
+		s.eng.snapRun = nil
+	}
+	s.pushWalk()
+	s.pushHook()
+	s.qmu.Lock()
+	s.qclosed = true
+	if s.qerr == nil {
+		switch {
+		case s.encErr != nil:
+			s.qerr = s.encErr
+		case s.canceled.Load():
+			s.qerr = ErrSnapshotCanceled
+		case s.cur < len(s.dbs):
+			s.qerr = ErrSnapshotCanceled
+		}
+	}
+	s.qcond.Broadcast()
+	s.qmu.Unlock()
+}
+
+// Cancel stops the snapshot (lock held): the hook is removed at once, the walker stops at
+// its next slice, and the sink's End gets ErrSnapshotCanceled.
+func (s *Snapshot) Cancel() {
+	s.canceled.Store(true)
+	s.finishLocked()
+}
+
+// writer hands the queue to the sink, off the lock.
+func (s *Snapshot) writer() {
+	defer close(s.done)
+	err := s.sink.Begin(&s.start)
+	if err != nil {
+		s.setWriterErr(err)
+	}
+	for {
+		s.qmu.Lock()
+		for len(s.queue) == 0 && !s.qclosed {
+			s.qcond.Wait()
+		}
+		if len(s.queue) == 0 {
+			if err == nil {
+				err = s.qerr
+			}
+			s.qmu.Unlock()
+			break
+		}
+		c := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		s.qmu.Unlock()
+		if err == nil {
+			if werr := s.sink.Write(c); werr != nil {
+				err = werr
+				s.setWriterErr(err)
+			} else {
+				s.written.Add(int64(len(c.Data)))
+			}
+		}
+		s.qmu.Lock()
+		s.qbytes -= len(c.Data)
+		s.qcond.Broadcast()
+		s.qmu.Unlock()
+	}
+	s.err = s.sink.End(err)
+}
+
+func (s *Snapshot) setWriterErr(err error) {
+	s.qmu.Lock()
+	if s.qerr == nil {
+		s.qerr = err
+	}
+	s.qcond.Broadcast()
+	s.qmu.Unlock()
+	s.canceled.Store(true)
+}
+
+// Done is closed when the sink's End has returned.
+func (s *Snapshot) Done() <-chan struct{} { return s.done }
+
+// Wait waits for the snapshot to end (lock NOT held) and returns End's result.
+func (s *Snapshot) Wait() error {
+	<-s.done
+	return s.err
+}
+
+// Err is End's result once Done is closed.
+func (s *Snapshot) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// Start is the T0 description the sink was given.
+func (s *Snapshot) Start() *SnapshotStart { return &s.start }
+
+// Stats returns the progress counters.
+func (s *Snapshot) Stats() SnapshotStats {
+	return SnapshotStats{
+		KeysTotal:    s.keysTotal,
+		KeysDone:     s.keysDone.Load(),
+		HookKeys:     s.hookKeysN.Load(),
+		CowBytes:     s.cowBytes.Load(),
+		PeakQueue:    s.peakQ.Load(),
+		BytesWritten: s.written.Load(),
+		Slices:       s.slices.Load(),
+		MaxSlice:     time.Duration(s.maxSlice.Load()),
+	}
+}
