@@ -1,0 +1,41 @@
+// Package persist is redisctl serve's persistence layer: RDB snapshots (SAVE, BGSAVE
+// [SCHEDULE], save points, LASTSAVE through the server, SHUTDOWN SAVE/NOSAVE and the save
+// on SIGTERM, DEBUG RELOAD, FLUSHALL's save, MISCONF after a failed background save,
+// loading dir/dbfilename at start) with Redis 7.0.15's replies, log lines and INFO
+// persistence fields, and the host of the AOF half.
+//
+// Saving. Every save goes through the engine's snapshot machinery (engine/snapshot.go):
+// RDBEncoder serializes each key as rdbSaveKeyValuePair (under the engine lock) and
+// RDBWriter frames the records as an RDB 10 file (header, AUX fields, FUNCTION2 records,
+// SELECTDB + RESIZEDB per database, EOF, CRC-64) on the snapshot's writer goroutine, off
+// the lock. SAVE and the other synchronous saves hold the lock throughout
+// (engine.SaveSnapshot), as Redis's SAVE blocks the server. BGSAVE is a fork-free
+// point-in-time snapshot (engine.StartSnapshot): clients keep running, and every key is
+// written with its value and TTL as of the BGSAVE. Files are written to temp-<id>.rdb in
+// dir, fsynced, renamed over dir/dbfilename, and the directory fsynced.
+//
+// Differences from Redis that follow from having no child process:
+//   - "Background saving started by pid N" names our own pid (there is no child); the
+//     child's lines ("DB saved on disk", "Fork CoW for RDB: ...") are logged by the server
+//     when it reaps the finished snapshot, before "Background saving terminated with
+//     success". The temporary file of a BGSAVE is temp-<pid+1000000>.rdb.
+//   - rdb_last_cow_size (and the Fork CoW line, current_cow_*) report the bytes of
+//     pre-change images the snapshot had to serialize early because clients changed keys
+//     during the walk: the memory the snapshot held aside, our analogue of copy-on-write.
+//   - Killing the save (FLUSHALL, SHUTDOWN) is logged as Redis logs the SIGUSR1 it sends
+//     its child ("terminated by signal 10") and, as there, is not an error.
+//   - rdb-del-sync-files only concerns replication, which redisctl serve does not do.
+//
+// Seams for the AOF half (files server/persist/aof*.go, package aof): Options.AOF takes
+// an implementation of the AOF interface, which Persistence calls at Load (instead of the
+// RDB when appendonly is on), Cron, Shutdown (before the final save), INFO (the aof_*
+// fields) and the MISCONF check (WriteError), and whose Commands are registered with
+// SAVE/BGSAVE. An AOF rewrite takes its snapshot with engine.StartSnapshot(
+// NewRDBEncoder(...), NewRDBWriter(w, HeaderOptions{AOFBase: true}), ...) for the RDB
+// preamble; ChildActive tells it whether a BGSAVE runs (one snapshot at a time, as
+// Redis's one child), and a BGSAVE SCHEDULE started meanwhile waits for it.
+//
+// What this package must never do: block the engine lock on disk I/O outside the
+// synchronous saves Redis also blocks on; leave a partial file under dbfilename; write a
+// file real redis-server 7.0 or redis-check-rdb would refuse.
+package persist
