@@ -439,6 +439,17 @@ func cmdDebug(x *engine.Ctx) {
 		v, _ := strconv.Atoi(string(x.Args[2]))
 		s.cronPaused = v != 0
 		x.OK()
+	case engine.EqualFold(sub, "reload"):
+		r, ok := s.persist.(Reloader)
+		if !ok {
+			x.Error("ERR Error trying to load the RDB dump")
+			return
+		}
+		if msg := r.DebugReload(x.E, x.Args[2:]); msg != "" {
+			x.Error(msg)
+			return
+		}
+		x.OK()
 	case engine.EqualFold(sub, "config-rewrite-force-all") && n == 2:
 		configRewriteWith(x, true)
 	default:

@@ -43,6 +43,12 @@ type Persistence interface {
 	AppendInfo(dst []byte, e *engine.Engine) []byte
 }
 
+// Reloader is implemented by a Persistence that supports DEBUG RELOAD [MERGE] [NOFLUSH]
+// [NOSAVE]: args are the options; it returns the error reply, or "" for OK (lock held).
+type Reloader interface {
+	DebugReload(e *engine.Engine, args [][]byte) string
+}
+
 // CommandProvider is implemented by a Persistence that brings its own commands (SAVE,
 // BGSAVE, BGREWRITEAOF, LASTSAVE, ...); they are added to the table New builds.
 type CommandProvider interface {
