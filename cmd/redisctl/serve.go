@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/redisctl/redisctl/server"
+	"github.com/redisctl/redisctl/server/persist"
 )
 
 // newServeCommand is `redisctl serve`: a Redis 7.0 server. Its command line is
@@ -103,7 +104,8 @@ func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr stri
 	if cfg.Logfile() == "" {
 		logw = stderr
 	}
-	srv, err := server.New(server.Options{Config: cfg, Log: logw, MetricsAddr: metricsAddr})
+	srv, err := server.New(server.Options{Config: cfg, Log: logw, MetricsAddr: metricsAddr,
+		Persistence: persist.New(persist.Options{Config: cfg})})
 	if err != nil {
 		return err
 	}
