@@ -130,6 +130,7 @@ type Snapshot struct {
 	cur   int // index in dbs the walker is on
 
 	keysTotal int64
+	sync      bool // SaveSnapshot: lock held throughout, no hook, no stamps
 
 	// Under the engine lock.
 	walkBuf  []byte
@@ -182,23 +183,16 @@ func (e *Engine) StartSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Sna
 
 // SaveSnapshot writes a snapshot synchronously with the lock held the whole time (SAVE,
 // SHUTDOWN, DEBUG RELOAD, FLUSHALL's save): nothing changes meanwhile, so no hook is
-// installed; the sink still runs on its own goroutine, so serializing and writing overlap.
+// installed and no entry is stamped (it may run while a background snapshot is in
+// progress, e.g. SAVE during an AOF rewrite); the sink still runs on its own goroutine, so
+// serializing and writing overlap. Only the caller's goroutine waits for the disk.
 func (e *Engine) SaveSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions) (SnapshotStats, error) {
-	s, err := e.newSnapshot(enc, sink, opts)
-	if err != nil {
-		return SnapshotStats{}, err
-	}
-	e.snapRun = s
+	s := e.prepareSnapshot(enc, sink, opts, true)
 	go s.writer()
-	for {
-		more := s.slice(0)
-		if !more {
-			break
-		}
+	for s.slice(0) {
 		s.waitQueue()
 	}
 	s.finishLocked()
-	e.snapRun = nil
 	<-s.done
 	return s.Stats(), s.err
 }
@@ -207,8 +201,14 @@ func (e *Engine) newSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Snaps
 	if e.snapRun != nil || e.snap != nil {
 		return nil, ErrSnapshotRunning
 	}
+	return e.prepareSnapshot(enc, sink, opts, false), nil
+}
+
+// prepareSnapshot fixes the T0 image. A synchronous snapshot neither bumps the epoch nor
+// stamps entries.
+func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions, syncSave bool) *Snapshot {
 	s := &Snapshot{eng: e, enc: enc, sink: sink, byDic: map[*dict.Dict[Object]]*snapDB{},
-		done: make(chan struct{})}
+		done: make(chan struct{}), sync: syncSave}
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -222,22 +222,16 @@ func (e *Engine) newSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Snaps
 		s.opts.ChunkBytes = 64 << 10
 	}
 	s.qcond = sync.NewCond(&s.qmu)
-	e.snapEpoch++
-	if e.snapEpoch == 0 {
-		// Wrapped: every stamp is meaningless. Reset them all (4 billion snapshots later).
-		for _, db := range e.dbs {
-			for en := range db.keys.All() {
-				en.Version = 0
-			}
-		}
-		e.snapEpoch = 1
+	if !s.sync {
+		s.bumpEpoch()
 	}
-	s.epoch = e.snapEpoch
 	s.start = SnapshotStart{Epoch: s.epoch, TimeMs: time.Now().UnixMilli()}
 	var total int64
 	for _, db := range e.dbs {
-		db.keys.SetBirthVersion(s.epoch)
-		db.expires.SetBirthVersion(s.epoch)
+		if !s.sync {
+			db.keys.SetBirthVersion(s.epoch)
+			db.expires.SetBirthVersion(s.epoch)
+		}
 		if db.keys.Len() == 0 {
 			continue
 		}
@@ -253,7 +247,23 @@ func (e *Engine) newSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Snaps
 		}
 	}
 	s.keysTotal = total
-	return s, nil
+	return s
+}
+
+// bumpEpoch starts a new epoch for a background snapshot.
+func (s *Snapshot) bumpEpoch() {
+	e := s.eng
+	e.snapEpoch++
+	if e.snapEpoch == 0 {
+		// Wrapped: every stamp is meaningless. Reset them all (4 billion snapshots later).
+		for _, db := range e.dbs {
+			for en := range db.keys.All() {
+				en.Version = 0
+			}
+		}
+		e.snapEpoch = 1
+	}
+	s.epoch = e.snapEpoch
 }
 
 // BeforeChange is the SnapshotHook: serialize e's pre-change value if the walker has not
@@ -364,10 +374,12 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 		return false
 	}
 	visit := func(en *Entry) {
-		if en.Version >= s.epoch {
-			return
+		if !s.sync {
+			if en.Version >= s.epoch {
+				return
+			}
+			en.Version = s.epoch
 		}
-		en.Version = s.epoch
 		if s.encErr != nil {
 			return
 		}
