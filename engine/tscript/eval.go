@@ -1,0 +1,386 @@
+package tscript
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/config"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Script flags (shebang flags=… and register_function's flags).
+const (
+	flagNoWrites = 1 << iota
+	flagAllowOOM
+	flagAllowStale
+	flagNoCluster
+	flagAllowCrossSlot
+	flagCompat // an EVAL script without a shebang
+)
+
+var flagNames = []struct {
+	name string
+	flag int
+}{
+	{"no-writes", flagNoWrites}, {"allow-oom", flagAllowOOM}, {"allow-stale", flagAllowStale},
+	{"no-cluster", flagNoCluster}, {"allow-cross-slot-keys", flagAllowCrossSlot},
+}
+
+// evalScript is a cached EVAL script.
+type evalScript struct {
+	sha   string
+	body  []byte
+	fn    *lua.LFunction
+	flags int
+}
+
+// shebangFlags parses an EVAL script's "#!lua flags=…" line (evalExtractShebangFlags). It
+// returns the flags and the length of the shebang line (the newline stays in the body so
+// line numbers do not move).
+func shebangFlags(body []byte) (flags, n int, err string) {
+	if !bytes.HasPrefix(body, []byte("#!")) {
+		return flagCompat, 0, ""
+	}
+	end := bytes.IndexByte(body, '\n')
+	if end < 0 {
+		return 0, 0, "Invalid script shebang"
+	}
+	parts, perr := config.SplitArgs(string(body[:end]))
+	if perr != nil || len(parts) == 0 {
+		return 0, 0, "Invalid engine in script shebang"
+	}
+	if parts[0] != "#!lua" {
+		return 0, 0, "Unexpected engine in script shebang: " + parts[0]
+	}
+	for _, p := range parts[1:] {
+		if !strings.HasPrefix(p, "flags=") {
+			return 0, 0, "Unknown lua shebang option: " + p
+		}
+		list := p[len("flags="):]
+		if list == "" {
+			continue
+		}
+		for _, f := range strings.Split(list, ",") {
+			found := false
+			for _, fd := range flagNames {
+				if fd.name == f {
+					flags |= fd.flag
+					found = true
+				}
+			}
+			if !found {
+				return 0, 0, "Unexpected flag in script shebang: " + f
+			}
+		}
+	}
+	return flags, end, ""
+}
+
+func sha1Hex(b []byte) string {
+	sum := sha1.Sum(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// compile turns an EVAL body into a cached script. Lock held.
+func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
+	flags, n, errS := shebangFlags(body)
+	if errS != "" {
+		return nil, "ERR " + errS
+	}
+	code := body[n:]
+	fn, err := s.eval.L.Load(bytes.NewReader(code), evalChunk)
+	if err != nil {
+		return nil, "ERR Error compiling script (new function): " + compileErrText(err.Error())
+	}
+	fn.Env = s.eval.proxy
+	sc := &evalScript{sha: sha, body: engine.CopyBytes(body), fn: fn, flags: flags}
+	s.scripts[sha] = sc
+	s.scriptsBody += int64(len(body))
+	return sc, ""
+}
+
+// compileErrText rewrites gopher-lua's compile errors toward Lua 5.1's
+// "user_script:LINE: message" form.
+func compileErrText(msg string) string {
+	// gopher-lua: "user_script line:1(column:9) near 'EOF':   syntax error"
+	if i := strings.Index(msg, " line:"); i >= 0 {
+		rest := msg[i+len(" line:"):]
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		line := rest[:j]
+		tail := rest[j:]
+		if k := strings.Index(tail, ")"); k >= 0 {
+			tail = tail[k+1:]
+		}
+		tail = strings.TrimSpace(tail)
+		near := ""
+		if strings.HasPrefix(tail, "near ") {
+			if k := strings.Index(tail, ":"); k >= 0 {
+				near = tail[:k]
+				tail = strings.TrimSpace(tail[k+1:])
+			}
+		}
+		near = strings.Replace(near, "'EOF'", "'<eof>'", 1)
+		if near != "" {
+			return msg[:i] + ":" + line + ": " + tail + " " + near
+		}
+		return msg[:i] + ":" + line + ": " + tail
+	}
+	return msg
+}
+
+// parseNumKeys reads numkeys for EVAL/FCALL: args[2].
+func parseNumKeys(x *engine.Ctx) (int, bool) {
+	n, ok := engine.ParseInt(x.Args[2])
+	if !ok {
+		x.Error(engine.ErrNotInteger)
+		return 0, false
+	}
+	if n > int64(len(x.Args)-3) {
+		x.Error("ERR Number of keys can't be greater than number of args")
+		return 0, false
+	}
+	if n < 0 {
+		x.Error("ERR Number of keys can't be negative")
+		return 0, false
+	}
+	return int(n), true
+}
+
+func cmdEval(isSha, ro bool) engine.HandlerFunc {
+	return func(x *engine.Ctx) {
+		s := For(x.E)
+		numkeys, ok := parseNumKeys(x)
+		if !ok {
+			return
+		}
+		var sc *evalScript
+		if isSha {
+			sha := x.Args[1]
+			if len(sha) == 40 {
+				var lower [40]byte
+				for i, c := range sha {
+					if 'A' <= c && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					lower[i] = c
+				}
+				sc = s.scripts[string(lower[:])]
+			}
+			if sc == nil {
+				x.Error("NOSCRIPT No matching script. Please use EVAL.")
+				return
+			}
+		} else {
+			sha := sha1Hex(x.Args[1])
+			sc = s.scripts[sha]
+			if sc == nil {
+				var msg string
+				if sc, msg = s.compile(x.Args[1], sha); sc == nil {
+					x.Error(msg)
+					return
+				}
+			}
+		}
+		if sc.flags&flagCompat == 0 && sc.flags&flagNoWrites == 0 && ro {
+			x.Error("ERR Can not execute a script with write flag using *_ro command.")
+			return
+		}
+		r := &run{env: s.eval, caller: x.C, isEval: true, sha: sc.sha,
+			readOnly: ro || sc.flags&flagCompat == 0 && sc.flags&flagNoWrites != 0,
+			allowOOM: sc.flags&flagAllowOOM != 0, replMode: 3}
+		s.runScript(x, r, sc.fn, x.Args[3:3+numkeys], x.Args[3+numkeys:], evalChunk, "")
+	}
+}
+
+// runScript runs fn for the command in x (EVAL or FCALL) and writes the reply. For EVAL
+// KEYS and ARGV are globals; for functions they are the two arguments.
+func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, argv [][]byte, chunk, fname string) {
+	env := r.env
+	L := env.L
+	c := s.client
+	c.Select(x.C.DB())
+	s.w.SetProtocol(2)
+	kt := L.CreateTable(len(keys), 0)
+	for i, k := range keys {
+		kt.RawSetInt(i+1, lua.LString(k))
+	}
+	at := L.CreateTable(len(argv), 0)
+	for i, a := range argv {
+		at.RawSetInt(i+1, lua.LString(a))
+	}
+	L.Push(fn)
+	nargs := 0
+	if r.isEval {
+		env.G.RawSetString("KEYS", kt)
+		env.G.RawSetString("ARGV", at)
+	} else {
+		L.Push(kt)
+		L.Push(at)
+		nargs = 2
+	}
+	s.beginRun(r, fname, x.Args)
+	err := L.PCall(nargs, 1, env.errH)
+	killed := s.killed.Load()
+	s.endRun()
+	if r.isEval {
+		env.G.RawSetString("KEYS", lua.LNil)
+		env.G.RawSetString("ARGV", lua.LNil)
+	}
+	if err != nil {
+		s.replyError(x, r, err, killed, chunk, fname)
+		return
+	}
+	v := L.Get(-1)
+	L.Pop(1)
+	if t, ok := v.(*lua.LTable); ok {
+		if e, ok := t.RawGetString("err").(lua.LString); ok {
+			writeErr(x, sanitize(string(e)))
+			return
+		}
+	}
+	writeReply(x.W, v, s.w.Protocol(), 0)
+}
+
+// replyError writes the reply of a script that raised an error, as Redis 7.0:
+// "<message> script: <sha or function>, on @user_script:<line>.".
+func (s *Scripting) replyError(x *engine.Ctx, r *run, err error, killed bool, chunk, fname string) {
+	var obj lua.LValue = lua.LString(err.Error())
+	if ae, ok := err.(*lua.ApiError); ok {
+		obj = ae.Object
+	}
+	name := r.sha
+	if !r.isEval {
+		name = fname
+	}
+	suffix := " script: " + name + ", on @" + chunk + ":" + strconv.Itoa(r.errLine) + "."
+	var msg string
+	switch o := obj.(type) {
+	case *lua.LTable:
+		if e, ok := o.RawGetString("err").(lua.LString); ok {
+			msg = string(e)
+		} else {
+			msg = "ERR Error running script (call to " + name + "): @" + chunk + ": unknown error"
+			x.Error(msg)
+			return
+		}
+	case lua.LString:
+		if killed {
+			if r.isEval {
+				msg = "ERR Script killed by user with SCRIPT KILL..."
+			} else {
+				msg = "ERR Script killed by user with FUNCTION KILL..."
+			}
+		} else if r.callErr != nil && r.callErr == o {
+			msg = string(o)
+		} else {
+			msg = "ERR " + string(o)
+		}
+	default:
+		msg = "ERR " + lua.LVAsString(obj)
+		if obj == lua.LNil {
+			msg = "ERR nil"
+		}
+	}
+	writeErr(x, sanitize(msg+suffix))
+}
+
+// writeErr replies an error as Redis's "-%s" format: a message that starts with '-' keeps it.
+func writeErr(x *engine.Ctx, msg string) {
+	if len(msg) > 0 && msg[0] == '-' {
+		x.W.WriteRaw([]byte("-" + msg + "\r\n"))
+		return
+	}
+	x.Error(msg)
+}
+
+func cmdScript() map[string]engine.HandlerFunc {
+	return map[string]engine.HandlerFunc{
+		"load": func(x *engine.Ctx) {
+			s := For(x.E)
+			sha := sha1Hex(x.Args[2])
+			if s.scripts[sha] == nil {
+				if sc, msg := s.compile(x.Args[2], sha); sc == nil {
+					x.Error(msg)
+					return
+				}
+			}
+			x.W.WriteBulkString(sha)
+		},
+		"exists": func(x *engine.Ctx) {
+			s := For(x.E)
+			x.ArrayLen(len(x.Args) - 2)
+			for _, a := range x.Args[2:] {
+				if s.scripts[strings.ToLower(string(a))] != nil {
+					x.Int(1)
+				} else {
+					x.Int(0)
+				}
+			}
+		},
+		"flush": func(x *engine.Ctx) {
+			if len(x.Args) > 3 || len(x.Args) == 3 && !engine.EqualFold(x.Args[2], "sync") &&
+				!engine.EqualFold(x.Args[2], "async") {
+				x.Error("ERR SCRIPT FLUSH only support SYNC|ASYNC option")
+				return
+			}
+			For(x.E).flushScripts()
+			x.OK()
+		},
+		"kill": func(x *engine.Ctx) {
+			if msg := For(x.E).Kill(true); msg != "" {
+				x.Error(msg)
+				return
+			}
+			x.OK()
+		},
+		"help": func(x *engine.Ctx) {
+			writeHelp(x, "SCRIPT", scriptHelp)
+		},
+	}
+}
+
+// flushScripts is SCRIPT FLUSH: a new EVAL Lua state and an empty cache.
+func (s *Scripting) flushScripts() {
+	envs.Delete(s.eval.L)
+	s.eval.L.Close()
+	s.eval = newLuaEnv(s, false)
+	s.scripts = map[string]*evalScript{}
+	s.scriptsBody = 0
+}
+
+var scriptHelp = []string{
+	"SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	"DEBUG (YES|SYNC|NO)",
+	"    Set the debug mode for subsequent scripts executed.",
+	"EXISTS <sha1> [<sha1> ...]",
+	"    Return information about the existence of the scripts in the script cache.",
+	"FLUSH [ASYNC|SYNC]",
+	"    Flush the Lua scripts cache. Very dangerous on replicas.",
+	"    When called without the optional mode argument, the behavior is determined by the",
+	"    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+	"    * ASYNC: Asynchronously flush the scripts cache.",
+	"    * SYNC: Synchronously flush the scripts cache.",
+	"KILL",
+	"    Kill the currently executing Lua script.",
+	"LOAD <script>",
+	"    Load a script into the scripts cache without executing it.",
+	"HELP",
+	"    Prints this help.",
+}
+
+func writeHelp(x *engine.Ctx, _ string, lines []string) {
+	x.ArrayLen(len(lines))
+	for _, l := range lines {
+		x.W.WriteSimpleString(l)
+	}
+}
+
+// NumScripts is number_of_cached_scripts.
+func (s *Scripting) NumScripts() int { return len(s.scripts) }

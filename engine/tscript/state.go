@@ -1,0 +1,243 @@
+package tscript
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/resp"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Scripting is one engine's scripting state: the EVAL Lua state and script cache, the
+// functions Lua state and libraries, the fake client scripts call commands through, and
+// the running-script state the server reads without the engine lock.
+type Scripting struct {
+	e *engine.Engine
+
+	eval    *luaEnv
+	scripts map[string]*evalScript // by lower-case SHA1 hex
+	// scriptsBody is the memory the cached bodies take (used_memory_scripts_eval).
+	scriptsBody int64
+
+	fn    *luaEnv
+	libs  map[string]*library
+	funcs map[string]*function
+
+	client *engine.Client
+	sink   sink
+	w      resp.Writer
+	args   [][]byte // reused argument vector of redis.call
+	argBuf []byte
+
+	cur *run // the running script, nil between scripts
+
+	// Threshold returns busy-reply-threshold; the server installs its configuration's.
+	Threshold func() time.Duration
+
+	// Log receives redis.log lines (level is Redis's LL_* 0..3); nil drops them.
+	Log func(level int, msg string)
+
+	// Lock-free state for the server (BUSY replies, SCRIPT KILL).
+	state   atomic.Int32 // stateIdle, stateRunning, stateBusy
+	isEval  atomic.Bool
+	wrote   atomic.Bool
+	killed  atomic.Bool
+	timer   *time.Timer
+	runGen  atomic.Uint64
+	ctxMu   sync.Mutex
+	cancel  context.CancelFunc
+	ctx     context.Context
+	started atomic.Int64 // unix ns of the running script's start
+	runInfo atomic.Pointer[runInfo]
+
+	rand lrand48
+}
+
+type runInfo struct {
+	name    string
+	command [][]byte
+}
+
+const (
+	stateIdle int32 = iota
+	stateRunning
+	stateBusy
+)
+
+// sink is the script client's output: each flush hands over the reply bytes.
+type sink struct{ buf []byte }
+
+func (s *sink) Write(p []byte) (int, error) {
+	s.buf = append(s.buf, p...)
+	return len(p), nil
+}
+
+var installMu sync.Mutex
+
+// Install creates the scripting state of e (once) and installs it as e.Functions.
+func Install(e *engine.Engine) *Scripting {
+	installMu.Lock()
+	defer installMu.Unlock()
+	if s, ok := e.Functions.(*Scripting); ok {
+		return s
+	}
+	s := &Scripting{e: e, scripts: map[string]*evalScript{}, libs: map[string]*library{},
+		funcs: map[string]*function{}}
+	s.rand.seed(0)
+	s.rand.x = [3]uint16{0x330E, 0xABCD, 0x1234}
+	s.w.Reset(&s.sink)
+	s.client = &engine.Client{Flags: engine.ClientScript, W: &s.w, Authenticated: true, User: "default"}
+	s.client.Select(e.DB(0))
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.eval = newLuaEnv(s, false)
+	s.fn = newLuaEnv(s, true)
+	e.Functions = s
+	return s
+}
+
+// For returns e's scripting state, installing it if needed.
+func For(e *engine.Engine) *Scripting {
+	if s, ok := e.Functions.(*Scripting); ok {
+		return s
+	}
+	return Install(e)
+}
+
+func (s *Scripting) threshold() time.Duration {
+	if s.Threshold != nil {
+		return s.Threshold()
+	}
+	return 5 * time.Second
+}
+
+// BusyEval and BusyFunction are what Busy reports while a script runs past the threshold.
+const (
+	NotBusy = iota
+	BusyEval
+	BusyFunction
+)
+
+// Busy reports, without the engine lock, whether a script has been running longer than
+// busy-reply-threshold (other clients get BUSY), and which kind.
+func (s *Scripting) Busy() int {
+	if s.state.Load() != stateBusy {
+		return NotBusy
+	}
+	if s.isEval.Load() {
+		return BusyEval
+	}
+	return BusyFunction
+}
+
+// Running reports, without the lock, whether any script is executing right now.
+func (s *Scripting) Running() bool { return s.state.Load() != stateIdle }
+
+// Busy error replies (shared.slowevalerr, shared.slowscripterr).
+const (
+	ErrBusyEval     = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	ErrBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	errNotBusy      = "NOTBUSY No scripts in execution right now."
+	errUnkillable   = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+)
+
+// Kill is SCRIPT KILL (eval true) or FUNCTION KILL, lock-free: it returns "" for +OK or the
+// error reply.
+func (s *Scripting) Kill(eval bool) string {
+	if s.state.Load() == stateIdle {
+		return errNotBusy
+	}
+	if s.wrote.Load() {
+		return errUnkillable
+	}
+	if s.isEval.Load() != eval {
+		return errNotBusy
+	}
+	s.killed.Store(true)
+	s.ctxMu.Lock()
+	s.cancel()
+	s.ctxMu.Unlock()
+	return ""
+}
+
+// RunningScript describes the running function for FUNCTION STATS (lock-free): its name,
+// the command and how long it has run. ok is false when nothing runs.
+func (s *Scripting) RunningScript() (name string, command [][]byte, dur time.Duration, ok bool) {
+	if s.state.Load() == stateIdle {
+		return "", nil, 0, false
+	}
+	ri := s.runInfo.Load()
+	if ri == nil {
+		return "", nil, 0, false
+	}
+	return ri.name, ri.command, time.Duration(time.Now().UnixNano() - s.started.Load()), true
+}
+
+// beginRun marks a script as running and arms the busy timer. Lock held.
+func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
+	s.cur = r
+	s.isEval.Store(r.isEval)
+	s.wrote.Store(false)
+	s.killed.Store(false)
+	s.started.Store(time.Now().UnixNano())
+	if !r.isEval {
+		cp := make([][]byte, len(args))
+		for i, a := range args {
+			cp[i] = engine.CopyBytes(a)
+		}
+		s.runInfo.Store(&runInfo{name: name, command: cp})
+	} else {
+		s.runInfo.Store(nil)
+	}
+	gen := s.runGen.Add(1)
+	s.state.Store(stateRunning)
+	d := s.threshold()
+	if d <= 0 {
+		d = time.Millisecond
+	}
+	if s.timer == nil {
+		s.timer = time.AfterFunc(d, s.onThreshold)
+	} else {
+		s.timer.Reset(d)
+	}
+	_ = gen
+}
+
+func (s *Scripting) onThreshold() {
+	s.state.CompareAndSwap(stateRunning, stateBusy)
+}
+
+// endRun clears the running state. Lock held.
+func (s *Scripting) endRun() {
+	s.timer.Stop()
+	s.state.Store(stateIdle)
+	s.runInfo.Store(nil)
+	s.cur = nil
+	if s.killed.Load() {
+		s.killed.Store(false)
+		s.ctxMu.Lock()
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+		s.ctxMu.Unlock()
+		s.eval.L.SetContext(s.ctx)
+		s.fn.L.SetContext(s.ctx)
+	}
+}
+
+// run is one script execution.
+type run struct {
+	env       *luaEnv
+	caller    *engine.Client
+	isEval    bool
+	sha       string // eval: the script's SHA1; function: its name
+	readOnly  bool   // EVAL_RO / FCALL_RO / no-writes
+	noShebang bool   // an EVAL script without a shebang (compatibility mode)
+	allowOOM  bool
+	replMode  int
+
+	// the last error raised by redis.call, to report it as Redis does at top level
+	callErr     lua.LValue
+	callErrLine int
+	errLine     int
+}
