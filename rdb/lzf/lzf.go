@@ -24,7 +24,7 @@ var (
 // cap(dst): pass make([]byte, ulen), or buf[:0:ulen] to reuse a larger
 // buffer while still bounding the output to ulen. The caller should check
 // that n equals the expected uncompressed length, as Redis does. Empty src
-// yields an empty result.
+// yields an empty result. Bytes of dst[n:cap(dst)] may be overwritten.
 func Decompress(dst, src []byte) ([]byte, error) {
 	out := dst[:cap(dst)]
 	op, ip := 0, 0
@@ -33,6 +33,23 @@ func Decompress(dst, src []byte) ([]byte, error) {
 		ip++
 		if ctrl < 32 {
 			n := ctrl + 1
+			if ip+32 <= len(src) && op+32 <= len(out) {
+				// Fast path: copy a whole 32-byte block as four words
+				// (no memmove call); the bytes past n are rewritten by what follows
+				// (or lie past the result).
+				s, d := src[ip:ip+32], out[op:op+32]
+				a0 := binary.LittleEndian.Uint64(s)
+				a1 := binary.LittleEndian.Uint64(s[8:])
+				a2 := binary.LittleEndian.Uint64(s[16:])
+				a3 := binary.LittleEndian.Uint64(s[24:])
+				binary.LittleEndian.PutUint64(d, a0)
+				binary.LittleEndian.PutUint64(d[8:], a1)
+				binary.LittleEndian.PutUint64(d[16:], a2)
+				binary.LittleEndian.PutUint64(d[24:], a3)
+				op += n
+				ip += n
+				continue
+			}
 			if op+n > len(out) {
 				return dst[:op], fmt.Errorf("%w: literal run of %d at input offset %d, output %d, budget %d",
 					ErrTooBig, n, ip-1, op, len(out))
@@ -69,6 +86,20 @@ func Decompress(dst, src []byte) ([]byte, error) {
 		if ref < 0 {
 			return dst[:op], fmt.Errorf("%w: back-reference at input offset %d points %d bytes before output start",
 				ErrCorrupt, start, -ref)
+		}
+		if op-ref >= 8 && op+n+8 <= len(out) {
+			// Fast path: the reference lies at least 8 bytes back, so
+			// 8-byte words can be copied forward; each word reads only
+			// bytes already written. The last word may spill up to 7
+			// bytes past n, rewritten later (or past the result).
+			end := op + n
+			for op < end {
+				binary.LittleEndian.PutUint64(out[op:], binary.LittleEndian.Uint64(out[ref:]))
+				op += 8
+				ref += 8
+			}
+			op = end
+			continue
 		}
 		// When the reference overlaps the output it repeats the last op-ref
 		// bytes; copying out[ref:op] repeatedly (doubling each time) keeps

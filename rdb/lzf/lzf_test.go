@@ -2,6 +2,7 @@ package lzf
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -167,6 +168,12 @@ func FuzzDecompress(f *testing.F) {
 		if len(out) > budget {
 			t.Fatalf("output %d over budget %d", len(out), budget)
 		}
+		// The word-copy fast paths agree with the plain definition, in
+		// output and in error.
+		ref, refErr := decompressRef(make([]byte, 0, budget), src)
+		if !bytes.Equal(out, ref) || (err == nil) != (refErr == nil) || err != nil && err.Error() != refErr.Error() {
+			t.Fatalf("Decompress = %q, %v; reference = %q, %v", out, err, ref, refErr)
+		}
 		if err == nil {
 			// Whatever decodes re-encodes and decodes back.
 			z := make([]byte, len(out)+len(out)/16+64)
@@ -255,5 +262,107 @@ func BenchmarkDecompress(b *testing.B) {
 		if _, err := Decompress(out, z); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// wordsInput is what RDB files of random lowercase words look like to LZF:
+// mostly literal runs and short back-references.
+func wordsInput() []byte {
+	r := rand.New(rand.NewPCG(9, 10))
+	b := make([]byte, 1<<20)
+	for i := range b {
+		b[i] = 'a' + byte(r.IntN(26))
+	}
+	return b
+}
+
+func BenchmarkDecompressWords(b *testing.B) {
+	in := wordsInput()
+	z := make([]byte, len(in)+len(in)/16+64)
+	z = z[:Compress(z, in)]
+	out := make([]byte, len(in))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decompress(out, z); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(z))/float64(len(in)), "ratio")
+}
+
+// decompressRef is Decompress without the fast paths: byte runs copied with
+// copy, overlapping references by doubling.
+func decompressRef(dst, src []byte) ([]byte, error) {
+	out := dst[:cap(dst)]
+	op, ip := 0, 0
+	for ip < len(src) {
+		ctrl := int(src[ip])
+		ip++
+		if ctrl < 32 {
+			n := ctrl + 1
+			if op+n > len(out) {
+				return dst[:op], fmt.Errorf("%w: literal run of %d at input offset %d, output %d, budget %d",
+					ErrTooBig, n, ip-1, op, len(out))
+			}
+			if ip+n > len(src) {
+				return dst[:op], fmt.Errorf("%w: literal run of %d at input offset %d overruns input of %d bytes",
+					ErrCorrupt, n, ip-1, len(src))
+			}
+			op += copy(out[op:op+n], src[ip:ip+n])
+			ip += n
+			continue
+		}
+		start := ip - 1
+		n := ctrl >> 5
+		ref := op - (ctrl&0x1f)<<8 - 1
+		if ip >= len(src) {
+			return dst[:op], fmt.Errorf("%w: back-reference at input offset %d truncated", ErrCorrupt, start)
+		}
+		if n == 7 {
+			n += int(src[ip])
+			ip++
+			if ip >= len(src) {
+				return dst[:op], fmt.Errorf("%w: back-reference at input offset %d truncated", ErrCorrupt, start)
+			}
+		}
+		ref -= int(src[ip])
+		ip++
+		n += 2
+		if op+n > len(out) {
+			return dst[:op], fmt.Errorf("%w: back-reference of %d at input offset %d, output %d, budget %d",
+				ErrTooBig, n, start, op, len(out))
+		}
+		if ref < 0 {
+			return dst[:op], fmt.Errorf("%w: back-reference at input offset %d points %d bytes before output start",
+				ErrCorrupt, start, -ref)
+		}
+		for i := range n {
+			out[op+i] = out[ref+i]
+		}
+		op += n
+	}
+	return dst[:op], nil
+}
+
+// TestFastPathsAgree decodes words-like and repetitive inputs, whole and
+// cut short, with the fast paths and with the reference.
+func TestFastPathsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	inputs := [][]byte{wordsInput()[:100000], benchInput()[:100000], bytes.Repeat([]byte("abcdefg"), 5000)}
+	for _, in := range inputs {
+		z := make([]byte, len(in)+len(in)/16+64)
+		z = z[:Compress(z, in)]
+		for range 50 {
+			cut := z[:r.IntN(len(z)+1)]
+			budget := len(in) - r.IntN(100)
+			got, err := Decompress(make([]byte, 0, budget), cut)
+			want, werr := decompressRef(make([]byte, 0, budget), cut)
+			require.Equal(t, want, got)
+			require.Equal(t, werr, err)
+		}
+		got, err := Decompress(make([]byte, 0, len(in)), z)
+		require.NoError(t, err)
+		require.Equal(t, in, got)
 	}
 }
