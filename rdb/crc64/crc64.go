@@ -38,7 +38,10 @@ func init() {
 
 // Update returns the CRC of p appended to data whose CRC was crc. Start a
 // new checksum with crc = 0.
-func Update(crc uint64, p []byte) uint64 {
+func Update(crc uint64, p []byte) uint64 { return update(crc, p) }
+
+// updateTable is Update by slicing-by-16.
+func updateTable(crc uint64, p []byte) uint64 {
 	for len(p) >= 16 {
 		a := crc ^ binary.LittleEndian.Uint64(p)
 		b := binary.LittleEndian.Uint64(p[8:])

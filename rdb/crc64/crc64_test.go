@@ -116,3 +116,45 @@ func BenchmarkStdlibCRC64_1M(b *testing.B) {
 		s = stdcrc.Update(s, stdTab, p)
 	}
 }
+
+// TestFoldPath covers the carry-less path (long inputs) at every length
+// around its thresholds, every alignment and a running CRC, against the
+// tables and the bit-at-a-time definition.
+func TestFoldPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 1<<16+64)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	lengths := []int{1 << 16, 1<<16 - 1, 1<<16 + 17, 4096, 4095, 65 * 64}
+	for n := clmulMin - 70; n < clmulMin+200; n++ {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
+		off := r.IntN(64)
+		p := buf[off : off+n]
+		init := r.Uint64()
+		want := updateTable(init, p)
+		require.Equal(t, want, Update(init, p), "len %d off %d", n, off)
+		if n < 5000 {
+			require.Equal(t, reference(init, p), want, "len %d", n)
+		}
+	}
+	// All zeros and all ones (folding constants meet trivial data).
+	for _, c := range []byte{0, 0xff} {
+		p := make([]byte, 1000)
+		for i := range p {
+			p[i] = c
+		}
+		require.Equal(t, reference(0, p), Checksum(p))
+	}
+}
+
+func BenchmarkTable1M(b *testing.B) {
+	p := make([]byte, 1<<20)
+	b.SetBytes(int64(len(p)))
+	var s uint64
+	for b.Loop() {
+		s = updateTable(s, p)
+	}
+}

@@ -17,8 +17,11 @@
 //	sum := crc64.Checksum(data)             // whole buffer
 //	crc = crc64.Update(crc, chunk)          // streaming, start from 0
 //
-// Implementation: slicing-by-16 over tables built once at init; no
-// allocation per call. This package must never allocate per call, never
+// Implementation: slicing-by-16 over tables built once at init; on amd64
+// with PCLMULQDQ, inputs of 256 bytes or more are first folded 64 bytes at
+// a time by carry-less multiplication (about ten times faster), and the
+// folded 16 bytes and the tail go through the tables. No allocation per
+// call. This package must never allocate per call, never
 // depend on anything outside the standard library, and must never change
 // its result for a given input: the value is part of the file format.
 package crc64
