@@ -3,6 +3,7 @@
 // writer), in MB/s of the input, best of -runs.
 //
 //	go run ./bench/rdbspeed -runs 3 /tmp/mixed.rdb
+//	go run ./bench/rdbspeed -decode-only -cpuprofile /tmp/dec.prof /tmp/mixed.rdb
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/redisctl/redisctl/rdb"
@@ -18,6 +20,8 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 3, "repetitions; the best is reported")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the decode runs to this file")
+	decodeOnly := flag.Bool("decode-only", false, "skip the transcode measurement")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: rdbspeed [-runs N] FILE")
@@ -50,6 +54,17 @@ func main() {
 		}
 		return mb / b.Seconds()
 	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	dec := best(func(f *os.File) error {
 		d := rdb.NewDecoder(f, nil)
 		n := 0
@@ -58,6 +73,13 @@ func main() {
 		}
 		return d.Err()
 	})
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	if *decodeOnly {
+		fmt.Printf("%s: %.0f MB, decode %.0f MB/s\n", path, mb, dec)
+		return
+	}
 	tr := best(func(f *os.File) error {
 		enc, err := rdb.NewEncoder(io.Discard, &rdb.EncoderOptions{TempDir: os.TempDir()})
 		if err != nil {
