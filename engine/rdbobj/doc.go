@@ -14,7 +14,10 @@
 //     skiplist sorted sets as ZSET_2 (type 5) greatest score first;
 //   - lists as QUICKLIST_2 (type 18), node by node: the container (1 PLAIN, 2 PACKED),
 //     then the node's bytes, or for a compressed node its LZF bytes as an LZF string
-//     (rdbSaveLzfBlob), never recompressed.
+//     (rdbSaveLzfBlob), never recompressed;
+//   - streams as STREAM_LISTPACKS_2 (type 19): node listpacks copied as they are (through
+//     rdbSaveRawString, so LZF applies), metadata, groups with entries_read, the group
+//     PEL with delivery times and counts, consumers with seen time and PEL IDs.
 //
 // Loading (RESTORE via the private payload reader, LoadInto over rdb.Decoder records,
 // Load over an io.Reader): every type byte Redis 7.0 reads, with its conversions (ziplist
@@ -25,8 +28,13 @@
 // families' exported builders (tstring, tlist, thash, tset, tzset) so encodings and
 // OBJECT ENCODING match Redis's.
 //
-// Not yet: streams (RESTORE of a stream payload replies "Bad data format" and LoadInto
-// refuses stream keys until the stream family exists) and module values.
+// Streams load from types 15 (Redis 5/6: first ID, entries added and group entries_read
+// derived as 7.0 derives them), 19, and 21 (Redis 7.2, RDB files only: the consumers'
+// active time is read and dropped). Unlike Redis, stream values always get the deep
+// checks (every node listpack entry, every group PEL entry owned by a consumer): Redis
+// without sanitize-dump-payload takes such damage and crashes on the first read of it.
+//
+// Not yet: module values.
 //
 // What this package must never do: keep a reference to a request argument or to a
 // decoder's buffers in the keyspace (everything stored is copied); panic or allocate from

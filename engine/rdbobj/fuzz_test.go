@@ -3,10 +3,12 @@ package rdbobj_test
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"testing"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/fixtures"
 	"github.com/redisctl/redisctl/rdb"
 )
@@ -49,6 +51,82 @@ func FuzzDecodeValue(f *testing.F) {
 			t.Fatal(err)
 		}
 		if !orderFree(p1) && !bytes.Equal(p1, p2) {
+			t.Fatalf("DUMP → RESTORE → DUMP changed the payload:\n%x\n%x", p1, p2)
+		}
+	})
+}
+
+// FuzzStreamLoad: any bytes as a stream value of type 15, 19 or 21 either build a stream or
+// fail with ErrBadFormat, never panic nor allocate from a count; a stream that builds can
+// be read entirely (entries, groups, PELs), saves, and restores to the same payload.
+func FuzzStreamLoad(f *testing.F) {
+	if m, err := fixtures.Load(); err == nil {
+		if pls, err := fixtures.LoadDumpPayloads(m); err == nil {
+			for _, pl := range pls {
+				if raw, err := hex.DecodeString(pl.PayloadHex); err == nil && len(raw) < 4096 && raw[0] == byte(rdb.TypeStreamListpacks2) {
+					body := raw[1 : len(raw)-10]
+					f.Add(byte(rdb.TypeStreamListpacks2), body)
+					if p, err := rdbobj.ConvertStreamPayload(raw, 15); err == nil {
+						f.Add(byte(rdb.TypeStreamListpacks), p[1:len(p)-10])
+					}
+					if p, err := rdbobj.ConvertStreamPayload(raw, 21); err == nil {
+						f.Add(byte(rdb.TypeStreamListpacks3), p[1:len(p)-10])
+					}
+				}
+			}
+		}
+	}
+	f.Add(byte(rdb.TypeStreamListpacks2), []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add(byte(rdb.TypeStreamListpacks2), []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 'g', 0, 0, 0x81, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0})
+	f.Add(byte(rdb.TypeStreamListpacks), []byte{0, 0, 0, 0, 0x80, 0xff, 0xff, 0xff, 0xff})
+	set := engine.DefaultSettings()
+	lc := &rdbobj.LoadConfig{Set: &set, MaxIntset: 512, AllowTypes: true}
+	f.Fuzz(func(t *testing.T, typ byte, body []byte) {
+		switch rdb.Type(typ) {
+		case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2, rdb.TypeStreamListpacks3:
+		default:
+			typ = byte(rdb.TypeStreamListpacks2)
+		}
+		o, _, err := rdbobj.DecodeValue(rdb.Type(typ), body, lc)
+		if err != nil {
+			if !errors.Is(err, rdbobj.ErrBadFormat) {
+				t.Fatalf("error outside ErrBadFormat: %v", err)
+			}
+			return
+		}
+		s := tstream.FromObject(&o)
+		it := s.Iter(nil, nil, false)
+		for {
+			_, nf, ok := it.Next()
+			if !ok {
+				break
+			}
+			for ; nf > 0; nf-- {
+				it.Field()
+			}
+		}
+		for _, g := range s.Groups() {
+			g.EachPending(func(_ tstream.ID, n *tstream.NACK) bool {
+				if n.Consumer == nil {
+					t.Fatalf("group %q: a PEL entry without consumer was accepted", g.Name)
+				}
+				return true
+			})
+		}
+		sv := rdbobj.NewSaver(true)
+		p1, err := sv.Dump(&o)
+		if err != nil {
+			t.Fatalf("saving a loaded stream: %v", err)
+		}
+		o2, err := rdbobj.RestorePayload(p1, lc, false)
+		if err != nil {
+			t.Fatalf("our own payload does not restore: %v (%x)", err, p1)
+		}
+		p2, err := sv.Dump(&o2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(p1, p2) {
 			t.Fatalf("DUMP → RESTORE → DUMP changed the payload:\n%x\n%x", p1, p2)
 		}
 	})

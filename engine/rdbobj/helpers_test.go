@@ -15,6 +15,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/internal/redistest"
@@ -25,7 +26,7 @@ import (
 // families are the command lists every test engine gets.
 func families() [][]*engine.Command {
 	return [][]*engine.Command{tstring.Commands(), tlist.Commands(), thash.Commands(),
-		tset.Commands(), tzset.Commands(), rdbobj.Commands()}
+		tset.Commands(), tzset.Commands(), tstream.Commands(), rdbobj.Commands()}
 }
 
 func newPair(t *testing.T) *enginetest.Pair {

@@ -353,6 +353,9 @@ func (l *loader) value() (engine.Object, error) {
 			return engine.Object{}, fmt.Errorf("%w: %w", ErrBadFormat, err)
 		}
 		return o, nil
+
+	case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2, rdb.TypeStreamListpacks3:
+		return l.stream(t)
 	}
 	// Skip the value's records so the caller's error names the key, not the decoder.
 	for l.next() {

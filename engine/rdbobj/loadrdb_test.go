@@ -10,7 +10,6 @@ import (
 	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/fixtures"
-	"github.com/redisctl/redisctl/internal/redistest"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/stretchr/testify/require"
 )
@@ -32,7 +31,7 @@ func TestLoadFixtures(t *testing.T) {
 				require.NoError(t, err)
 				eng := newEngine(t)
 				var st *rdbobj.LoadStats
-				opts := &rdbobj.LoadOptions{SkipUnsupported: true}
+				opts := &rdbobj.LoadOptions{}
 				if mode == "Load" {
 					st, err = rdbobj.Load(eng, bytes.NewReader(data), nil, opts)
 				} else {
@@ -40,18 +39,12 @@ func TestLoadFixtures(t *testing.T) {
 					st, err = rdbobj.LoadInto(eng, d, opts)
 				}
 				require.NoError(t, err)
-				require.Equal(t, int64(f.Keys), st.Keys+st.Unsupported)
+				require.Equal(t, int64(f.Keys), st.Keys)
 				require.Equal(t, rdb.ChecksumVerified, st.Checksum.Status)
 				if f.Functions != "" {
 					require.NotEmpty(t, st.Functions)
 				}
-				var expected []redistest.Record
-				for _, r := range readExpected(t, f.Expected) {
-					if r.Type != "stream" { // streams come with the stream family
-						expected = append(expected, r)
-					}
-				}
-				want := lines(t, expected)
+				want := lines(t, readExpected(t, f.Expected))
 				got := lines(t, records(eng))
 				if len(want) == 1 && want[0] == "" {
 					want = nil

@@ -10,6 +10,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/redisctl/redisctl/rdb/crc64"
@@ -60,6 +61,8 @@ func TypeOf(o *engine.Object) (rdb.Type, error) {
 		case engine.EncSkiplist:
 			return rdb.TypeZSet2, nil
 		}
+	case engine.TypeStream:
+		return rdb.TypeStreamListpacks2, nil
 	case engine.TypeHash:
 		switch o.Encoding() {
 		case engine.EncListpack:
@@ -121,6 +124,8 @@ func (s *Saver) AppendValue(dst []byte, o *engine.Object) (rdb.Type, []byte, err
 	case rdb.TypeHashListpack:
 		lp, _ := thash.Listpack(o)
 		dst = s.appendString(dst, lp)
+	case rdb.TypeStreamListpacks2:
+		dst = s.appendStream(dst, tstream.FromObject(o))
 	case rdb.TypeHash:
 		dst = rdb.AppendLen(dst, uint64(thash.Len(o)))
 		thash.Range(o, func(f, v []byte) bool {

@@ -36,14 +36,14 @@ func saveFile(t *testing.T, eng *engine.Engine, opts *rdbobj.SaveOptions) string
 func TestSaveFixturesIntoRedis(t *testing.T) {
 	m := fixtures.MustLoad(t)
 	for _, f := range m.RDB {
-		if f.Name == "streams" || f.Name == "functions" {
-			continue // no stream type or function engine yet
+		if f.Name == "functions" {
+			continue // no function engine here (see TestFunctions*)
 		}
 		t.Run(f.Name, func(t *testing.T) {
 			data, err := os.ReadFile(fixtures.Path(f.File))
 			require.NoError(t, err)
 			eng := newEngine(t)
-			_, err = rdbobj.Load(eng, bytes.NewReader(data), nil, &rdbobj.LoadOptions{SkipUnsupported: true})
+			_, err = rdbobj.Load(eng, bytes.NewReader(data), nil, nil)
 			require.NoError(t, err)
 			path := saveFile(t, eng, &rdbobj.SaveOptions{UsedMem: 12345})
 			out, ok := redistest.CheckRDB(t, path)
@@ -61,13 +61,7 @@ func TestSaveFixturesIntoRedis(t *testing.T) {
 			srv := redistest.Start(t, redistest.WithRDB(path), redistest.WithArgs(f.ServerArgs...))
 			got, err := redistest.Snapshot(context.Background(), srv.Client())
 			require.NoError(t, err)
-			var want []redistest.Record
-			for _, r := range readExpected(t, f.Expected) {
-				if r.Type != "stream" {
-					want = append(want, r)
-				}
-			}
-			require.Equal(t, lines(t, want), lines(t, got))
+			require.Equal(t, lines(t, readExpected(t, f.Expected)), lines(t, got))
 		})
 	}
 }

@@ -163,10 +163,9 @@ func (b *Builder) SetMeta(m Meta) error {
 	if m.HasV2 {
 		s.firstID, s.maxDeletedID, s.entriesAdded = m.FirstID, m.MaxDeletedID, m.EntriesAdded
 	} else {
+		// streamGetEdgeID: an empty stream's first ID is the maximum ID (Redis 7.0
+		// keeps it so; XINFO shows recorded-first-entry-id 18446744073709551615-…).
 		s.firstID = s.edgeID(true, true)
-		if s.length == 0 {
-			s.firstID = ID{}
-		}
 		s.maxDeletedID = ID{}
 		s.entriesAdded = s.length
 	}
