@@ -20,6 +20,9 @@ type DB struct {
 	avgTTL        int64
 	expiresCursor uint64
 
+	// memKeys is the sum of this db's keys' counted memory (memory.go).
+	memKeys int64
+
 	// watched maps a key to the clients WATCHing it in this db.
 	watched map[string][]*Client
 }
@@ -199,17 +202,28 @@ func (db *DB) beforeChange(e *Entry) {
 	if h := db.eng.snap; h != nil {
 		h.BeforeChange(db, e)
 	}
+	db.memNote(e)
+}
+
+// beforeRemove is beforeChange for an entry about to leave the dict.
+func (db *DB) beforeRemove(e *Entry) {
+	if h := db.eng.snap; h != nil {
+		h.BeforeChange(db, e)
+	}
+	db.memForget(e)
 }
 
 // Add inserts a new key (dbAdd). The key must not exist: check with a write lookup first.
 // The object is stored as given; key is copied.
 func (db *DB) Add(key []byte, o Object) *Object {
 	o.lru = db.eng.initialLRU()
+	o.msize = 0
 	e, existed := db.keys.UpsertBytes(key)
 	if existed {
 		panic("engine: DB.Add of an existing key " + string(key))
 	}
 	e.Value = o
+	db.memNote(e)
 	db.eng.notify(NotifyNew, "new", key, db.ID)
 	return &e.Value
 }
@@ -223,11 +237,14 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 	if e == nil {
 		e, _ = db.keys.UpsertBytes(key)
 		o.lru = db.eng.initialLRU()
+		o.msize = 0
 		e.Value = o
+		db.memNote(e)
 		db.eng.notify(NotifyNew, "new", key, db.ID)
 	} else {
 		db.beforeChange(e)
 		o.lru = e.Value.lru
+		o.msize = e.Value.msize
 		db.eng.touch(&o)
 		e.Value = o
 		if !keepTTL {
@@ -243,6 +260,7 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 func (db *DB) Overwrite(e *Entry, o Object) {
 	db.beforeChange(e)
 	o.lru = e.Value.lru
+	o.msize = e.Value.msize
 	e.Value = o
 }
 
@@ -257,7 +275,7 @@ func (db *DB) deleteKey(key []byte) bool {
 	if e == nil {
 		return false
 	}
-	db.beforeChange(e)
+	db.beforeRemove(e)
 	if db.expires.Len() > 0 {
 		db.expires.DeleteBytes(key)
 	}
@@ -267,7 +285,7 @@ func (db *DB) deleteKey(key []byte) bool {
 
 // DeleteEntry removes a key whose entry the caller holds.
 func (db *DB) DeleteEntry(e *Entry) {
-	db.beforeChange(e)
+	db.beforeRemove(e)
 	if db.expires.Len() > 0 {
 		db.expires.Delete(e.Key)
 	}
@@ -315,6 +333,9 @@ func (db *DB) Flush() int {
 			}
 		}
 	}
+	db.eng.memSettle()
+	db.eng.mem.data -= db.memKeys
+	db.memKeys = 0
 	db.keys = dict.New[Object]()
 	db.expires = dict.New[int64]()
 	db.keys.SetBirthVersion(db.eng.snapEpoch)

@@ -88,6 +88,9 @@ type Engine struct {
 	// TotalErrorReplies counts every error reply (INFO stats total_error_replies).
 	TotalErrorReplies int64
 	errorStats        map[string]int64
+
+	mem   memState   // memory accounting (memory.go)
+	evict evictState // eviction pool and timer state (evict.go)
 }
 
 // New returns an engine with Redis's default settings and set.Databases databases.
@@ -143,6 +146,8 @@ func (e *Engine) NumDBs() int { return len(e.dbs) }
 // index, so they see the other data from now on, as in Redis.
 func (e *Engine) SwapDB(a, b int) {
 	da, db := e.dbs[a], e.dbs[b]
+	e.memSettle()
+	da.memKeys, db.memKeys = db.memKeys, da.memKeys
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
 	da.avgTTL, db.avgTTL = db.avgTTL, da.avgTTL

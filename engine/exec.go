@@ -40,6 +40,10 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 		e.reject(c, cmd, ErrNoAuth)
 		return
 	}
+	if e.Set.Maxmemory > 0 && e.checkOOM(c, cmd) {
+		e.reject(c, cmd, ErrOOM)
+		return
+	}
 	if e.CheckHook != nil {
 		if msg := e.CheckHook(c, cmd, args); msg != "" {
 			e.reject(c, cmd, msg)
@@ -134,6 +138,7 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	cmd.Fn(x)
 	dur := time.Since(start)
 	e.unitDepth--
+	e.memSettle()
 
 	cmd.Calls++
 	cmd.Usec += dur.Microseconds()

@@ -87,7 +87,10 @@ type Object struct {
 	c   int64
 	typ Type
 	enc Encoding
-	lru uint32 // LRU clock or LFU (16-bit minutes, 8-bit counter), as Redis's 24-bit field
+	// msize is the key's counted memory (memory.go: quantized, 0 = not counted yet). It
+	// lives in what was padding, so an Object stays 32 bytes.
+	msize uint16
+	lru   uint32 // LRU clock or LFU (16-bit minutes, 8-bit counter), as Redis's 24-bit field
 }
 
 // Type is the object's type.
