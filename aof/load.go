@@ -192,6 +192,7 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 			}
 			n := min(len(args[0]), 100)
 			l.log.Logf(levelWarning, "Unknown command '%s' reading the append only file %s", args[0][:n], name)
+			l.log.Logf(levelWarning, "AOF %s: unknown command at offset %d", name, sc.Offset())
 			return StatusFailed, &FormatError{File: name, Offset: sc.Offset(),
 				Msg: fmt.Sprintf("unknown command '%s'", args[0][:n])}
 		}
@@ -225,6 +226,7 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 		te.LastGood = validUpTo
 	case errors.As(err, &fe):
 		l.log.Logf(levelWarning, "Bad file format reading the append only file %s: make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>", name)
+		l.log.Logf(levelWarning, "AOF %s: %s at offset %d (the last good command ends at offset %d)", name, fe.Msg, fe.Offset, validUpTo)
 		return StatusFailed, err
 	default:
 		l.log.Logf(levelWarning, "Unrecoverable error reading the append only file %s: %s", name, errText(err))

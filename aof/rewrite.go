@@ -114,8 +114,18 @@ func NewCommandRewriter(w io.Writer) *CommandRewriter {
 // SelectDB writes "SELECT <db>" as rewriteAppendOnlyFileRio does.
 func (r *CommandRewriter) SelectDB(db int) { r.buf = AppendSelect(r.buf, db) }
 
+// AppendKey appends one key's commands to dst (see Key) and returns it; a rewriter
+// used this way has no writer (use the zero value).
+func (r *CommandRewriter) AppendKey(dst, key []byte, o *engine.Object, expireAt int64) ([]byte, error) {
+	r.buf = dst
+	err := r.Key(key, o, expireAt)
+	out := r.buf
+	r.buf = nil
+	return out, err
+}
+
 func (r *CommandRewriter) flush() error {
-	if len(r.buf) == 0 {
+	if len(r.buf) == 0 || r.w == nil {
 		return nil
 	}
 	_, err := r.w.Write(r.buf)
