@@ -105,7 +105,7 @@ func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr stri
 		logw = stderr
 	}
 	srv, err := server.New(server.Options{Config: cfg, Log: logw, MetricsAddr: metricsAddr,
-		Persistence: persist.New(persist.Options{Config: cfg})})
+		Persistence: persist.New(persist.Options{Config: cfg, AOF: persist.NewAOF(cfg)})})
 	if err != nil {
 		return err
 	}
