@@ -123,3 +123,26 @@ func (e *Engine) notify(class int, event string, key []byte, dbid int) {
 		e.PubSub.Publish(e, ch, key)
 	}
 }
+
+// CallerClient is the client whose top-level command is running (Redis's
+// server.current_client): the one that sent EXEC or EVAL when the running command is nested
+// inside them. It is nil outside commands (active expiry, the cron). Lock held.
+func (e *Engine) CallerClient() *Client {
+	if e.ctxDepth == 0 {
+		return nil
+	}
+	return e.ctxStack[0].C
+}
+
+// RunningClient is the client of the innermost running command (a script's own client
+// inside EVAL), the one Redis passes to signalModifiedKey; nil outside commands. Lock held.
+func (e *Engine) RunningClient() *Client {
+	if e.ctxDepth == 0 {
+		return nil
+	}
+	return e.ctxStack[e.ctxDepth-1].C
+}
+
+// InCall reports whether a command is running (a CallHook sees false for a top-level
+// command, true for one nested in EXEC or a script). Lock held.
+func (e *Engine) InCall() bool { return e.ctxDepth > 0 }
