@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-1G}
+RUNS=${RUNS:-3}
 dir=${BENCH_DIR:-$(mktemp -d)}
 cleanup() { [ -z "${BENCH_DIR:-}" ] && rm -rf "$dir"; }
 trap cleanup EXIT
@@ -13,13 +14,17 @@ go build -o bin/redisctl ./cmd/redisctl
 go build -o bin/rdbgen ./bench/rdbgen
 go build -o bin/rdbspeed ./bench/rdbspeed
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u +%F)"
+# The machine may be shared: the load average is printed beside every measurement.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 for kind in mixed list; do
   f="$dir/$kind.rdb"
   [ -f "$f" ] || bin/rdbgen -kind "$kind" -size "$SIZE" -out "$f" >/dev/null
   echo "== $kind: $(du -h "$f" | cut -f1)"
-  bin/rdbspeed -runs 2 "$f"
+  echo "load $(load)"
+  bin/rdbspeed -runs "$RUNS" "$f"
+  echo "load $(load)"
   for cmd in "bin/redisctl rdb check $f" "redis-check-rdb $f" "bin/redisctl rdb dump $f"; do
     /usr/bin/time -f "%e s wall, %M KB peak RSS" -o "$dir/time" $cmd >/dev/null 2>&1 || true
-    printf '%-60s %s\n' "${cmd/$dir\//}" "$(cat "$dir/time" | tail -1)"
+    printf '%-60s %s, load %s\n' "${cmd/$dir\//}" "$(cat "$dir/time" | tail -1)" "$(load)"
   done
 done
