@@ -1,0 +1,239 @@
+package persist
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/internal/redistest"
+)
+
+// pipeDo sends commands in one pipeline and fails on any error reply.
+func pipeDo(t testing.TB, c *redis.Client, db int, cmds [][]any) {
+	t.Helper()
+	ctx := context.Background()
+	conn := c.Conn()
+	defer conn.Close()
+	require.NoError(t, conn.Select(ctx, db).Err())
+	for i := 0; i < len(cmds); i += 1000 {
+		j := min(i+1000, len(cmds))
+		_, err := conn.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, a := range cmds[i:j] {
+				p.Do(ctx, a...)
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+}
+
+// TestBgsavePointInTime fills a dataset (a rehash in progress, big containers, TTLs,
+// several databases), starts BGSAVE with a deliberately slow walker, changes the dataset
+// in every way while the walk runs, and checks that the file holds exactly the dataset as
+// of the BGSAVE: decoded with package rdb key for key (no duplicates), accepted by
+// redis-check-rdb, and loaded by real redis-server 7.0.
+func TestBgsavePointInTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills ~600k elements")
+	}
+	slow := &Options{Snapshot: engine.SnapshotOptions{SliceBudget: 20 * time.Microsecond, SlicePause: time.Millisecond, ChunkBytes: 4 << 10}}
+	ts := startServer(t, "", slow, "--save", "", "--activerehashing", "no")
+	c := ts.client
+	ctx := context.Background()
+
+	// db 0: 2^15+1000 strings (the key dict grows past 32768 buckets: a rehash starts and
+	// progresses one bucket per operation), a fifth with a TTL an hour away.
+	far := time.Now().Add(time.Hour).UnixMilli()
+	var cmds [][]any
+	const nstr = 1<<15 + 1000
+	for i := 0; i < nstr; i++ {
+		k := "s:" + strconv.Itoa(i)
+		if i%5 == 0 {
+			cmds = append(cmds, []any{"set", k, "v" + strconv.Itoa(i), "pxat", far + int64(i)})
+		} else {
+			cmds = append(cmds, []any{"set", k, fmt.Sprintf("value-%d-%x", i, i*7919)})
+		}
+	}
+	// Big containers (hashtable / skiplist / quicklist encodings).
+	for i := 0; i < 150_000; i += 500 {
+		a := []any{"rpush", "big:list"}
+		for j := i; j < i+500; j++ {
+			a = append(a, "e"+strconv.Itoa(j))
+		}
+		cmds = append(cmds, a)
+	}
+	for i := 0; i < 120_000; i += 500 {
+		h := []any{"hset", "big:hash"}
+		z := []any{"zadd", "big:zset"}
+		s := []any{"sadd", "big:set"}
+		for j := i; j < i+500; j++ {
+			h = append(h, "f"+strconv.Itoa(j), strconv.Itoa(j*3))
+			z = append(z, strconv.Itoa(j%977), "m"+strconv.Itoa(j))
+			s = append(s, "m"+strconv.Itoa(j))
+		}
+		cmds = append(cmds, h, z, s)
+	}
+	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
+		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
+		[]any{"set", "counter", "100"}, []any{"set", "restore:src", "payload"})
+	pipeDo(t, c, 0, cmds)
+	// db 1, 2, 3: for MOVE, SWAPDB and FLUSHDB.
+	for db := 1; db <= 3; db++ {
+		cmds = cmds[:0]
+		for i := 0; i < 3000; i++ {
+			k := fmt.Sprintf("d%d:%d", db, i)
+			if i%3 == 0 {
+				cmds = append(cmds, []any{"set", k, "x", "pxat", far + int64(i)})
+			} else {
+				cmds = append(cmds, []any{"rpush", k, "a", strconv.Itoa(i)})
+			}
+		}
+		pipeDo(t, c, db, cmds)
+	}
+	e := ts.srv.Engine()
+	e.Lock()
+	rehashing := e.DB(0).Keys().IsRehashing()
+	e.Unlock()
+	require.True(t, rehashing, "db 0's key dict should be mid-rehash at BGSAVE")
+
+	t0 := time.Now()
+	want, err := redistest.Snapshot(ctx, c)
+	require.NoError(t, err)
+	t.Logf("expected image read in %v (%d keys)", time.Since(t0), len(want))
+
+	// Keys that expire during the walk (lazily and actively), added to the expectation
+	// with their TTL (a saved key whose TTL has passed is written; loaders drop it).
+	cmds = cmds[:0]
+	soon := time.Now().Add(400 * time.Millisecond).UnixMilli()
+	for i := 0; i < 50; i++ {
+		k := "soon:" + strconv.Itoa(i)
+		cmds = append(cmds, []any{"set", k, "gone", "pxat", soon})
+		at := soon
+		want = append(want, redistest.Record{DB: 0, Key: redistest.Bytes(k), Type: "string", ExpireAtMs: &at, Value: redistest.Bytes("gone")})
+	}
+	pipeDo(t, c, 0, cmds)
+
+	bgStart := time.Now()
+	require.Equal(t, "Background saving started", do(t, c, "bgsave"))
+	require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "bgsave"))
+	require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "save"))
+
+	// Change everything while the walker runs (one connection: ordered).
+	conn := c.Conn()
+	defer conn.Close()
+	run := func(args ...any) {
+		if err := conn.Do(ctx, args...).Err(); err != nil && err != redis.Nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	for i := 0; i < nstr; i += 7 {
+		k := "s:" + strconv.Itoa(i)
+		switch i % 8 {
+		case 0:
+			run("set", k, "rewritten")
+		case 1:
+			run("del", k)
+		case 2:
+			run("unlink", k)
+		case 3:
+			run("pexpire", k, 3_600_000) // TTL change
+		case 4:
+			run("persist", k)
+		case 5:
+			run("rename", k, "renamed:"+strconv.Itoa(i))
+		case 6:
+			run("move", k, 1)
+		case 7:
+			run("append", k, "+tail")
+		}
+	}
+	run("rename", "s:3", "s:10") // onto an existing key
+	run("lpush", "big:list", "head")
+	run("rpop", "big:list")
+	run("ltrim", "big:list", 0, 99_999)
+	run("hset", "big:hash", "f1", "changed", "new", "x")
+	run("hdel", "big:hash", "f2", "f3")
+	run("zadd", "big:zset", "-5", "m7", "9999", "new")
+	run("zrem", "big:zset", "m8")
+	run("srem", "big:set", "m1", "m2")
+	run("sadd", "big:set", "newmember")
+	run("hset", "small:hash", "c", "3")
+	run("incr", "counter")
+	run("copy", "small:zset", "copied")
+	run("copy", "small:list", "small:hash", "replace")
+	dump, err := conn.Dump(ctx, "counter").Result()
+	require.NoError(t, err)
+	run("restore", "restore:src", 0, dump, "replace")
+	for i := 0; i < 2000; i++ {
+		run("set", "new:"+strconv.Itoa(i), "born after T0")
+	}
+	run("select", 1)
+	run("move", "d1:1", 0)
+	run("set", "d1:2", "overwritten")
+	run("swapdb", 1, 2)
+	run("del", "d2:4") // d2:4 is in db 1 now
+	run("set", "d2:5", "changed after swap")
+	run("select", 3)
+	run("flushdb")
+	run("set", "d3:new", "after flush")
+	run("select", 0)
+	time.Sleep(450 * time.Millisecond)
+	for i := 0; i < 25; i++ {
+		run("get", "soon:"+strconv.Itoa(i)) // lazy expiry; the cron expires the rest
+	}
+	require.Equal(t, "1", infoField(t, c, "persistence", "rdb_bgsave_in_progress"),
+		"the walk should still be running after all the changes (make it slower)")
+	t.Logf("changes done %v after BGSAVE", time.Since(bgStart))
+	waitBgsave(t, c, 2*time.Minute)
+	t.Logf("BGSAVE took %v; cow %s bytes", time.Since(bgStart), infoField(t, c, "persistence", "rdb_last_cow_size"))
+	require.Equal(t, "ok", infoField(t, c, "persistence", "rdb_last_bgsave_status"), ts.log.String())
+	cow, _ := strconv.Atoi(infoField(t, c, "persistence", "rdb_last_cow_size"))
+	assert.Greater(t, cow, 100_000, "the big containers' pre-images were held aside")
+
+	path := filepath.Join(ts.dir, "dump.rdb")
+	got, dups := fileRecords(t, path)
+	assert.Empty(t, dups, "keys written twice")
+	wl, gl := canon(t, want), canon(t, got)
+	if !assert.Equal(t, len(wl), len(gl), "keys") || !assert.True(t, slicesEqual(wl, gl)) {
+		t.Fatalf("the file differs from the dataset at BGSAVE:\n%s", diffLines(wl, gl))
+	}
+
+	out, ok := redistest.CheckRDB(t, path)
+	require.True(t, ok, out)
+
+	// Real Redis loads it: the same dataset but for the keys whose TTL has passed.
+	rs := redistest.Start(t, redistest.WithRDB(path))
+	loaded, err := redistest.Snapshot(ctx, rs.Client())
+	require.NoError(t, err)
+	now := time.Now().UnixMilli()
+	var live []redistest.Record
+	for _, r := range want {
+		if r.ExpireAtMs == nil || *r.ExpireAtMs > now {
+			live = append(live, r)
+		}
+	}
+	ll, rl := canon(t, live), canon(t, loaded)
+	if !slicesEqual(ll, rl) {
+		t.Fatalf("redis-server loaded another dataset:\n%s", diffLines(ll, rl))
+	}
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
