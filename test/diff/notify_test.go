@@ -318,6 +318,77 @@ CONFIG SET notify-keyspace-events ""
 SET quiet v
 CONFIG GET notify-keyspace-events
 CONFIG SET notify-keyspace-events KEA
+// emptying keys, edge paths
+CONFIG SET notify-keyspace-events KEA
+HSET eh a 1 b 2
+HDEL eh a b
+SADD es a b
+SREM es a b
+SADD es2 a
+SMOVE es2 es3 a
+SADD es4 a
+SMOVE es4 es4 a
+SMOVE es4 es4 zz
+ZADD ez 1 a 2 b
+ZREM ez a b
+ZADD ez 1 a 2 b
+ZADD ez GT CH 3 a 0 b
+ZADD ez LT 5 a
+ZADD ez XX 1 nothere
+RPUSH el a b c
+LTRIM el 5 6
+RPUSH el a
+LMOVE el el LEFT RIGHT
+RPUSH el2 a
+LMOVE el2 el3 RIGHT LEFT
+LINSERT nol BEFORE a b
+LPOS el3 zz
+SADD es5 a b c
+SINTERSTORE es5 es5 es6
+SADD es7 a b
+SPOP es7 10
+XADD ex1 MINID 0 1-1 f v
+XADD ex1 2-1 f v
+XADD ex1 MINID = 2-1 3-1 f v
+XTRIM ex1 MINID 3-1
+XTRIM ex1 MAXLEN ~ 0 LIMIT 10
+XGROUP CREATE ex1 g 0
+XREADGROUP GROUP g c1 STREAMS ex1 >
+XCLAIM ex1 g c2 0 3-1 JUSTID
+XCLAIM ex1 g c3 0 9-9 FORCE
+XAUTOCLAIM ex1 g c1 0 0 JUSTID
+XGROUP CREATECONSUMER ex1 g c9
+XGROUP SETID ex1 g 0 ENTRIESREAD 1
+SET ek v
+EXPIRE ek 100 GT
+EXPIRE ek 200 GT
+EXPIRE ek 100 LT
+PEXPIRE ek 0
+SET ek v EXAT 4000000000
+SET ek v PXAT 4000000000000
+GETEX ek EXAT 4000000001
+GETEX ek PXAT 4000000001000
+SET ek2 v EX 100
+RENAME ek ek2
+SET ek3 v
+MOVE ek2 0
+SET ek4 v
+SELECT 1
+SET ek4 other
+SELECT 0
+MOVE ek4 1
+COPY ek3 ek3
+RESTORE ek3 0 "\x00\x01v\n\x00\x91\x08\xce\xb2\x198\x8a\xce" REPLACE
+HSET ehf f 1.5
+HINCRBYFLOAT ehf f 1
+INCRBYFLOAT ehf 1
+PFADD ehl a
+PFADD ehl a
+SETRANGE sr 3 x
+SETRANGE sr 0 ""
+SET ex9 v PX 1
+SLEEP 20
+INCRBYFLOAT ex9 1
 // "new" (n) for every way a key is born
 CONFIG SET notify-keyspace-events KEAn
 FLUSHALL
