@@ -34,7 +34,7 @@ var settingsDirectives = []string{
 	"active-expire-effort", "lazyfree-lazy-expire", "lazyfree-lazy-eviction",
 	"lazyfree-lazy-user-del", "lazyfree-lazy-user-flush", "maxmemory-policy", "maxmemory",
 	"maxmemory-samples", "lfu-log-factor", "lfu-decay-time", "notify-keyspace-events",
-	"sanitize-dump-payload", "hll-sparse-max-bytes",
+	"sanitize-dump-payload", "hll-sparse-max-bytes", "maxmemory-eviction-tenacity",
 }
 
 // applySettingsLocked copies the configuration into the engine's settings. Lock held.
@@ -64,6 +64,7 @@ func (s *Server) applySettingsLocked() {
 	set.MaxmemorySamples = c.MaxmemorySamples()
 	set.LFULogFactor = c.LFULogFactor()
 	set.LFUDecayTime = c.LFUDecayTime()
+	s.eng.SetEvictionTenacity(c.MaxmemoryEvictionTenacity())
 	set.NotifyKeyspaceEvent = c.NotifyKeyspaceEvents()
 	set.ProtoMaxBulkLen = c.ProtoMaxBulkLen()
 	set.SanitizeDumpPayload, _ = c.Value("sanitize-dump-payload")

@@ -17,7 +17,6 @@ func (s *Server) cron() {
 	timer := time.NewTimer(time.Second / 10)
 	defer timer.Stop()
 	rehashDB := 0
-	lastSecond := time.Now()
 	for {
 		select {
 		case <-s.quit:
@@ -46,12 +45,7 @@ func (s *Server) cron() {
 			s.clientsCron(now)
 			s.sampleStats(now)
 			s.persist.Cron(e, now)
-			if now.Sub(lastSecond) >= time.Second {
-				lastSecond = now
-				if used := heapInUse(); used > s.peakMemory {
-					s.peakMemory = used
-				}
-			}
+			s.updateMemory(now)
 		}
 		hz := s.hz
 		e.Unlock()

@@ -213,17 +213,6 @@ var memSamples = []rtmetrics.Sample{
 	{Name: "/memory/classes/heap/unused:bytes"},
 }
 
-var heapSample = []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-
-// heapInUse is used_memory without allocating (for the cron's peak tracking). Lock held.
-func heapInUse() uint64 {
-	rtmetrics.Read(heapSample)
-	if heapSample[0].Value.Kind() == rtmetrics.KindUint64 {
-		return heapSample[0].Value.Uint64()
-	}
-	return 0
-}
-
 func readMemStats() memStats {
 	samples := make([]rtmetrics.Sample, len(memSamples))
 	copy(samples, memSamples)
@@ -279,20 +268,10 @@ var totalSystemMemory = func() uint64 {
 
 func (s *Server) infoMemory(b []byte) []byte {
 	m := readMemStats()
-	if m.used > s.peakMemory {
-		s.peakMemory = m.used
-	}
-	if s.startupMemory == 0 {
-		s.startupMemory = m.used
-	}
-	overhead := s.startupMemory
-	for _, cn := range s.conns {
-		overhead += uint64(cn.totalMemory())
-	}
-	if overhead > m.used {
-		overhead = m.used
-	}
-	dataset := m.used - overhead
+	e := s.eng
+	s.updateClientsMemory(time.Now())
+	mi := e.MemoryInfo()
+	used, peak := uint64(mi.Used), uint64(mi.Peak)
 	ratio := func(a, c uint64) float64 {
 		if c == 0 {
 			return 0
@@ -301,19 +280,21 @@ func (s *Server) infoMemory(b []byte) []byte {
 	}
 	maxmem := s.cfg.Maxmemory()
 	policy, _ := s.cfg.Value("maxmemory-policy")
-	b = field(b, "used_memory", int64(m.used))
-	b = fieldStr(b, "used_memory_human", bytesToHuman(m.used))
+	// used_memory and what derives from it are Redis's figures for this dataset and these
+	// clients (engine.UsedMemory); RSS and the allocator lines are this process's own.
+	b = field(b, "used_memory", mi.Used)
+	b = fieldStr(b, "used_memory_human", bytesToHuman(used))
 	b = field(b, "used_memory_rss", int64(m.rss))
 	b = fieldStr(b, "used_memory_rss_human", bytesToHuman(m.rss))
-	b = field(b, "used_memory_peak", int64(s.peakMemory))
-	b = fieldStr(b, "used_memory_peak_human", bytesToHuman(s.peakMemory))
-	b = fieldStr(b, "used_memory_peak_perc", strconv.FormatFloat(ratio(m.used, s.peakMemory)*100, 'f', 2, 64)+"%")
-	b = field(b, "used_memory_overhead", int64(overhead))
-	b = field(b, "used_memory_startup", int64(s.startupMemory))
-	b = field(b, "used_memory_dataset", int64(dataset))
+	b = field(b, "used_memory_peak", mi.Peak)
+	b = fieldStr(b, "used_memory_peak_human", bytesToHuman(peak))
+	b = fieldStr(b, "used_memory_peak_perc", strconv.FormatFloat(ratio(used, peak)*100, 'f', 2, 64)+"%")
+	b = field(b, "used_memory_overhead", mi.Overhead)
+	b = field(b, "used_memory_startup", mi.Startup)
+	b = field(b, "used_memory_dataset", mi.Dataset)
 	dsPerc := 0.0
-	if m.used > s.startupMemory {
-		dsPerc = float64(dataset) * 100 / float64(m.used-s.startupMemory)
+	if mi.Used > mi.Startup {
+		dsPerc = float64(mi.Dataset) * 100 / float64(mi.Used-mi.Startup)
 	}
 	b = fieldStr(b, "used_memory_dataset_perc", strconv.FormatFloat(dsPerc, 'f', 2, 64)+"%")
 	b = field(b, "allocator_allocated", int64(m.used))
@@ -335,14 +316,13 @@ func (s *Server) infoMemory(b []byte) []byte {
 	b = field(b, "allocator_rss_bytes", int64(m.total-m.heapReleased)-int64(m.heapTotal))
 	b = fieldFloat(b, "rss_overhead_ratio", ratio(m.rss, m.total-m.heapReleased), 2)
 	b = field(b, "rss_overhead_bytes", int64(m.rss)-int64(m.total-m.heapReleased))
-	b = fieldFloat(b, "mem_fragmentation_ratio", ratio(m.rss, m.used), 2)
-	b = field(b, "mem_fragmentation_bytes", int64(m.rss)-int64(m.used))
-	var clientsMem int64
-	for _, cn := range s.conns {
-		clientsMem += int64(cn.cl.W.Buffered())
-	}
-	b = append(b, "mem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"...)
-	b = field(b, "mem_clients_normal", clientsMem)
+	// RSS over used_memory, as Redis computes it: here it also shows how much more than
+	// Redis this process holds for the same data.
+	b = fieldFloat(b, "mem_fragmentation_ratio", ratio(m.rss, used), 2)
+	b = field(b, "mem_fragmentation_bytes", int64(m.rss)-mi.Used)
+	b = field(b, "mem_not_counted_for_evict", mi.NotCounted)
+	b = append(b, "mem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n"...)
+	b = field(b, "mem_clients_normal", mi.Clients)
 	b = append(b, "mem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:jemalloc-5.3.0\r\n"+
 		"active_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n"...)
 	return b
@@ -373,7 +353,9 @@ func (s *Server) infoStats(b []byte) []byte {
 	b = field(b, "expire_cycle_cpu_milliseconds", e.Stats.ExpireCycleCPU.Milliseconds())
 	b = field(b, "evicted_keys", e.Stats.EvictedKeys)
 	b = field(b, "evicted_clients", st.evictedClients)
-	b = append(b, "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n"...)
+	evTotal, evCur := e.EvictionExceededTime()
+	b = field(b, "total_eviction_exceeded_time", evTotal)
+	b = field(b, "current_eviction_exceeded_time", evCur)
 	b = field(b, "keyspace_hits", e.Stats.KeyspaceHits)
 	b = field(b, "keyspace_misses", e.Stats.KeyspaceMisses)
 	b = field(b, "pubsub_channels", int64(e.PubSub.NumChannels()))

@@ -90,8 +90,8 @@ type Server struct {
 
 	shutdownErr error
 
-	peakMemory    uint64
-	startupMemory uint64
+	memLimitFor  int64 // maxmemory the Go memory limit was set for (memory.go)
+	memLimitOrig int64 // the memory limit the process started with
 
 	// DEBUG state (under the lock).
 	quicklistPackedThreshold int64

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"math"
+	"runtime/debug"
+	"time"
+)
+
+// Memory on the server side: the engine models the keyspace's cost in Redis terms
+// (engine/memory.go); the server adds its clients as Redis counts them in used_memory,
+// continues eviction loops that ran out of time (Redis's eviction timer), and keeps the Go
+// heap of the process in proportion to maxmemory with a soft memory limit.
+
+// memActiveWindowMs is how long a client keeps its query buffer in Redis's model
+// (clientsCronResizeQueryBuffer frees an idle client's buffer after 2 s).
+const memActiveWindowMs = 2000
+
+// One normal client's cost in Redis 7.0 (measured with INFO): the client struct and its
+// reply buffer, and while it is active also the 16 KiB query buffer.
+const (
+	memClientIdle   = 10496
+	memClientActive = 38336
+	replyStaticBuf  = 16384 // PROTO_REPLY_CHUNK_BYTES
+)
+
+// updateMemory runs from the cron, under the lock.
+func (s *Server) updateMemory(now time.Time) {
+	s.updateClientsMemory(now)
+	s.eng.UsedMemory() // tracks the peak
+	s.eng.EvictionTimerProc()
+	s.applyMemoryLimit()
+}
+
+// updateClientsMemory tells the engine what the clients cost in Redis's terms. Lock held.
+func (s *Server) updateClientsMemory(now time.Time) {
+	nowMs := now.UnixMilli()
+	var clients int64
+	for _, cn := range s.conns {
+		if nowMs-cn.lastIO.Load() > memActiveWindowMs {
+			clients += memClientIdle
+		} else {
+			clients += memClientActive
+		}
+		if b := int64(cn.cl.W.Buffered()) - replyStaticBuf; b > 0 {
+			clients += b
+		}
+	}
+	s.eng.SetExtraMemory(clients, 0)
+}
+
+// applyMemoryLimit sets the Go runtime's soft memory limit from maxmemory, so the
+// process's heap (which holds more than Redis's model counts: Go's object layout, GC
+// headroom) stays in proportion to the limit; without maxmemory the limit the process
+// started with (GOMEMLIMIT or none) is restored.
+func (s *Server) applyMemoryLimit() {
+	max := int64(s.cfg.Maxmemory())
+	if max == s.memLimitFor {
+		return
+	}
+	if s.memLimitFor == 0 {
+		s.memLimitOrig = debug.SetMemoryLimit(-1)
+	}
+	s.memLimitFor = max
+	if max == 0 {
+		debug.SetMemoryLimit(s.memLimitOrig)
+		return
+	}
+	limit := max + max/8 + 24<<20
+	if limit < 0 {
+		limit = math.MaxInt64
+	}
+	debug.SetMemoryLimit(limit)
+}
