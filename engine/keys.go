@@ -384,6 +384,10 @@ func cmdCopy(x *Ctx) {
 	} else {
 		cp = se.Value
 	}
+	if cp.enc == EncInt {
+		// dupStringObject makes a private copy even of a shared integer (refcount 1).
+		cp.c = intNotShared
+	}
 	expire := x.DB.ExpireAt(se.Key)
 	dstDB.Add(dst, cp)
 	if expire != -1 {
@@ -554,13 +558,21 @@ func objectRefcount(x *Ctx) {
 		x.Null()
 		return
 	}
-	// Redis shares integers 0..9999 (refcount INT_MAX) unless maxmemory with an LRU/LFU
-	// policy is set.
-	if o.enc == EncInt && o.n >= 0 && o.n < memmodel.SharedIntegers && x.E.sharedIntegersAllowed() {
-		x.Int(2147483647)
-		return
+	x.Int(x.E.Refcount(o))
+}
+
+// intNotShared marks, in the unused c field of an int-encoded object, a private copy of an
+// integer Redis would otherwise share (COPY's dupStringObject).
+const intNotShared = 1
+
+// Refcount is the refcount Redis's object would have: 2147483647 (OBJ_SHARED_REFCOUNT) for
+// the shared integers 0..9999, which Redis uses unless maxmemory with an LRU/LFU policy is
+// set, 1 for everything else.
+func (e *Engine) Refcount(o *Object) int64 {
+	if o.enc == EncInt && o.c != intNotShared && o.n >= 0 && o.n < memmodel.SharedIntegers && e.sharedIntegersAllowed() {
+		return 2147483647
 	}
-	x.Int(1)
+	return 1
 }
 
 func (e *Engine) sharedIntegersAllowed() bool {

@@ -14,7 +14,10 @@ type ScanOpts struct {
 
 // ParseCursor parses a SCAN cursor as Redis does (strtoul over the whole argument).
 func ParseCursor(b []byte) (uint64, bool) {
-	if len(b) == 0 || isSpace(b[0]) {
+	if len(b) == 0 {
+		return 0, true // strtoul("") is 0 with nothing left over: Redis takes it as cursor 0
+	}
+	if isSpace(b[0]) {
 		return 0, false
 	}
 	neg := false

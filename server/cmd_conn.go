@@ -487,7 +487,9 @@ func debugObject(x *engine.Ctx) {
 	var b []byte
 	b = append(b, "Value at:0x"...)
 	b = strconv.AppendUint(b, uint64(0x7f0000000000)+engine.RandUint64()&0xffffffff, 16)
-	b = append(b, " refcount:1 encoding:"...)
+	b = append(b, " refcount:"...)
+	b = strconv.AppendInt(b, x.E.Refcount(o), 10)
+	b = append(b, " encoding:"...)
 	b = append(b, o.Encoding().String()...)
 	b = append(b, " serializedlength:"...)
 	b = strconv.AppendInt(b, int64(serializedLength(o)), 10)
