@@ -148,7 +148,8 @@ type Snapshot struct {
 	queue    []*SnapshotChunk
 	qbytes   int
 	qclosed  bool
-	qerr     error // the writer's error: the walker stops
+	qerr     error    // the writer's error: the walker stops
+	free     [][]byte // chunk buffers the writer is done with
 	canceled atomic.Bool
 
 	keysDone  atomic.Int64
@@ -281,6 +282,9 @@ func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 		s.pushHook()
 	}
 	s.hookDB = sd.id
+	if s.hookBuf == nil {
+		s.hookBuf = s.getBuf()
+	}
 	n := len(s.hookBuf)
 	var err error
 	s.hookBuf, err = s.enc.AppendEntry(s.hookBuf, sd.id, en.Key, &en.Value, expireOf(sd.expires, en.Key))
@@ -337,6 +341,19 @@ func (s *Snapshot) pushWalk() {
 	s.walkBuf, s.walkKeys = nil, 0
 }
 
+// getBuf returns a chunk buffer, recycled from the writer when one is free.
+func (s *Snapshot) getBuf() []byte {
+	s.qmu.Lock()
+	if n := len(s.free); n > 0 {
+		b := s.free[n-1]
+		s.free = s.free[:n-1]
+		s.qmu.Unlock()
+		return b
+	}
+	s.qmu.Unlock()
+	return make([]byte, 0, s.opts.ChunkBytes+s.opts.ChunkBytes/2)
+}
+
 // push queues a chunk; it never blocks.
 func (s *Snapshot) push(c *SnapshotChunk) {
 	s.qmu.Lock()
@@ -384,6 +401,9 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			return
 		}
 		sd := s.dbs[s.cur]
+		if s.walkBuf == nil {
+			s.walkBuf = s.getBuf()
+		}
 		n := len(s.walkBuf)
 		var err error
 		s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, expireOf(sd.expires, en.Key))
@@ -524,6 +544,9 @@ func (s *Snapshot) writer() {
 		}
 		s.qmu.Lock()
 		s.qbytes -= len(c.Data)
+		if cap(c.Data) <= 2*s.opts.ChunkBytes && len(s.free) < 8 {
+			s.free = append(s.free, c.Data[:0])
+		}
 		s.qcond.Broadcast()
 		s.qmu.Unlock()
 	}

@@ -1,0 +1,299 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// snapTestEnc writes (db, key, value, expire) records.
+type snapTestEnc struct{}
+
+func (snapTestEnc) AppendEntry(dst []byte, dbID int, key string, o *Object, exp int64) ([]byte, error) {
+	dst = binary.AppendUvarint(dst, uint64(dbID))
+	dst = binary.AppendUvarint(dst, uint64(len(key)))
+	dst = append(dst, key...)
+	v := o.Bytes()
+	dst = binary.AppendUvarint(dst, uint64(len(v)))
+	dst = append(dst, v...)
+	return binary.AppendVarint(dst, exp), nil
+}
+
+type snapRec struct {
+	val string
+	exp int64
+}
+
+// snapTestSink decodes the records back into a map and counts duplicates.
+type snapTestSink struct {
+	mu      sync.Mutex
+	begun   bool
+	got     map[string]snapRec
+	dups    []string
+	badDB   []string
+	endErr  error
+	failAt  int // fail the Nth Write (0: never)
+	writes  int
+	slowFor time.Duration
+}
+
+func (s *snapTestSink) Begin(st *SnapshotStart) error {
+	s.begun = true
+	s.got = map[string]snapRec{}
+	return nil
+}
+
+func (s *snapTestSink) Write(c *SnapshotChunk) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	if s.failAt > 0 && s.writes == s.failAt {
+		return errors.New("disk full")
+	}
+	if s.slowFor > 0 {
+		time.Sleep(s.slowFor)
+	}
+	b := c.Data
+	n := 0
+	for len(b) > 0 {
+		db, k := binary.Uvarint(b)
+		b = b[k:]
+		kl, k := binary.Uvarint(b)
+		b = b[k:]
+		key := string(b[:kl])
+		b = b[kl:]
+		vl, k := binary.Uvarint(b)
+		b = b[k:]
+		val := string(b[:vl])
+		b = b[vl:]
+		exp, k := binary.Varint(b)
+		b = b[k:]
+		if int(db) != c.DB {
+			s.badDB = append(s.badDB, key)
+		}
+		id := fmt.Sprintf("%d/%s", db, key)
+		if _, ok := s.got[id]; ok {
+			s.dups = append(s.dups, id)
+		}
+		s.got[id] = snapRec{val, exp}
+		n++
+	}
+	if n != c.Keys {
+		return fmt.Errorf("chunk says %d keys, holds %d", c.Keys, n)
+	}
+	return nil
+}
+
+func (s *snapTestSink) End(err error) error { s.endErr = err; return err }
+
+func strObj(s string) Object { return NewBytesObject(TypeString, EncRaw, []byte(s)) }
+
+// model reads the whole engine as db/key -> value, expire (lock held).
+func snapModel(e *Engine) map[string]snapRec {
+	m := map[string]snapRec{}
+	for _, db := range e.dbs {
+		for en := range db.keys.All() {
+			m[fmt.Sprintf("%d/%s", db.ID, en.Key)] = snapRec{string(en.Value.Bytes()), db.ExpireAt(en.Key)}
+		}
+	}
+	return m
+}
+
+// TestSnapshotPointInTimeRandom runs random writes, deletes, TTL changes, moves, swaps,
+// flushes, growth and shrinking (so rehashes start, finish and reverse mid-walk) while a
+// slow walker runs, and checks the snapshot is exactly the T0 image, each key once.
+func TestSnapshotPointInTimeRandom(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, seed*7))
+			e := New(DefaultSettings(), NewTable())
+			e.Lock()
+			now := e.NowMs()
+			for i := 0; i < 3000+int(seed)*500; i++ {
+				db := e.DB(rng.IntN(4))
+				k := []byte(fmt.Sprintf("k%d", i))
+				db.Add(k, strObj(fmt.Sprintf("v%d", i)))
+				if rng.IntN(3) == 0 {
+					db.SetExpire(k, now+int64(1e9)+int64(i))
+				}
+			}
+			want := snapModel(e)
+			sink := &snapTestSink{}
+			s, err := e.StartSnapshot(snapTestEnc{}, sink, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: 256})
+			require.NoError(t, err)
+			_, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, nil)
+			require.ErrorIs(t, err, ErrSnapshotRunning)
+			e.Unlock()
+
+			next := 1_000_000
+			randKey := func(db *DB) []byte {
+				if db.keys.Len() == 0 {
+					return nil
+				}
+				return []byte(db.keys.FairRandom().Key)
+			}
+			ops := 0
+			for {
+				select {
+				case <-s.Done():
+				default:
+					e.Lock()
+					for j := 0; j < 5; j++ {
+						ops++
+						db := e.DB(rng.IntN(4))
+						k := randKey(db)
+						switch r := rng.IntN(100); {
+						case r < 20 && k != nil:
+							db.SetKey(k, strObj("new"), rng.IntN(2) == 0)
+						case r < 35 && k != nil:
+							db.Delete(k)
+						case r < 45 && k != nil:
+							db.SetExpire(k, now+int64(2e9))
+						case r < 50 && k != nil:
+							db.RemoveExpire(k)
+						case r < 55 && k != nil: // MOVE
+							other := e.DB((db.ID + 1) % 4)
+							if other.keys.GetBytes(k) == nil {
+								en := db.LookupEntry(k, true)
+								o := en.Value
+								exp := db.ExpireAt(en.Key)
+								db.Delete(k)
+								other.Add(k, o)
+								if exp != -1 {
+									other.SetExpire(k, exp)
+								}
+							}
+						case r < 56:
+							e.SwapDB(rng.IntN(4), rng.IntN(4))
+						case r < 57 && rng.IntN(4) == 0:
+							db.Flush()
+						case r < 80: // growth
+							for n := 0; n < 20; n++ {
+								next++
+								db.Add([]byte(fmt.Sprintf("n%d", next)), strObj("born later"))
+							}
+						case r < 90 && db.keys.Len() > 50: // shrink
+							for n := 0; n < 40; n++ {
+								if k := randKey(db); k != nil {
+									db.Delete(k)
+								}
+							}
+						default:
+							db.keys.RehashSteps(rng.IntN(50))
+						}
+					}
+					e.Unlock()
+					continue
+				}
+				break
+			}
+			require.NoError(t, s.Wait())
+			require.Empty(t, sink.dups, "keys written twice")
+			require.Empty(t, sink.badDB, "records in a chunk of another db")
+			require.Equal(t, len(want), len(sink.got))
+			for id, w := range want {
+				g, ok := sink.got[id]
+				require.True(t, ok, "missing %s", id)
+				require.Equal(t, w, g, id)
+			}
+			st := s.Stats()
+			require.Equal(t, int64(len(want)), st.KeysTotal)
+			require.Equal(t, int64(len(want)), st.KeysDone)
+			t.Logf("%d ops during the walk, %d hook keys, %d slices", ops, st.HookKeys, st.Slices)
+
+			// Every entry is stamped; a second snapshot right away is exact again.
+			e.Lock()
+			want2 := snapModel(e)
+			sink2 := &snapTestSink{}
+			s2, err := e.StartSnapshot(snapTestEnc{}, sink2, nil)
+			require.NoError(t, err)
+			e.Unlock()
+			require.NoError(t, s2.Wait())
+			require.Equal(t, want2, sink2.got)
+		})
+	}
+}
+
+func TestSnapshotCancelAndSinkError(t *testing.T) {
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	for i := 0; i < 5000; i++ {
+		e.DB(0).Add([]byte(fmt.Sprint(i)), strObj("v"))
+	}
+	sink := &snapTestSink{slowFor: time.Millisecond}
+	s, err := e.StartSnapshot(snapTestEnc{}, sink, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: 128, QueueBytes: 1024})
+	require.NoError(t, err)
+	s.Cancel()
+	require.Nil(t, e.Snapshot())
+	e.Unlock()
+	require.ErrorIs(t, s.Wait(), ErrSnapshotCanceled)
+
+	e.Lock()
+	bad := &snapTestSink{failAt: 3}
+	s, err = e.StartSnapshot(snapTestEnc{}, bad, &SnapshotOptions{ChunkBytes: 128})
+	require.NoError(t, err)
+	e.Unlock()
+	require.EqualError(t, s.Wait(), "disk full")
+	// The failed snapshot released the engine: a new one runs to the end.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		e.Lock()
+		running := e.Snapshot() != nil
+		e.Unlock()
+		if !running || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	e.Lock()
+	good := &snapTestSink{}
+	s, err = e.StartSnapshot(snapTestEnc{}, good, nil)
+	require.NoError(t, err)
+	e.Unlock()
+	require.NoError(t, s.Wait())
+	require.Len(t, good.got, 5000)
+
+	// SaveSnapshot works with the lock held, and beside a running background snapshot.
+	e.Lock()
+	bg, err := e.StartSnapshot(snapTestEnc{}, &snapTestSink{slowFor: time.Millisecond}, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: 128})
+	require.NoError(t, err)
+	sync := &snapTestSink{}
+	_, err = e.SaveSnapshot(snapTestEnc{}, sync, nil)
+	require.NoError(t, err)
+	require.Len(t, sync.got, 5000)
+	bg.Cancel()
+	e.Unlock()
+	require.ErrorIs(t, bg.Wait(), ErrSnapshotCanceled)
+}
+
+func BenchmarkSnapshotSave(b *testing.B) {
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	defer e.Unlock()
+	for i := 0; i < 100_000; i++ {
+		e.DB(0).Add([]byte(fmt.Sprintf("key:%d", i)), strObj("value-of-some-length"))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var bytes int64
+	for i := 0; i < b.N; i++ {
+		st, err := e.SaveSnapshot(snapTestEnc{}, &nullSink{}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes = st.BytesWritten
+	}
+	b.SetBytes(bytes)
+}
+
+type nullSink struct{}
+
+func (nullSink) Begin(*SnapshotStart) error { return nil }
+func (nullSink) Write(*SnapshotChunk) error { return nil }
+func (nullSink) End(err error) error        { return err }
