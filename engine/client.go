@@ -21,6 +21,7 @@ const (
 	ClientReplySkip                               // CLIENT REPLY SKIP in effect for this command
 	ClientScript                                  // the fake client of a script
 	ClientAOF                                     // the fake client replaying an AOF
+	ClientDenyBlocking                            // blocking commands behave as timed out (EXEC; scripts set it too)
 )
 
 // Client is the engine's view of a connection: selected database, protocol, transaction
@@ -39,6 +40,9 @@ type Client struct {
 	// MULTI state: the queued commands (each argument copied) and the watched keys.
 	multiQueue [][][]byte
 	watched    []watchedKey
+
+	// blocked is the client's state while blocked on keys (block.go), nil otherwise.
+	blocked *blockedState
 
 	subs  map[string]struct{}
 	psubs map[string]struct{}
@@ -64,6 +68,7 @@ func (e *Engine) NewClient(w *resp.Writer) *Client {
 
 // FreeClient forgets a client: unwatches, unsubscribes and removes it. Lock held.
 func (e *Engine) FreeClient(c *Client) {
+	e.removeBlocked(c)
 	e.unwatchAll(c)
 	e.PubSub.unsubscribeAll(c)
 	delete(e.clients, c.ID)

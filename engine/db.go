@@ -25,6 +25,9 @@ type DB struct {
 
 	// watched maps a key to the clients WATCHing it in this db.
 	watched map[string][]*Client
+
+	// blk holds the clients blocked on keys of this db (block.go).
+	blk dbBlocking
 }
 
 func newDB(e *Engine, id int) *DB {
@@ -224,6 +227,7 @@ func (db *DB) Add(key []byte, o Object) *Object {
 	}
 	e.Value = o
 	db.memNote(e)
+	db.SignalReady(key, o.typ)
 	db.eng.notify(NotifyNew, "new", key, db.ID)
 	return &e.Value
 }
@@ -240,9 +244,13 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 		o.msize = 0
 		e.Value = o
 		db.memNote(e)
+		db.SignalReady(key, o.typ)
 		db.eng.notify(NotifyNew, "new", key, db.ID)
 	} else {
 		db.beforeChange(e)
+		if e.Value.typ == TypeStream {
+			db.SignalReady(key, TypeStream) // dbOverwrite of a stream: XREADGROUP clients
+		}
 		o.lru = e.Value.lru
 		o.msize = e.Value.msize
 		db.eng.touch(&o)
@@ -259,6 +267,9 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 // keeping its TTL (dbOverwrite).
 func (db *DB) Overwrite(e *Entry, o Object) {
 	db.beforeChange(e)
+	if e.Value.typ == TypeStream {
+		db.SignalReady([]byte(e.Key), TypeStream)
+	}
 	o.lru = e.Value.lru
 	o.msize = e.Value.msize
 	e.Value = o
@@ -276,6 +287,9 @@ func (db *DB) deleteKey(key []byte) bool {
 		return false
 	}
 	db.beforeRemove(e)
+	if e.Value.typ == TypeStream {
+		db.SignalReady(key, TypeStream) // XREADGROUP clients get their error
+	}
 	if db.expires.Len() > 0 {
 		db.expires.DeleteBytes(key)
 	}
@@ -286,6 +300,9 @@ func (db *DB) deleteKey(key []byte) bool {
 // DeleteEntry removes a key whose entry the caller holds.
 func (db *DB) DeleteEntry(e *Entry) {
 	db.beforeRemove(e)
+	if e.Value.typ == TypeStream {
+		db.SignalReady([]byte(e.Key), TypeStream)
+	}
 	if db.expires.Len() > 0 {
 		db.expires.Delete(e.Key)
 	}
@@ -323,6 +340,7 @@ func (db *DB) RemoveExpire(key []byte) bool {
 
 // Flush empties the database and returns how many keys it held.
 func (db *DB) Flush() int {
+	db.scanForDeletedStreams(nil)
 	n := db.keys.Len()
 	if h := db.eng.snap; h != nil && n > 0 {
 		// A running snapshot keeps the old dicts for its walker (they are frozen from

@@ -80,6 +80,9 @@ type Engine struct {
 	CheckHook CheckHook
 	callHook  CallHook
 
+	// blk is the state of clients blocked on keys (block.go).
+	blk blockRegistry
+
 	ctxStack  []*Ctx
 	ctxDepth  int
 	unit      []propOp
@@ -146,12 +149,18 @@ func (e *Engine) NumDBs() int { return len(e.dbs) }
 // index, so they see the other data from now on, as in Redis.
 func (e *Engine) SwapDB(a, b int) {
 	da, db := e.dbs[a], e.dbs[b]
+	// XREADGROUP clients of streams that disappear get their error (blocked clients stay
+	// in the same numbered db, as in Redis).
+	da.scanForDeletedStreams(db)
+	db.scanForDeletedStreams(da)
 	e.memSettle()
 	da.memKeys, db.memKeys = db.memKeys, da.memKeys
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires
 	da.avgTTL, db.avgTTL = db.avgTTL, da.avgTTL
 	da.expiresCursor, db.expiresCursor = 0, 0
+	da.scanForReadyKeys()
+	db.scanForReadyKeys()
 }
 
 // propagate hands one command to the propagator.

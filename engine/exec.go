@@ -140,12 +140,15 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	e.unitDepth--
 	e.memSettle()
 
-	cmd.Calls++
 	cmd.Usec += dur.Microseconds()
-	if x.failed {
-		cmd.FailedCalls++
+	if c.blocked == nil {
+		// A command that blocked counts when it is unblocked (updateStatsOnUnblock).
+		cmd.Calls++
+		if x.failed {
+			cmd.FailedCalls++
+		}
+		e.Stats.NumCommands++
 	}
-	e.Stats.NumCommands++
 	c.LastCmd = cmd.Name
 	if x.dirty > 0 || x.force {
 		e.Dirty += x.dirty
@@ -164,6 +167,9 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	}
 	if top {
 		e.flushUnit()
+		if len(e.blk.readyKeys) > 0 {
+			e.HandleBlockedClients()
+		}
 	}
 }
 

@@ -191,6 +191,9 @@ func cmdExec(x *Ctx) {
 	e.unwatchAll(c)
 	c.Flags &^= ClientMulti
 	x.ArrayLen(len(queue))
+	// Blocking commands inside a transaction never block (CLIENT_DENY_BLOCKING).
+	denied := c.Flags & ClientDenyBlocking
+	c.Flags |= ClientDenyBlocking
 	for _, args := range queue {
 		cmd := e.table.Lookup(args[0])
 		if cmd.Subcommands != nil && len(args) >= 2 {
@@ -207,7 +210,7 @@ func cmdExec(x *Ctx) {
 		}
 		e.Call(c, cmd, args)
 	}
-	c.Flags &^= ClientDirtyCAS | ClientDirtyExec
+	c.Flags = c.Flags&^(ClientDirtyCAS|ClientDirtyExec|ClientDenyBlocking) | denied
 }
 
 func cmdWatch(x *Ctx) {
