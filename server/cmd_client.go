@@ -70,7 +70,7 @@ func (cn *conn) infoString(dst []byte) []byte {
 	if c.Flags&engine.ClientMulti != 0 {
 		b = append(b, 'x')
 	}
-	if cn.blocked != nil {
+	if cn.blocked != nil && !cn.blocked.released {
 		b = append(b, 'b')
 	}
 	if c.Flags&engine.ClientDirtyCAS != 0 {
@@ -400,6 +400,12 @@ func clientUnblock(x *engine.Ctx) {
 		}
 	}
 	cn := s.connByID(id)
+	if cn != nil && cn.cl.IsBlocked() {
+		// Blocked on keys: reply and leave the queues now, under the lock.
+		s.eng.UnblockClient(cn.cl, asError)
+		x.Int(1)
+		return
+	}
 	if cn == nil || cn.blocked == nil || cn.blocked.resume != nil || cn.blocked.released {
 		x.Int(0)
 		return

@@ -358,6 +358,7 @@ func (cn *conn) closeASAPLocked() {
 	if b := cn.blocked; b != nil {
 		b.release()
 	}
+	cn.srv.eng.DropBlocked(cn.cl) // leaves the key queues now: nothing more is served to it
 }
 
 // readError handles the end of the request stream.
@@ -515,10 +516,12 @@ func (cn *conn) waitBlocked(b *blockState) bool {
 	stopWatch := make(chan struct{})
 	watchDone := make(chan struct{})
 	go cn.watchClose(gone, stopWatch, watchDone)
+	hungUp := false
 	select {
 	case <-timer:
 	case <-b.ch:
 	case <-gone:
+		hungUp = true
 	case <-s.quit:
 	}
 	close(stopWatch)
@@ -528,7 +531,11 @@ func (cn *conn) waitBlocked(b *blockState) bool {
 	s.cachedNow = time.Now()
 	if cn.blocked == b {
 		cn.blocked = nil
-		if b.onWake != nil && !cn.closeASAP && !s.exiting {
+		if hungUp {
+			// A client that disconnects while blocked leaves the key queues without a
+			// reply (freeClient → unblockClient).
+			s.eng.DropBlocked(cn.cl)
+		} else if b.onWake != nil && !cn.closeASAP && !s.exiting {
 			b.onWake(cn)
 		}
 	}
@@ -576,6 +583,32 @@ func (cn *conn) block(deadline time.Time, onWake func(cn *conn)) *blockState {
 	b := &blockState{deadline: deadline, onWake: onWake, ch: make(chan struct{})}
 	cn.blocked = b
 	return b
+}
+
+// onBlockKeys is the engine's BlockHook: a command blocked its client on keys (BLPOP,
+// BZPOPMIN, XREAD BLOCK, …). The connection stops processing commands until the engine
+// serves it, CLIENT UNBLOCK resolves it, or the deadline passes (the timeout reply is
+// written under the lock by BlockTimedOut, which does nothing if it was served meanwhile).
+// Lock held.
+func (s *Server) onBlockKeys(c *engine.Client, deadlineMs int64) {
+	cn, ok := c.Conn.(*conn)
+	if !ok {
+		s.eng.BlockTimedOut(c) // no connection to wait on: behave as timed out
+		return
+	}
+	var deadline time.Time
+	if deadlineMs > 0 {
+		deadline = time.UnixMilli(deadlineMs)
+	}
+	cn.block(deadline, func(cn *conn) { cn.srv.eng.BlockTimedOut(cn.cl) })
+}
+
+// onUnblockKeys is the engine's unblock hook: the client blocked on keys got its reply
+// (served, timed out, CLIENT UNBLOCK). Lock held.
+func (s *Server) onUnblockKeys(c *engine.Client) {
+	if cn, ok := c.Conn.(*conn); ok {
+		cn.unblockLocked()
+	}
 }
 
 // unblockLocked releases a blocked client early (CLIENT UNBLOCK, pause end). Lock held.

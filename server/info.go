@@ -158,7 +158,7 @@ func (s *Server) infoServer(b []byte) []byte {
 
 func (s *Server) numBlocked() (blocked, withTimeout int64) {
 	for _, cn := range s.conns {
-		if b := cn.blocked; b != nil && b.resume == nil {
+		if b := cn.blocked; b != nil && b.resume == nil && !b.released {
 			blocked++
 			if !b.deadline.IsZero() {
 				withTimeout++

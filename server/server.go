@@ -162,6 +162,7 @@ func New(opts Options) (*Server, error) {
 		s.log = NewLogger(os.Stderr, cfg.Loglevel())
 	}
 	s.eng.SetCallHook(s.callHook)
+	s.eng.SetBlockHooks(s.onBlockKeys, s.onUnblockKeys)
 	s.eng.CheckHook = s.checkHook
 	s.slowlog.init()
 	s.latency.init()

@@ -9,11 +9,12 @@ import (
 	"github.com/redisctl/redisctl/resp"
 )
 
-// Commands returns the non-blocking list commands of Redis 7.0.
+// Commands returns the list commands of Redis 7.0, the blocking ones included
+// (bcommands.go).
 func Commands() []*engine.Command {
 	w, ro, fast, oom := engine.FlagWrite, engine.FlagReadOnly, engine.FlagFast, engine.FlagDenyOOM
 	k1 := func(c *engine.Command) *engine.Command { c.FirstKey, c.LastKey, c.Step = 1, 1, 1; return c }
-	return []*engine.Command{
+	return append([]*engine.Command{
 		k1(&engine.Command{Name: "lpush", Arity: -3, Flags: w | oom | fast, Fn: func(x *engine.Ctx) { pushGeneric(x, Left, false) }}),
 		k1(&engine.Command{Name: "rpush", Arity: -3, Flags: w | oom | fast, Fn: func(x *engine.Ctx) { pushGeneric(x, Right, false) }}),
 		k1(&engine.Command{Name: "lpushx", Arity: -3, Flags: w | oom | fast, Fn: func(x *engine.Ctx) { pushGeneric(x, Left, true) }}),
@@ -31,7 +32,7 @@ func Commands() []*engine.Command {
 		{Name: "rpoplpush", Arity: 3, Flags: w | oom, FirstKey: 1, LastKey: 2, Step: 1, Fn: func(x *engine.Ctx) { Move(x, x.Args[1], x.Args[2], Right, Left) }},
 		{Name: "lmove", Arity: 5, Flags: w | oom, FirstKey: 1, LastKey: 2, Step: 1, Fn: cmdLMove},
 		{Name: "lmpop", Arity: -4, Flags: w, Fn: cmdLMPop},
-	}
+	}, blockingCommands()...)
 }
 
 // Lookup finds key and checks that it holds a list: o is nil for a missing key; ok is

@@ -1,8 +1,44 @@
 package tstream
 
 import (
+	"bytes"
+
 	"github.com/redisctl/redisctl/engine"
 )
+
+// xreadBlockedDefaultCount is the COUNT a blocked XREAD/XREADGROUP without COUNT is
+// served with (XREAD_BLOCKED_DEFAULT_COUNT).
+const xreadBlockedDefaultCount = 1000
+
+func init() {
+	BlockHook = blockRead
+	OnKeyReady = func(db *engine.DB, key []byte) { db.SignalReady(key, engine.TypeStream) }
+}
+
+// blockRead blocks an XREAD/XREADGROUP that found nothing (the BLOCK part of
+// xreadCommand). It returns false when the client may not block (MULTI, scripts): the
+// command then replies with a null array.
+func blockRead(x *engine.Ctx, req *BlockRequest) bool {
+	if !x.CanBlock() {
+		return false
+	}
+	r := &BlockRequest{IDs: req.IDs, TimeoutMs: req.TimeoutMs, Count: req.Count, NoAck: req.NoAck}
+	if r.Count == 0 {
+		r.Count = xreadBlockedDefaultCount
+	}
+	r.Keys = make([][]byte, len(req.Keys))
+	for i, k := range req.Keys {
+		r.Keys[i] = bytes.Clone(k)
+	}
+	if req.Group != nil {
+		r.Group, r.Consumer = bytes.Clone(req.Group), bytes.Clone(req.Consumer)
+	}
+	x.BlockOn(engine.BlockStream, req.Keys, req.TimeoutMs, req.Group != nil,
+		func(x *engine.Ctx, key []byte, o *engine.Object) (served, deleted bool) {
+			return ServeBlocked(x, key, o, r), false
+		})
+	return true
+}
 
 // ServeBlocked serves one client blocked in XREAD/XREADGROUP on key, which now holds the
 // stream o (serveClientsBlockedOnStreamKey in Redis 7.0). x must be the receiver's

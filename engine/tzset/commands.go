@@ -5,12 +5,12 @@ import (
 	"github.com/redisctl/redisctl/rdb/listpack"
 )
 
-// Commands returns the sorted set commands of Redis 7.0 (the blocking BZPOPMIN, BZPOPMAX
-// and BZMPOP excepted).
+// Commands returns the sorted set commands of Redis 7.0, the blocking BZPOPMIN, BZPOPMAX
+// and BZMPOP included (blocking.go).
 func Commands() []*engine.Command {
 	w, ro, fast, oom := engine.FlagWrite, engine.FlagReadOnly, engine.FlagFast, engine.FlagDenyOOM
 	k1 := func(c *engine.Command) *engine.Command { c.FirstKey, c.LastKey, c.Step = 1, 1, 1; return c }
-	return []*engine.Command{
+	return append([]*engine.Command{
 		k1(&engine.Command{Name: "zadd", Arity: -4, Flags: w | oom | fast, Fn: cmdZAdd}),
 		k1(&engine.Command{Name: "zincrby", Arity: 4, Flags: w | oom | fast, Fn: cmdZIncrBy}),
 		k1(&engine.Command{Name: "zrem", Arity: -3, Flags: w | fast, Fn: cmdZRem}),
@@ -43,7 +43,7 @@ func Commands() []*engine.Command {
 		k1(&engine.Command{Name: "zinterstore", Arity: -4, Flags: w | oom, Fn: func(x *engine.Ctx) { setOpGeneric(x, x.Args[1], 2, opInter, false) }}),
 		k1(&engine.Command{Name: "zdiffstore", Arity: -4, Flags: w | oom, Fn: func(x *engine.Ctx) { setOpGeneric(x, x.Args[1], 2, opDiff, false) }}),
 		k1(&engine.Command{Name: "zscan", Arity: -3, Flags: ro, Fn: cmdZScan}),
-	}
+	}, blockingCommands()...)
 }
 
 // lookup finds key and checks it holds a sorted set; ok is false after a WRONGTYPE reply.
