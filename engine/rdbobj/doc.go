@@ -19,6 +19,12 @@
 //     rdbSaveRawString, so LZF applies), metadata, groups with entries_read, the group
 //     PEL with delivery times and counts, consumers with seen time and PEL IDs.
 //
+// Function libraries: SaveAll writes one FUNCTION2 record per library of Engine.Functions
+// after the AUX fields and before the first SELECTDB (rdbSaveFunctions); LoadInto and
+// Load hand each FUNCTION2 record to Engine.Functions.LoadLibrary as it is read (replace
+// only with AllowDup, as rdbLoad), and fail with ErrScriptingUnavailable when the engine
+// has no function store (unless SkipFunctions).
+//
 // Loading (RESTORE via the private payload reader, LoadInto over rdb.Decoder records,
 // Load over an io.Reader): every type byte Redis 7.0 reads, with its conversions (ziplist
 // and zipmap payloads to listpacks, quicklist 1 nodes to listpack nodes, quicklist 2

@@ -29,10 +29,18 @@ type LoadOptions struct {
 	KeepExpired bool
 	// NowMs is the time expiries are compared with (0: the engine's clock).
 	NowMs int64
-	// SkipUnsupported skips keys of types the engine cannot hold yet (streams, modules)
-	// instead of failing; they are counted in LoadStats.Unsupported.
+	// SkipUnsupported skips keys of types the engine cannot hold yet (modules) instead
+	// of failing; they are counted in LoadStats.Unsupported.
 	SkipUnsupported bool
+	// SkipFunctions ignores FUNCTION2 records when the engine has no scripting
+	// (Engine.Functions nil) instead of failing with ErrScriptingUnavailable; they are
+	// counted in LoadStats.SkippedLibraries.
+	SkipFunctions bool
 }
+
+// ErrScriptingUnavailable is the load error for an RDB that holds function libraries
+// (FUNCTION2 records) when the engine has no function store.
+var ErrScriptingUnavailable = errors.New("rdbobj: the file holds function libraries (FUNCTION2) but scripting is unavailable in this engine")
 
 // LoadStats is what a load read besides the keys.
 type LoadStats struct {
@@ -41,7 +49,14 @@ type LoadStats struct {
 	EmptySkipped int64 // empty aggregates skipped (RDB_LOAD_ERR_EMPTY_KEY)
 	Unsupported  int64 // keys skipped with SkipUnsupported
 	Aux          []rdb.AuxField
-	Functions    [][]byte // FUNCTION2 library sources, in file order
+	// Libraries counts the FUNCTION2 libraries loaded into Engine.Functions.
+	Libraries int64
+	// SkippedLibraries counts FUNCTION2 records ignored with SkipFunctions.
+	SkippedLibraries int64
+	// Functions is always nil: libraries are loaded into Engine.Functions as they are read
+	// (see Libraries). It stays so that callers which used to load them from here after
+	// the fact now find nothing to load twice.
+	Functions [][]byte
 	Checksum     rdb.Checksum
 }
 
@@ -66,8 +81,11 @@ func Load(eng *engine.Engine, r io.Reader, dopts *rdb.Options, opts *LoadOptions
 // dropped (unless KeepExpired), a key met twice is an error (unless AllowDup), IDLE and
 // FREQ set the LRU/LFU field, empty aggregates are skipped (create d with
 // Options.AllowEmptyKeys so they reach the loader instead of failing the decoder).
-// Streams, module values and hash field expiry (RDB 12) are refused: Redis 7.0 has no
-// hash field expiry, and the engine has no stream or module type yet.
+// FUNCTION2 records are loaded through eng.Functions.LoadLibrary as they are read (with
+// replace when AllowDup, as rdbLoad passes RDBFLAGS_ALLOW_DUP); without a function store
+// the load fails with ErrScriptingUnavailable (or skips them with SkipFunctions). Module
+// values and hash field expiry (RDB 12) are refused: Redis 7.0 has no hash field expiry,
+// and the engine has no module type.
 //
 // Quicklist nodes are rebuilt from the decoder's elements node by node (node
 // boundaries are recovered from the input offsets); a one-element node is PLAIN when the
@@ -99,7 +117,21 @@ func loadInto(eng *engine.Engine, d *rdb.Decoder, opts *LoadOptions, c *capture)
 		case rdb.RecAux:
 			st.Aux = append(st.Aux, rdb.AuxField{Name: string(d.Field()), Value: string(d.Value())})
 		case rdb.RecFunction:
-			st.Functions = append(st.Functions, append([]byte(nil), d.Value()...))
+			// rdbLoadRio: rdbFunctionLoad → functionsCreateWithLibraryCtx, replacing an
+			// existing library only under RDBFLAGS_ALLOW_DUP.
+			if eng.Functions == nil {
+				if o.SkipFunctions {
+					st.SkippedLibraries++
+					continue
+				}
+				return st, fmt.Errorf("%w (FUNCTION2 record at offset %d)", ErrScriptingUnavailable, d.Offset())
+			}
+			if err := eng.Functions.LoadLibrary(d.Value(), o.AllowDup); err != nil {
+				return st, fmt.Errorf("rdbobj: Failed loading library (FUNCTION2 record at offset %d): %w", d.Offset(), err)
+			}
+			st.Libraries++
+		case rdb.RecFunctionPreGA:
+			return st, fmt.Errorf("%w: at offset %d: Pre-release function format not supported", ErrBadFormat, d.Offset())
 		case rdb.RecSelectDB:
 			if d.DB() < 0 || d.DB() >= eng.NumDBs() {
 				return st, fmt.Errorf("rdbobj: the file selects db %d but the engine has %d databases", d.DB(), eng.NumDBs())

@@ -48,10 +48,19 @@ func NewEncoder(w io.Writer, opts *SaveOptions) (*rdb.Encoder, error) {
 	})
 }
 
-// SaveAll writes every non-empty database of eng to enc (rdbSaveRio's keyspace part) and
-// closes the encoder (EOF and checksum). Call it with the engine lock held, or on an
-// engine nobody else uses.
+// SaveAll writes what rdbSaveRio writes after the AUX fields: one FUNCTION2 record per
+// function library (eng.Functions.LibraryCodes, rdbSaveFunctions; nothing when the engine
+// has no function store), then every non-empty database of eng, and closes the encoder
+// (EOF and checksum). enc must not have written any database yet. Call it with the engine
+// lock held, or on an engine nobody else uses.
 func SaveAll(enc *rdb.Encoder, eng *engine.Engine, opts *SaveOptions) error {
+	if eng.Functions != nil {
+		for _, code := range eng.Functions.LibraryCodes() {
+			if err := enc.WriteFunction(code); err != nil {
+				return fmt.Errorf("rdbobj: saving a function library: %w", err)
+			}
+		}
+	}
 	s := NewSaver(opts == nil || !opts.NoCompression)
 	for i := 0; i < eng.NumDBs(); i++ {
 		if err := s.SaveDB(enc, eng.DB(i)); err != nil {

@@ -3,6 +3,7 @@ package rdbobj_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,13 +37,11 @@ func saveFile(t *testing.T, eng *engine.Engine, opts *rdbobj.SaveOptions) string
 func TestSaveFixturesIntoRedis(t *testing.T) {
 	m := fixtures.MustLoad(t)
 	for _, f := range m.RDB {
-		if f.Name == "functions" {
-			continue // no function engine here (see TestFunctions*)
-		}
 		t.Run(f.Name, func(t *testing.T) {
 			data, err := os.ReadFile(fixtures.Path(f.File))
 			require.NoError(t, err)
 			eng := newEngine(t)
+			eng.Functions = newFakeFunctions()
 			_, err = rdbobj.Load(eng, bytes.NewReader(data), nil, nil)
 			require.NoError(t, err)
 			path := saveFile(t, eng, &rdbobj.SaveOptions{UsedMem: 12345})
@@ -62,6 +61,15 @@ func TestSaveFixturesIntoRedis(t *testing.T) {
 			got, err := redistest.Snapshot(context.Background(), srv.Client())
 			require.NoError(t, err)
 			require.Equal(t, lines(t, readExpected(t, f.Expected)), lines(t, got))
+			if f.Functions != "" {
+				raw, err := os.ReadFile(fixtures.Path(f.Functions))
+				require.NoError(t, err)
+				var want []redistest.Library
+				require.NoError(t, json.Unmarshal(raw, &want))
+				libs, err := redistest.SnapshotFunctions(context.Background(), srv.Client())
+				require.NoError(t, err)
+				require.Equal(t, want, libs)
+			}
 		})
 	}
 }
