@@ -57,7 +57,7 @@ type LoadStats struct {
 	// (see Libraries). It stays so that callers which used to load them from here after
 	// the fact now find nothing to load twice.
 	Functions [][]byte
-	Checksum     rdb.Checksum
+	Checksum  rdb.Checksum
 }
 
 // Load reads an RDB stream from r into eng (see LoadInto). Unlike LoadInto over a
