@@ -89,6 +89,9 @@ type SnapshotOptions struct {
 	QueueBytes int
 	// ChunkBytes is the size a chunk is handed over at (0: 64 KiB).
 	ChunkBytes int
+	// KeyDelay is slept (off the lock) per key the walker serializes: Redis's
+	// rdb-key-save-delay, for tests that need a long background save.
+	KeyDelay time.Duration
 }
 
 // SnapshotStats describe a snapshot's progress or outcome (safe to read at any time).
@@ -136,11 +139,13 @@ type Snapshot struct {
 	walkBuf  []byte
 	walkDB   int
 	walkKeys int
-	hookBuf  []byte
-	hookDB   int
-	hookKeys int
-	encErr   error
-	detached bool // the hook is uninstalled (finished or canceled)
+	// sliceKeys counts the keys the current walker slice serialized.
+	sliceKeys int
+	hookBuf   []byte
+	hookDB    int
+	hookKeys  int
+	encErr    error
+	detached  bool // the hook is uninstalled (finished or canceled)
 
 	// The queue, under qmu.
 	qmu      sync.Mutex
@@ -413,8 +418,10 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			return
 		}
 		s.walkKeys++
+		s.sliceKeys++
 		s.keysDone.Add(1)
 	}
+	s.sliceKeys = 0
 	steps := 0
 	for s.cur < len(s.dbs) {
 		sd := s.dbs[s.cur]
@@ -438,7 +445,7 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			return false
 		}
 		steps++
-		if budget > 0 && steps&15 == 0 && time.Since(start) >= budget {
+		if budget > 0 && (steps&15 == 0 && time.Since(start) >= budget || s.opts.KeyDelay > 0 && s.sliceKeys > 0) {
 			break
 		}
 	}
@@ -464,8 +471,12 @@ func (s *Snapshot) walker() {
 			e.Unlock()
 			return
 		}
+		n := s.sliceKeys
 		e.Unlock()
 		runtime.Gosched()
+		if s.opts.KeyDelay > 0 {
+			time.Sleep(s.opts.KeyDelay * time.Duration(n))
+		}
 		s.waitQueue()
 		if s.opts.SlicePause > 0 {
 			time.Sleep(s.opts.SlicePause)

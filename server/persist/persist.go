@@ -289,7 +289,11 @@ func (p *Persistence) StartBgsave() error {
 	p.lastTry = time.Now().Unix()
 	p.saves++
 	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), BgsaveID(), p.header())
-	s, err := e.StartSnapshot(NewRDBEncoder(e, p.cfg.RdbCompression()), sink, &p.opts.Snapshot)
+	opts := p.opts.Snapshot
+	if d := p.cfg.Int("rdb-key-save-delay"); d > 0 {
+		opts.KeyDelay = time.Duration(d) * time.Microsecond
+	}
+	s, err := e.StartSnapshot(NewRDBEncoder(e, p.cfg.RdbCompression()), sink, &opts)
 	if err != nil {
 		return err
 	}
@@ -315,7 +319,7 @@ func (p *Persistence) bgDone(now time.Time) {
 	s := p.bg
 	err := s.Err()
 	st := s.Stats()
-	p.lastBgTime = int64(now.Sub(p.bgStart).Seconds())
+	p.lastBgTime = now.Unix() - p.bgStart.Unix() // time(NULL)-rdb_save_time_start
 	p.lastCow = st.CowBytes
 	switch {
 	case p.bgKilled:
@@ -448,7 +452,7 @@ func (p *Persistence) AppendInfo(dst []byte, e *engine.Engine) []byte {
 	f("rdb_last_bgsave_time_sec", p.lastBgTime)
 	cur := int64(-1)
 	if inProgress {
-		cur = int64(time.Since(p.bgStart).Seconds())
+		cur = time.Now().Unix() - p.bgStart.Unix()
 	}
 	f("rdb_current_bgsave_time_sec", cur)
 	f("rdb_saves", p.saves)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/rdbobj"
@@ -196,7 +197,9 @@ func (s *fileSink) End(err error) error {
 		s.stage = "write"
 		return err
 	}
-	if err := os.Rename(s.tmp, s.path); err != nil {
+	// rename(2) itself: os.Rename reports an existing directory as EEXIST where Redis
+	// (and the system call) report EISDIR.
+	if err := syscall.Rename(s.tmp, s.path); err != nil {
 		os.Remove(s.tmp)
 		s.stage = "rename"
 		return err
