@@ -204,9 +204,13 @@ func (cn *conn) serve() {
 		w := cn.swapLocked()
 		blocked := cn.blocked
 		cn.qbuf, cn.qbufCap = cn.rd.Buffered(), cn.rd.BufferCap()
+		dur, point := s.durablePointLocked()
 		e.Unlock()
 		var ferr error
 		if w != nil {
+			if point != 0 {
+				dur.WaitDurable(point)
+			}
 			ferr = w.Flush()
 		}
 		cn.wmu.Unlock()
@@ -288,6 +292,26 @@ func (cn *conn) exec(args [][]byte) {
 	cn.checkOutputLimitLocked()
 }
 
+// Durability is implemented by a Persistence whose writes must be in the AOF before the
+// replies that acknowledge them leave (Redis's beforeSleep writes the AOF, and fsyncs it
+// under appendfsync always, before it writes any reply). DurablePoint is called with the
+// engine lock held at the end of a batch and names the position the batch's writes
+// reached (0: nothing to wait for); WaitDurable is called without the lock and returns
+// once that position is durable. Replies of many connections thus share one fsync.
+type Durability interface {
+	DurablePoint() int64
+	WaitDurable(point int64)
+}
+
+// durablePointLocked is the seam's DurablePoint, when the persistence has one. Lock held.
+func (s *Server) durablePointLocked() (Durability, int64) {
+	d, ok := s.persist.(Durability)
+	if !ok {
+		return nil, 0
+	}
+	return d, d.DurablePoint()
+}
+
 // swapLocked takes the full reply writer out of the client's hands, so it can be flushed
 // after the engine lock is released; it returns nil when there is nothing to write.
 func (cn *conn) swapLocked() *resp.Writer {
@@ -335,7 +359,11 @@ func (cn *conn) flushLoop(kick chan struct{}) {
 		if !cn.freed {
 			w = cn.swapLocked()
 		}
+		dur, point := cn.srv.durablePointLocked()
 		e.Unlock()
+		if w != nil && point != 0 {
+			dur.WaitDurable(point)
+		}
 		if w != nil {
 			if err := w.Flush(); err != nil {
 				cn.sock.Shutdown()
