@@ -50,7 +50,7 @@ type rotateOp struct {
 
 type segment struct {
 	rot  *rotateOp
-	stop bool // close the file after the data (appendonly no)
+	stop chan struct{} // close the file after the data (appendonly no), then close stop
 	data []byte
 }
 
@@ -305,7 +305,6 @@ func (a *AOFFile) writer() {
 		a.segs = []segment{{data: a.spare[:0]}}
 		a.spare = nil
 		a.bmu.Unlock()
-		stop := false
 		var pending []segment
 		for i, s := range segs {
 			if s.rot != nil {
@@ -317,9 +316,9 @@ func (a *AOFFile) writer() {
 					break
 				}
 			}
-			if s.stop {
+			if s.stop != nil {
 				a.closeFile()
-				stop = true
+				close(s.stop)
 			}
 		}
 		if pending != nil {
@@ -356,13 +355,6 @@ func (a *AOFFile) writer() {
 		a.wmu.Lock()
 		a.wcond.Broadcast()
 		a.wmu.Unlock()
-		if stop {
-			a.synced.Store(end)
-			a.bmu.Lock()
-			a.running = false
-			a.bmu.Unlock()
-			return
-		}
 	}
 }
 
@@ -617,9 +609,9 @@ func (a *AOFFile) startAppendOnly() error {
 
 func (a *AOFFile) stopAppendOnly() {
 	a.killRewrite()
-	a.enqueue(segment{stop: true})
-	a.drain()
-	a.WaitDurable(a.DurablePoint())
+	stop := make(chan struct{})
+	a.enqueue(segment{stop: stop})
+	<-stop // the buffer is written, the file fsynced and closed
 	a.state = aofOff
 	a.scheduled = false
 	a.incrSize.Store(0)
