@@ -74,6 +74,7 @@ type blockedState struct {
 type blockRegistry struct {
 	onBlock    BlockHook
 	onUnblock  func(c *Client)
+	onStats    UnblockStatsHook
 	byType     [numBlockTypes]int // blocked_clients_by_type
 	numBlocked int
 	readyKeys  []readyKey // server.ready_keys
@@ -250,13 +251,35 @@ func (e *Engine) removeBlocked(c *Client) {
 	e.blk.numBlocked--
 }
 
+// How a blocked command's end is accounted, as Redis 7.0.15 does (checked against it):
+// every end counts a call (INFO commandstats); a served client also goes to the latency
+// histogram and the slowlog, one released by CLIENT UNBLOCK to the latency histogram
+// only, and a timeout to neither.
+const (
+	endTimeout = iota
+	endServed
+	endUnblocked
+)
+
+// UnblockStatsHook is told, under the lock, about a blocked command that ended served
+// (slowlog true) or through CLIENT UNBLOCK, for the server's latency histogram and
+// slowlog; dur is the time spent serving it, not the time it waited (as Redis, which
+// adds the blocking command's own call time, a few µs, not measured here).
+type UnblockStatsHook func(c *Client, cmd *Command, args [][]byte, dur time.Duration, slowlog bool)
+
+// SetUnblockStatsHook installs the server's statistics hook for unblocked commands.
+func (e *Engine) SetUnblockStatsHook(h UnblockStatsHook) { e.blk.onStats = h }
+
 // finishBlocked is the end of every way out of a block that replied: the command's
 // statistics (updateStatsOnUnblock), leaving the queues, and telling the server.
-func (e *Engine) finishBlocked(c *Client, bs *blockedState, failed bool) {
+func (e *Engine) finishBlocked(c *Client, bs *blockedState, failed bool, how int, dur time.Duration) {
 	if bs.cmd != nil {
 		bs.cmd.Calls++
 		if failed {
 			bs.cmd.FailedCalls++
+		}
+		if how != endTimeout && e.blk.onStats != nil {
+			e.blk.onStats(c, bs.cmd, bs.args, dur, how == endServed)
 		}
 	}
 	e.Stats.NumCommands++
@@ -275,7 +298,7 @@ func (e *Engine) BlockTimedOut(c *Client) {
 		return
 	}
 	c.W.WriteNullArray()
-	e.finishBlocked(c, bs, false)
+	e.finishBlocked(c, bs, false, endTimeout, 0)
 }
 
 // UnblockClient is CLIENT UNBLOCK on a client blocked on keys: it replies as a timeout,
@@ -293,7 +316,7 @@ func (e *Engine) UnblockClient(c *Client, asError bool) bool {
 	} else {
 		c.W.WriteNullArray()
 	}
-	e.finishBlocked(c, bs, true)
+	e.finishBlocked(c, bs, true, endUnblocked, 0)
 	return true
 }
 
@@ -415,9 +438,9 @@ func (e *Engine) serveKey(db *DB, key []byte, bt BlockType) {
 			return
 		}
 		db.beforeChange(ent)
-		served, deleted, failed := e.serveOne(c, bs, key, &ent.Value)
+		served, deleted, failed, dur := e.serveOne(c, bs, key, &ent.Value)
 		if served {
-			e.finishBlocked(c, bs, failed)
+			e.finishBlocked(c, bs, failed, endServed, dur)
 		}
 		if deleted {
 			return
@@ -427,7 +450,7 @@ func (e *Engine) serveKey(db *DB, key []byte, bt BlockType) {
 
 // serveOne runs a blocked client's serve function in a context of its own and
 // propagates what it produced as one unit (afterCommand).
-func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (served, deleted, failed bool) {
+func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (served, deleted, failed bool, dur time.Duration) {
 	x := e.pushCtx()
 	w := c.W
 	if c.Flags&ClientReplyOff != 0 {
@@ -437,7 +460,7 @@ func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (s
 	e.unitDepth++
 	start := time.Now()
 	served, deleted = bs.serve(x, key, o)
-	dur := time.Since(start)
+	dur = time.Since(start)
 	e.unitDepth--
 	e.Dirty += x.dirty
 	failed = x.failed
@@ -446,7 +469,7 @@ func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (s
 	}
 	e.popCtx()
 	e.flushUnit()
-	return served, deleted, failed
+	return served, deleted, failed, dur
 }
 
 // unblockDeletedStreamReaders unblocks, with an error, the XREADGROUP clients blocked on
@@ -467,6 +490,6 @@ func (e *Engine) unblockDeletedStreamReaders(db *DB, key []byte) {
 		msg := "UNBLOCKED the stream key no longer exists"
 		e.countError(msg)
 		c.W.WriteError(msg)
-		e.finishBlocked(c, bs, true)
+		e.finishBlocked(c, bs, true, endServed, 0)
 	}
 }

@@ -17,6 +17,24 @@ func (s *Server) callHook(c *engine.Client, cmd *engine.Command, args [][]byte, 
 	if dur > 100*time.Microsecond {
 		s.cachedNow = s.cachedNow.Add(dur) // what follows a slow command sees time move on
 	}
+	if !c.IsBlocked() {
+		// A command that blocked is measured when it is unblocked (unblockStatsHook).
+		s.measure(c, cmd, args, dur, true)
+	}
+	if len(s.monitors) > 0 && cmd.Flags&(engine.FlagSkipMonitor|engine.FlagAdmin) == 0 {
+		s.feedMonitors(c, cmd, args, dbID)
+	}
+}
+
+// unblockStatsHook measures a blocked command that was served (histogram and slowlog)
+// or released by CLIENT UNBLOCK (histogram only), as Redis 7.0.15 does.
+func (s *Server) unblockStatsHook(c *engine.Client, cmd *engine.Command, args [][]byte, dur time.Duration, slowlog bool) {
+	s.measure(c, cmd, args, dur, slowlog)
+}
+
+// measure feeds the per-command latency histogram, the slowlog (when slowlog) and the
+// latency monitor.
+func (s *Server) measure(c *engine.Client, cmd *engine.Command, args [][]byte, dur time.Duration, slowlog bool) {
 	if s.cfg.LatencyTracking() {
 		h := s.hists[cmd]
 		if h == nil {
@@ -25,7 +43,7 @@ func (s *Server) callHook(c *engine.Client, cmd *engine.Command, args [][]byte, 
 		}
 		h.record(dur.Nanoseconds())
 	}
-	if t := s.cfg.SlowlogLogSlowerThan(); t >= 0 && cmd.Flags&engine.FlagSkipSlowlog == 0 && dur.Microseconds() >= t {
+	if t := s.cfg.SlowlogLogSlowerThan(); slowlog && t >= 0 && cmd.Flags&engine.FlagSkipSlowlog == 0 && dur.Microseconds() >= t {
 		s.slowlog.push(s, c, cmd, args, dur)
 	}
 	if t := s.cfg.LatencyMonitorThreshold(); t > 0 && dur.Milliseconds() >= t {
@@ -34,9 +52,6 @@ func (s *Server) callHook(c *engine.Client, cmd *engine.Command, args [][]byte, 
 			ev = "fast-command"
 		}
 		s.latency.add(ev, dur.Milliseconds())
-	}
-	if len(s.monitors) > 0 && cmd.Flags&(engine.FlagSkipMonitor|engine.FlagAdmin) == 0 {
-		s.feedMonitors(c, cmd, args, dbID)
 	}
 }
 

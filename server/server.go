@@ -163,6 +163,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.eng.SetCallHook(s.callHook)
 	s.eng.SetBlockHooks(s.onBlockKeys, s.onUnblockKeys)
+	s.eng.SetUnblockStatsHook(s.unblockStatsHook)
 	s.eng.CheckHook = s.checkHook
 	s.slowlog.init()
 	s.latency.init()
