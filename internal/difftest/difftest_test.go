@@ -214,8 +214,12 @@ func TestGenDeterministicAndSafe(t *testing.T) {
 		assert.NotContains(t, line, "\x00numkeys")
 		word := strings.ToLower(strings.Fields(line + " x")[0])
 		seen[word] = true
-		for _, excluded := range []string{"shutdown", "monitor", "blpop"} {
+		for _, excluded := range []string{"shutdown", "monitor", "wait"} {
 			assert.NotEqual(t, excluded, word, line)
+		}
+		if f := strings.Fields(line); timeoutIndex(word, f) > 0 && timeoutIndex(word, f) < len(f) {
+			to := f[timeoutIndex(word, f)]
+			assert.NotContains(t, []string{"0", "0.0", "-0", "1000", "0.0001"}, to, "unbounded blocking: %s", line)
 		}
 		if strings.HasPrefix(strings.ToLower(line), "client kill") {
 			t.Errorf("excluded subcommand generated: %s", line)
@@ -224,7 +228,7 @@ func TestGenDeterministicAndSafe(t *testing.T) {
 			assert.NotContains(t, " "+line+" ", " * ", "XADD with an auto ID: %s", line)
 		}
 	}
-	for _, want := range []string{"get", "set", "zunionstore", "multi", "config", "xadd", "scan"} {
+	for _, want := range []string{"get", "set", "zunionstore", "multi", "config", "xadd", "scan", "blpop"} {
 		assert.True(t, seen[want], "never generated %s", want)
 	}
 }

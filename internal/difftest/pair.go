@@ -43,6 +43,7 @@ type Pair struct {
 
 	mu    sync.Mutex
 	links map[string]*Link
+	ctl   [2]*Conn // the harness's polling connections (blocking.go)
 }
 
 // Link is one client connected to both servers, with the connection state a reply
@@ -60,6 +61,8 @@ type Link struct {
 	Channels, Patterns, Shards map[string]bool
 	// Monitor is set once MONITOR succeeded: the link then receives the feed.
 	Monitor bool
+	// ids are the link's client ids (CLIENT ID), asked by blocking lines; 0 = unknown.
+	ids [2]int64
 }
 
 // Subscribed reports whether the link is in the pub/sub context.
@@ -128,6 +131,7 @@ func (p *Pair) Reconnect(l *Link) error {
 	}
 	proto, db := l.Proto, l.DB
 	l.Proto, l.DB, l.InMulti, l.Queued = 2, 0, false, nil
+	l.ids = [2]int64{}
 	l.resetSubs()
 	if proto == 3 {
 		if _, _, err := p.Both(l, "HELLO", "3"); err != nil {
@@ -153,6 +157,12 @@ func (p *Pair) Close() {
 		l.C[Ours].Close()
 	}
 	p.links = map[string]*Link{}
+	for s, c := range p.ctl {
+		if c != nil {
+			c.Close()
+			p.ctl[s] = nil
+		}
+	}
 }
 
 func (l *Link) resetSubs() {

@@ -28,6 +28,10 @@ import (
 //	HGETALL h  #pairs       compare as field => value pairs, whatever the encoding
 //	SMEMBERS s  #unordered  compare as a multiset, whatever the encoding
 //	PING x  #noreply        send without reading (after CLIENT REPLY OFF or SKIP)
+//	@a BLPOP k 0  #block    send without reading and wait until a is blocked on both
+//	                        servers; its reply is compared by a later "@a READ"
+//	@a CLOSE                hang up link a (and wait until both servers dropped it)
+//	CLIENT UNBLOCK @a       "@a" as an argument is link a's client id on each server
 //
 // Every other comparison follows the command's Rule. A line whose command redisctl
 // does not implement is sent to neither server (counted in p.Skipped), so a script
@@ -57,7 +61,7 @@ func (p *Pair) runLine(t testing.TB, line string) error {
 		linkName, line = line[1:sp], strings.TrimSpace(line[sp+1:])
 	}
 	tag := ""
-	for _, tg := range []string{"#type", "#skip", "#pairs", "#unordered", "#noreply"} {
+	for _, tg := range []string{"#type", "#skip", "#pairs", "#unordered", "#noreply", "#block"} {
 		if strings.HasSuffix(line, tg) {
 			tag, line = tg, strings.TrimSpace(strings.TrimSuffix(line, tg))
 		}
@@ -92,6 +96,8 @@ func (p *Pair) runLine(t testing.TB, line string) error {
 		ms, _ := strconv.Atoi(args[1])
 		time.Sleep(time.Duration(ms) * time.Millisecond)
 		return nil
+	case "CLOSE":
+		return p.Hangup(l)
 	}
 	b := bytesArgs(args)
 	name := CommandName(b)
@@ -99,6 +105,20 @@ func (p *Pair) runLine(t testing.TB, line string) error {
 		p.Skipped[name]++
 		p.lastSkipped = true
 		return nil
+	}
+	if perSide, ok, err := p.linkIDArgs(args); err != nil {
+		return err
+	} else if ok {
+		// "CLIENT UNBLOCK @a": each server gets a's id on that server.
+		if res := p.DoPerSide(l, perSide); res.Known != nil {
+			t.Logf("known difference (%s): %s", res.Known.Reason, res.Describe())
+		} else if !res.OK {
+			t.Errorf("%s", res.Describe())
+		}
+		return nil
+	}
+	if tag == "#block" {
+		return p.SendBlocking(l, b)
 	}
 	if tag == "#noreply" {
 		// CLIENT REPLY OFF/SKIP and what they silence: nothing is read; a stray reply
