@@ -94,4 +94,3 @@ func main() {
 	fmt.Printf("%s: %.0f MB, decode %.0f MB/s (%.0f MB/s per CPU-second), decode+encode %.0f MB/s (%.0f per CPU-second)\n",
 		path, mb, dec, decCPU, tr, trCPU)
 }
-
