@@ -29,8 +29,8 @@ type BlockedRequest struct {
 var (
 	argLMove     = []byte("LMOVE")
 	argRPopLPush = []byte("RPOPLPUSH")
-	argLeft      = []byte("LEFT")
-	argRight     = []byte("RIGHT")
+	argLeft      = []byte("left") // shared.left, as served BLMOVEs propagate it
+	argRight     = []byte("right")
 )
 
 func endArg(e End) []byte {

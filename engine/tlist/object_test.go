@@ -232,5 +232,5 @@ func TestServeBlockedPop(t *testing.T) {
 			effects = append(effects, c)
 		}
 	}
-	require.Equal(t, []string{"RPOP src", "LMOVE src dst LEFT RIGHT", "LPOP src 2"}, effects)
+	require.Equal(t, []string{"RPOP src", "LMOVE src dst left right", "LPOP src 2"}, effects)
 }
