@@ -44,6 +44,30 @@ type SnapshotEncoder interface {
 	AppendEntry(dst []byte, dbID int, key string, o *Object, expireMs int64) ([]byte, error)
 }
 
+// SnapshotIncremental is optionally implemented by a SnapshotEncoder that can serialize
+// a big value in steps, so neither the walker nor a hook holds the lock for the whole
+// value at once. BeginBig is called under the lock for each entry the walker is about
+// to serialize; it returns nil to serialize the entry at once (AppendEntry), or a job.
+type SnapshotIncremental interface {
+	BeginBig(dbID int, key string, o *Object, expireMs int64) SnapshotJob
+}
+
+// SnapshotJob serializes one entry in steps, each under the engine lock. Between steps
+// the object may be read but not changed: before any change the snapshot's hook runs the
+// job to its end. Step appends more of the record to dst, working until deadline (the
+// zero time: to the end), and reports when the record is complete.
+type SnapshotJob interface {
+	Step(dst []byte, deadline time.Time) (out []byte, done bool, err error)
+}
+
+// bigJob is a SnapshotJob in progress and where its bytes go.
+type bigJob struct {
+	en  *Entry
+	db  int
+	job SnapshotJob
+	buf []byte
+}
+
 // SnapshotDB is one database as it was at T0.
 type SnapshotDB struct {
 	ID      int // the database number at T0
@@ -146,6 +170,8 @@ type Snapshot struct {
 	hookKeys  int
 	encErr    error
 	detached  bool // the hook is uninstalled (finished or canceled)
+	inc       SnapshotIncremental
+	jobs      []*bigJob // big values being serialized in steps
 
 	// The queue, under qmu.
 	qmu      sync.Mutex
@@ -228,6 +254,7 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 		s.opts.ChunkBytes = 64 << 10
 	}
 	s.qcond = sync.NewCond(&s.qmu)
+	s.inc, _ = enc.(SnapshotIncremental)
 	if !s.sync {
 		s.bumpEpoch()
 	}
@@ -275,6 +302,18 @@ func (s *Snapshot) bumpEpoch() {
 // BeforeChange is the SnapshotHook: serialize e's pre-change value if the walker has not
 // yet. Lock held.
 func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
+	if len(s.jobs) > 0 && !s.detached {
+		for i, j := range s.jobs {
+			if j.en == en {
+				// The walker is serializing this value in steps: finish it now, before
+				// the change (the stall is what remains of this one value).
+				s.runJob(j, time.Time{})
+				s.cowBytes.Add(int64(len(j.buf)))
+				s.jobs = append(s.jobs[:i], s.jobs[i+1:]...)
+				return
+			}
+		}
+	}
 	if en.Version >= s.epoch || s.detached {
 		return
 	}
@@ -406,12 +445,22 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			return
 		}
 		sd := s.dbs[s.cur]
+		exp := expireOf(sd.expires, en.Key)
+		if s.inc != nil {
+			if job := s.inc.BeginBig(sd.id, en.Key, &en.Value, exp); job != nil {
+				// Its bytes follow in their own chunk, step by step.
+				s.jobs = append(s.jobs, &bigJob{en: en, db: sd.id, job: job})
+				s.sliceKeys++
+				s.keysDone.Add(1)
+				return
+			}
+		}
 		if s.walkBuf == nil {
 			s.walkBuf = s.getBuf()
 		}
 		n := len(s.walkBuf)
 		var err error
-		s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, expireOf(sd.expires, en.Key))
+		s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, exp)
 		if err != nil {
 			s.walkBuf = s.walkBuf[:n]
 			s.fail(err)
@@ -422,6 +471,15 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 		s.keysDone.Add(1)
 	}
 	s.sliceKeys = 0
+	var deadline time.Time
+	if budget > 0 {
+		deadline = start.Add(budget)
+	}
+	if !s.runJobs(deadline) {
+		s.pushWalk()
+		s.pushHook()
+		return s.encErr == nil
+	}
 	steps := 0
 	for s.cur < len(s.dbs) {
 		sd := s.dbs[s.cur]
@@ -444,6 +502,9 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 		if s.encErr != nil {
 			return false
 		}
+		if len(s.jobs) > 0 && !s.runJobs(deadline) {
+			break
+		}
 		steps++
 		if budget > 0 && (steps&15 == 0 && time.Since(start) >= budget || s.opts.KeyDelay > 0 && s.sliceKeys > 0) {
 			break
@@ -451,7 +512,33 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 	}
 	s.pushWalk()
 	s.pushHook()
-	return s.cur < len(s.dbs) && s.encErr == nil
+	return (s.cur < len(s.dbs) || len(s.jobs) > 0) && s.encErr == nil
+}
+
+// runJobs steps the pending big-value jobs until deadline and reports whether they are
+// all done. Lock held.
+func (s *Snapshot) runJobs(deadline time.Time) bool {
+	for len(s.jobs) > 0 {
+		if !s.runJob(s.jobs[0], deadline) {
+			return false
+		}
+		s.jobs = s.jobs[1:]
+	}
+	return true
+}
+
+// runJob steps one job; when it completes its record is queued as a chunk of its own.
+func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
+	out, done, err := j.job.Step(j.buf, deadline)
+	j.buf = out
+	if err != nil {
+		s.fail(err)
+		return true
+	}
+	if done {
+		s.push(&SnapshotChunk{DB: j.db, Data: j.buf, Keys: 1})
+	}
+	return done
 }
 
 func (s *Snapshot) writerFailed() bool {
@@ -491,6 +578,7 @@ func (s *Snapshot) finishLocked() {
 		return
 	}
 	s.detached = true
+	s.jobs = nil
 	if s.eng.snap == SnapshotHook(s) {
 		s.eng.snap = nil
 	}
