@@ -264,3 +264,69 @@ func TestBlockEffects(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockImmediateEffects compares the non-blocking paths of the blocking commands
+// (a key can serve at once, or MULTI forbids blocking) with redis-server: replies, dirty,
+// events and what is propagated instead of the blocking command.
+func TestBlockImmediateEffects(t *testing.T) {
+	e := enginetest.NewEffects(t, "KEA", families()...)
+	noServer(e.H.E)
+	e.Run(`
+RPUSH l a b c d e f g
+BLPOP nokey l 0
+BRPOP l 0
+BLMOVE l l2 left RIGHT 0
+BRPOPLPUSH l l3 0
+BLMPOP 0 2 nokey l RIGHT COUNT 2
+BLMPOP 0 1 l LEFT COUNT 10
+ZADD z 1 a 2 b 3 c
+BZPOPMIN z 0
+BZPOPMAX nokey z 0
+BZMPOP 0 1 z MIN COUNT 5
+XADD s 1-1 f v
+XGROUP CREATE s g 0
+XREADGROUP GROUP g c BLOCK 0 STREAMS s >
+XREAD BLOCK 0 STREAMS s 0
+MULTI
+BLPOP nokey 0
+BLMOVE nokey d LEFT LEFT 0
+BZMPOP 0 1 nokey MIN
+XREADGROUP GROUP g c BLOCK 0 STREAMS s >
+RPUSH l4 x
+BLPOP l4 0
+EXEC
+`)
+}
+
+// TestBlockServedAfterExec checks that a client blocked on a key filled inside MULTI is
+// served after the whole transaction, its pop propagated after the EXEC unit.
+func TestBlockServedAfterExec(t *testing.T) {
+	e := enginetest.NewEffects(t, "KEA", families()...)
+	noServer(e.H.E)
+	oc, err := net.DialTimeout("tcp", e.O.Srv.Addr, 5*time.Second)
+	require.NoError(t, err)
+	defer oc.Close()
+	_, err = oc.Write(resp.AppendCommand(nil, []byte("BLPOP"), []byte("q"), []byte("0")))
+	require.NoError(t, err)
+	probe := e.O.NewConn()
+	deadline := time.Now().Add(3 * time.Second)
+	for !strings.Contains(string(probe.Do("INFO", "clients").Str), "blocked_clients:1") {
+		require.True(t, time.Now().Before(deadline), "the oracle's client did not block")
+		time.Sleep(2 * time.Millisecond)
+	}
+	hc := e.H.NewClient()
+	require.Empty(t, execNoReply(hc, "BLPOP", "q", "0"))
+	e.Run(`
+MULTI
+RPUSH q a b
+LPOP q
+SET x y
+EXEC
+`)
+	_ = oc.SetReadDeadline(time.Now().Add(3 * time.Second))
+	want, err := resp.NewReplyReader(oc).ReadValue()
+	require.NoError(t, err)
+	got := hc.Pushed()
+	require.Len(t, got, 1)
+	assert.Equal(t, want.String(), got[0].String())
+}
