@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,11 +143,28 @@ func TestFixtures(t *testing.T) {
 					srv := redistest.Start(t, redistest.WithFile(cfg.Path(), "appendonlydir"),
 						redistest.WithArgs("--appendonly", "yes"))
 					got := snapshotLines(t, srv)
+					if !preamble {
+						// Replaying XCLAIM sets a consumer's seen-time to the replay time
+						// (Redis's own command rewrite does the same).
+						got, want := maskSeen(got), maskSeen(want)
+						compareLines(t, want, got)
+						return
+					}
 					compareLines(t, want, got)
 				})
 			}
 		})
 	}
+}
+
+var seenTime = regexp.MustCompile(`"seen_time":[0-9]+`)
+
+func maskSeen(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = seenTime.ReplaceAllString(l, `"seen_time":0`)
+	}
+	return out
 }
 
 func compareLines(t *testing.T, want, got []string) {
@@ -161,12 +179,12 @@ func compareLines(t *testing.T, want, got []string) {
 	}
 	for _, w := range want {
 		if !gm[w] {
-			t.Errorf("missing: %.400s", w)
+			t.Errorf("missing: %s", w)
 		}
 	}
 	for _, g := range got {
 		if !wm[g] {
-			t.Errorf("unexpected: %.400s", g)
+			t.Errorf("unexpected: %s", g)
 		}
 	}
 }

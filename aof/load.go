@@ -149,6 +149,9 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 		}
 		d := rdb.NewDecoder(br, &rdb.Options{AllowEmptyKeys: true})
 		st, err := rdbobj.LoadInto(eng, d, &rdbobj.LoadOptions{KeepExpired: true})
+		if st != nil {
+			l.logAux(st.Aux)
+		}
 		if err == nil {
 			err = l.loadFunctions(st.Functions)
 		}
@@ -257,6 +260,26 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 		"1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "+
 		"2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.", name)
 	return StatusFailed, te
+}
+
+// logAux logs what rdbLoadRio logs about some AUX fields.
+func (l *Loader) logAux(aux []rdb.AuxField) {
+	for _, a := range aux {
+		switch a.Name {
+		case "redis-ver":
+			l.log.Logf(levelNotice, "Loading RDB produced by version %s", a.Value)
+		case "ctime":
+			if ct := atoll([]byte(a.Value)); ct > 0 {
+				age := time.Now().Unix() - ct
+				if age < 0 {
+					age = 0
+				}
+				l.log.Logf(levelNotice, "RDB age %d seconds", age)
+			}
+		case "used-mem":
+			l.log.Logf(levelNotice, "RDB memory usage when created %.2f Mb", float64(atoll([]byte(a.Value)))/(1024*1024))
+		}
+	}
 }
 
 // partialAnnotation: the bytes from off to size are a '#' line without its "\n" that

@@ -38,7 +38,7 @@ func fill(t *testing.T, c *rawClient, prefix string, streams bool) {
 		cmds = append(cmds[:6], cmds[7:]...)
 	}
 	if !streams {
-		cmds = append(cmds[:6], cmds[7:]...) // rdbobj cannot load stream records yet
+		cmds = append(cmds[:6], cmds[7:]...)
 	}
 	for i := 0; i < 300; i++ {
 		cmds = append(cmds, []string{"RPUSH", prefix + "big", strconv.Itoa(i)})
@@ -70,8 +70,7 @@ func TestAOFLoadedByRedis(t *testing.T) {
 	bin := redisctlBinary(t)
 	for _, preamble := range []string{"yes", "no"} {
 		t.Run("preamble="+preamble, func(t *testing.T) {
-			// rdbobj cannot save or load stream records yet: streams only in command bases.
-			streams := preamble == "no"
+			streams := true
 			dir, logDir := t.TempDir(), t.TempDir()
 			p, err := serveAOF(t, bin, dir, logDir, "--aof-use-rdb-preamble", preamble, "--aof-timestamp-enabled", "yes")
 			require.NoError(t, err)
@@ -131,11 +130,11 @@ func TestAOFFromRedis(t *testing.T) {
 	srv := redistest.Start(t, redistest.WithArgs("--appendonly", "yes", "--aof-timestamp-enabled", "yes"))
 	c, err := dial(srv.Addr)
 	require.NoError(t, err)
-	fill(t, c, "a:", false)
+	fill(t, c, "a:", true)
 	_, err = c.do("BGREWRITEAOF")
 	require.NoError(t, err)
 	waitRewrite(t, c)
-	fill(t, c, "b:", false)
+	fill(t, c, "b:", true)
 	c.c.Close()
 	want := snapshotOf(t, srv.Addr)
 	_, _ = srv.DoErr("SHUTDOWN", "NOSAVE")
