@@ -384,3 +384,6 @@ func writeHelp(x *engine.Ctx, _ string, lines []string) {
 
 // NumScripts is number_of_cached_scripts.
 func (s *Scripting) NumScripts() int { return len(s.scripts) }
+
+// ScriptStats returns the number of cached EVAL scripts and the bytes of their bodies.
+func (s *Scripting) ScriptStats() (n int, bodyBytes int64) { return len(s.scripts), s.scriptsBody }

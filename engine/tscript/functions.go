@@ -490,7 +490,7 @@ func cmdFunctionStats(x *engine.Ctx) {
 	w := x.W
 	w.WriteMapLen(2)
 	w.WriteBulkString("running_script")
-	w.WriteNullArray()
+	w.WriteNull()
 	w.WriteBulkString("engines")
 	w.WriteMapLen(1)
 	w.WriteBulkString("LUA")
