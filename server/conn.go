@@ -58,6 +58,7 @@ type conn struct {
 	qbufCap    int
 	blocked    *blockState
 	replyToRaw *resp.Writer // the real writer while a REPLY OFF/SKIP command runs
+	pending    [][]byte     // a command read before registration (busy script, busy.go)
 }
 
 // blockState is a client waiting inside a command (WAIT) or before one (CLIENT PAUSE).
@@ -119,7 +120,7 @@ func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
 	_, needAuth := s.cfg.Requirepass()
 
 	e := s.eng
-	e.Lock()
+	cn.pending = cn.lockForRegister()
 	if s.exiting {
 		e.Unlock()
 		cn.sock.Close()
@@ -170,7 +171,8 @@ func (cn *conn) serve() {
 	s := cn.srv
 	e := s.eng
 	defer cn.teardown()
-	var resume [][]byte
+	resume := cn.pending
+	cn.pending = nil
 	for {
 		args := resume
 		resume = nil
@@ -186,7 +188,10 @@ func (cn *conn) serve() {
 			cn.applyLimits()
 		}
 		cn.wmu.Lock()
-		e.Lock()
+		if !cn.lockEngine(args) {
+			cn.wmu.Unlock() // answered during a busy script, without the lock
+			continue
+		}
 		s.cachedNow = time.Now()
 		s.stats.netInput += cn.inBytes
 		s.stats.readsProcessed++

@@ -302,11 +302,7 @@ func (s *Server) infoMemory(b []byte) []byte {
 	b = field(b, "allocator_resident", int64(m.total-m.heapReleased))
 	b = field(b, "total_system_memory", int64(totalSystemMemory))
 	b = fieldStr(b, "total_system_memory_human", bytesToHuman(totalSystemMemory))
-	b = append(b, "used_memory_lua:32768\r\nused_memory_vm_eval:32768\r\nused_memory_lua_human:32.00K\r\n"+
-		"used_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\n"+
-		"number_of_libraries:0\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:65536\r\n"+
-		"used_memory_vm_total_human:64.00K\r\nused_memory_functions:184\r\nused_memory_scripts:184\r\n"+
-		"used_memory_scripts_human:184B\r\n"...)
+	b = s.appendScriptingInfo(b)
 	b = field(b, "maxmemory", int64(maxmem))
 	b = fieldStr(b, "maxmemory_human", bytesToHuman(maxmem))
 	b = fieldStr(b, "maxmemory_policy", policy)

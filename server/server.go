@@ -165,6 +165,7 @@ func New(opts Options) (*Server, error) {
 	s.eng.SetBlockHooks(s.onBlockKeys, s.onUnblockKeys)
 	s.eng.SetUnblockStatsHook(s.unblockStatsHook)
 	s.eng.CheckHook = s.checkHook
+	s.installScriptingLocked()
 	s.slowlog.init()
 	s.latency.init()
 	if err := s.registerAppliers(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/thll"
 	"github.com/redisctl/redisctl/engine/tlist"
+	"github.com/redisctl/redisctl/engine/tscript"
 	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tsort"
 	"github.com/redisctl/redisctl/engine/tstream"
@@ -35,6 +36,7 @@ var families = []func() []*engine.Command{
 	tstream.Commands,
 	tsort.Commands,
 	rdbobj.Commands,
+	tscript.Commands,
 }
 
 // NewTable builds the full command table: the engine's core commands, every command family

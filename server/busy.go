@@ -1,0 +1,214 @@
+package server
+
+import (
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/tscript"
+	"github.com/redisctl/redisctl/resp"
+)
+
+// A script runs inside its command, holding the engine lock. Other connections must still
+// be answered BUSY once it runs past busy-reply-threshold, and SCRIPT KILL / FUNCTION KILL
+// must reach it: so before taking the lock a connection looks at the scripting state
+// (lock-free atomics) and, while a script runs, waits for the lock with TryLock and answers
+// the commands Redis answers during a busy script itself.
+
+var scriptings sync.Map // *Server → *tscript.Scripting
+
+// scripting returns the server's scripting state, installing it on first use.
+func (s *Server) scripting() *tscript.Scripting {
+	if v, ok := scriptings.Load(s); ok {
+		return v.(*tscript.Scripting)
+	}
+	s.eng.Lock()
+	sc := s.installScriptingLocked()
+	s.eng.Unlock()
+	return sc
+}
+
+// installScriptingLocked creates the scripting state with the server's configuration and
+// log. Lock held.
+func (s *Server) installScriptingLocked() *tscript.Scripting {
+	if v, ok := scriptings.Load(s); ok {
+		return v.(*tscript.Scripting)
+	}
+	sc := tscript.Install(s.eng)
+	cfg := s.cfg
+	sc.Threshold = func() time.Duration { return time.Duration(cfg.BusyReplyThreshold()) * time.Millisecond }
+	sc.Log = func(level int, msg string) {
+		lv := []int{LevelDebug, LevelVerbose, LevelNotice, LevelWarning}[level]
+		if s.log != nil && s.log.Enabled(lv) {
+			s.log.Logf(lv, "%s", msg)
+		}
+	}
+	scriptings.Store(s, sc)
+	return sc
+}
+
+// lockEngine takes the engine lock for running args, or, while a script is busy, answers
+// the command without it and returns false. wmu held.
+func (cn *conn) lockEngine(args [][]byte) bool {
+	e := cn.srv.eng
+	sc := cn.srv.scripting()
+	if !sc.Running() {
+		e.Lock()
+		return true
+	}
+	for spin := 0; ; spin++ {
+		if e.TryLock() {
+			return true
+		}
+		if kind := sc.Busy(); kind != tscript.NotBusy {
+			cn.answerBusy(sc, kind, args)
+			return false
+		}
+		if !sc.Running() {
+			e.Lock()
+			return true
+		}
+		if spin < 64 {
+			runtime.Gosched()
+		} else {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+}
+
+// answerBusy replies to a command sent while a script is busy (processCommand's
+// isInsideYieldingLongCommand branch): SCRIPT KILL / FUNCTION KILL / FUNCTION STATS of the
+// running kind are served, everything else gets BUSY. Written straight to the socket.
+func (cn *conn) answerBusy(sc *tscript.Scripting, kind int, args [][]byte) {
+	var w resp.Writer
+	var out bufWriter
+	w.Reset(&out)
+	if cn.cl != nil {
+		w.SetProtocol(cn.cl.W.Protocol())
+	}
+	busy := tscript.ErrBusyEval
+	if kind == tscript.BusyFunction {
+		busy = tscript.ErrBusyFunction
+	}
+	sub := func(name, subname string) bool {
+		return len(args) == 2 && engine.EqualFold(args[0], name) && engine.EqualFold(args[1], subname)
+	}
+	switch {
+	case kind == tscript.BusyEval && sub("script", "kill"), kind == tscript.BusyFunction && sub("function", "kill"):
+		if msg := sc.Kill(kind == tscript.BusyEval); msg != "" {
+			w.WriteError(msg)
+		} else {
+			w.WriteOK()
+		}
+	case kind == tscript.BusyFunction && sub("function", "stats"):
+		name, command, dur, ok := sc.RunningScript()
+		libs, funcs := sc.NumFunctions()
+		w.WriteMapLen(2)
+		w.WriteBulkString("running_script")
+		if ok {
+			w.WriteMapLen(3)
+			w.WriteBulkString("name")
+			w.WriteBulkString(name)
+			w.WriteBulkString("command")
+			w.WriteArrayLen(len(command))
+			for _, a := range command {
+				w.WriteBulk(a)
+			}
+			w.WriteBulkString("duration_ms")
+			w.WriteInt(dur.Milliseconds())
+		} else {
+			w.WriteNull()
+		}
+		w.WriteBulkString("engines")
+		w.WriteMapLen(1)
+		w.WriteBulkString("LUA")
+		w.WriteMapLen(2)
+		w.WriteBulkString("libraries_count")
+		w.WriteInt(int64(libs))
+		w.WriteBulkString("functions_count")
+		w.WriteInt(int64(funcs))
+	default:
+		w.WriteError(busy)
+	}
+	_ = w.Flush()
+	if _, err := (connWriter{cn}).Write(out.b); err != nil {
+		cn.sock.Shutdown()
+	}
+}
+
+type bufWriter struct{ b []byte }
+
+func (b *bufWriter) Write(p []byte) (int, error) { b.b = append(b.b, p...); return len(p), nil }
+
+// appendScriptingInfo writes INFO memory's scripting fields.
+func (s *Server) appendScriptingInfo(b []byte) []byte {
+	sc := tscript.For(s.eng)
+	scripts, body := sc.ScriptStats()
+	libs, funcs := sc.NumFunctions()
+	const vm = 32768
+	b = append(b, "used_memory_lua:"...)
+	b = strconv.AppendInt(b, vm, 10)
+	b = append(b, "\r\nused_memory_vm_eval:"...)
+	b = strconv.AppendInt(b, vm, 10)
+	b = append(b, "\r\nused_memory_lua_human:32.00K\r\nused_memory_scripts_eval:"...)
+	b = strconv.AppendInt(b, body, 10)
+	b = append(b, "\r\nnumber_of_cached_scripts:"...)
+	b = strconv.AppendInt(b, int64(scripts), 10)
+	b = append(b, "\r\nnumber_of_functions:"...)
+	b = strconv.AppendInt(b, int64(funcs), 10)
+	b = append(b, "\r\nnumber_of_libraries:"...)
+	b = strconv.AppendInt(b, int64(libs), 10)
+	b = append(b, "\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:65536\r\n"+
+		"used_memory_vm_total_human:64.00K\r\nused_memory_functions:184\r\nused_memory_scripts:"...)
+	b = strconv.AppendInt(b, 184+body, 10)
+	b = append(b, "\r\nused_memory_scripts_human:"...)
+	b = strconv.AppendInt(b, 184+body, 10)
+	b = append(b, "B\r\n"...)
+	return b
+}
+
+// lockForRegister takes the engine lock for registering a new connection. While a script
+// is busy the connection is served before it is registered: its commands get BUSY (or
+// SCRIPT KILL runs); a command read when the script has just ended is returned, to run
+// first. Called without the lock; returns with it held.
+func (cn *conn) lockForRegister() (pending [][]byte) {
+	e := cn.srv.eng
+	sc := cn.srv.scripting()
+	for spin := 0; ; spin++ {
+		if !sc.Running() {
+			e.Lock()
+			return nil
+		}
+		if e.TryLock() {
+			return nil
+		}
+		kind := sc.Busy()
+		if kind == tscript.NotBusy {
+			if spin < 64 {
+				runtime.Gosched()
+			} else {
+				time.Sleep(100 * time.Microsecond)
+			}
+			continue
+		}
+		args, err := cn.rd.ReadCommand(nil)
+		if err != nil {
+			e.Lock()
+			return nil
+		}
+		cn.wmu.Lock()
+		if e.TryLock() {
+			cn.wmu.Unlock()
+			return args
+		}
+		if kind = sc.Busy(); kind == tscript.NotBusy {
+			e.Lock()
+			cn.wmu.Unlock()
+			return args
+		}
+		cn.answerBusy(sc, kind, args)
+		cn.wmu.Unlock()
+	}
+}
