@@ -38,6 +38,9 @@ func (s *Server) cron() {
 			paused := s.pausedWrites()
 			if !paused {
 				e.ActiveExpireCycle()
+				// An expired stream unblocks its XREADGROUP clients (beforeSleep's
+				// handleClientsBlockedOnKeys).
+				e.HandleBlockedClients()
 			}
 			if s.cfg.ActiveRehashing() {
 				rehashDB = s.rehashStep(rehashDB)

@@ -226,6 +226,11 @@ XGROUP CREATE s5 g $
 @a XREADGROUP GROUP g gina BLOCK 0 STREAMS s5 >  #block
 FLUSHDB
 @a READ
+XADD s6 1-1 a b
+XGROUP CREATE s6 g $
+@a XREADGROUP GROUP g hank BLOCK 0 STREAMS s6 >  #block
+PEXPIRE s6 30
+@a READ
 @a BLPOP tq 0.05  #block
 @a READ
 @a BZPOPMIN tq 0.05  #block
