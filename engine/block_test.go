@@ -330,3 +330,68 @@ EXEC
 	require.Len(t, got, 1)
 	assert.Equal(t, want.String(), got[0].String())
 }
+
+// BenchmarkBlockServe measures one blocked BLPOP served by an RPUSH (block, signal,
+// serve, unblock).
+func BenchmarkBlockServe(b *testing.B) {
+	h := enginetest.New(b, families()...)
+	noServer(h.E)
+	a := h.NewClient()
+	blpop := [][]byte{[]byte("BLPOP"), []byte("q"), []byte("0")}
+	rpush := [][]byte{[]byte("RPUSH"), []byte("q"), []byte("v")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.E.Lock()
+		h.E.Exec(a.C, blpop)
+		h.E.Exec(h.C, rpush)
+		h.E.Unlock()
+		if i%1024 == 0 {
+			a.Pushed()
+			h.Pushed()
+		}
+	}
+}
+
+// BenchmarkPushNoBlocked is the cost the blocking layer adds to a push that creates a key
+// while nobody is blocked (dbAdd's signal returns at once).
+func BenchmarkPushNoBlocked(b *testing.B) {
+	h := enginetest.New(b, families()...)
+	noServer(h.E)
+	rpush := [][]byte{[]byte("RPUSH"), []byte("q"), []byte("v")}
+	lpop := [][]byte{[]byte("LPOP"), []byte("q")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.E.Lock()
+		h.E.Exec(h.C, rpush)
+		h.E.Exec(h.C, lpop)
+		h.E.Unlock()
+		if i%1024 == 0 {
+			h.Pushed()
+		}
+	}
+}
+
+// FuzzBlockTimeout sends BLPOP with arbitrary timeouts: an error or a block, never a
+// panic, and a block always has a deadline not before now.
+func FuzzBlockTimeout(f *testing.F) {
+	for _, s := range []string{"0", "1", "0.05", "-1", "inf", "-inf", "nan", "1e300", "0x10", "1e-400",
+		"-0.0001", " 1", "", "9.2e15", "9.3e15", "+0", "1e", "0x", "1_0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, timeout string) {
+		h := enginetest.New(t, families()...)
+		noServer(h.E)
+		got := execNoReply(h, "BLPOP", "k", timeout)
+		if len(got) == 1 {
+			require.True(t, got[0].IsError(), "%q: %s", timeout, got[0].String())
+			return
+		}
+		require.Empty(t, got)
+		require.True(t, h.C.IsBlocked())
+		if d := h.C.BlockedDeadline(); d != 0 {
+			require.GreaterOrEqual(t, d, h.E.NowMs(), timeout)
+		}
+	})
+}
