@@ -231,6 +231,42 @@ XGROUP CREATE s6 g $
 @a XREADGROUP GROUP g hank BLOCK 0 STREAMS s6 >  #block
 PEXPIRE s6 30
 @a READ
+@a BLMOVE same same LEFT RIGHT 0  #block
+@b BLPOP same same 0  #block
+RPUSH same x y
+@a READ
+@b READ
+LRANGE same 0 -1
+@a BLPOP pipe 0  #block
+@a PING queued  #noreply
+@a GET pipe  #noreply
+RPUSH pipe p
+@a READ 3
+@a XREAD BLOCK 0 STREAMS s7 s8 $ $  #block
+@b XREAD BLOCK 0 STREAMS s8 $  #block
+MULTI
+XADD s8 1-1 a 1
+XADD s8 2-1 b 2
+XADD s7 1-1 c 3
+EXEC
+@a READ
+@b READ
+@a BZPOPMIN zs 0  #block
+ZADD src1 1 a 2 b
+ZUNIONSTORE zs 1 src1
+@a READ
+@a BLPOP sorted 0  #block
+RPUSH unsorted 3 1 2
+SORT unsorted STORE sorted
+@a READ
+@a CLIENT SETNAME victim
+@a BLPOP killed 0  #block
+@b BLPOP killed 0  #block
+CLIENT KILL ID @a
+RPUSH killed k1 k2
+@b READ
+LRANGE killed 0 -1
+@a CLOSE
 @a BLPOP tq 0.05  #block
 @a READ
 @a BZPOPMIN tq 0.05  #block
