@@ -2,10 +2,14 @@ package persist
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
+	"time"
 
 	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/dict"
 	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/redisctl/redisctl/rdb/lzf"
 )
@@ -39,6 +43,20 @@ func NewRDBEncoder(eng *engine.Engine, compress bool) *RDBEncoder {
 // AppendEntry implements engine.SnapshotEncoder.
 func (r *RDBEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object, expireMs int64) ([]byte, error) {
 	mark := len(dst)
+	dst = r.appendAttrs(dst, o, expireMs)
+	tpos := len(dst)
+	dst = append(dst, 0)
+	dst = r.appendString(dst, key)
+	t, out, err := r.saver.AppendValue(dst, o)
+	if err != nil {
+		return dst[:mark], err
+	}
+	out[tpos] = byte(t)
+	return out, nil
+}
+
+// appendAttrs appends what rdbSaveKeyValuePair writes before the type byte.
+func (r *RDBEncoder) appendAttrs(dst []byte, o *engine.Object, expireMs int64) []byte {
 	if expireMs != -1 {
 		dst = append(dst, byte(rdb.OpExpireTimeMs))
 		dst = binary.LittleEndian.AppendUint64(dst, uint64(expireMs))
@@ -50,15 +68,94 @@ func (r *RDBEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object
 	if r.lfu {
 		dst = append(dst, byte(rdb.OpFreq), uint8(r.eng.LFUCounter(o)))
 	}
-	tpos := len(dst)
-	dst = append(dst, 0)
-	dst = r.appendString(dst, key)
-	t, out, err := r.saver.AppendValue(dst, o)
-	if err != nil {
-		return dst[:mark], err
+	return dst
+}
+
+// BigElements is the element count from which a hashtable-encoded hash or set is
+// serialized in time-bounded steps (engine.SnapshotIncremental) instead of at once.
+const BigElements = 2048
+
+// BeginBig implements engine.SnapshotIncremental for hashtable hashes and sets of at
+// least BigElements elements: the record is written in steps, each scanning the value's
+// table with its SCAN cursor until the deadline. A rehash of that table in progress is
+// finished first (in steps too); then nothing moves until the value changes, and the
+// snapshot finishes the job before any change, so every element is written exactly once.
+func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
+	if o.Encoding() != engine.EncHashtable {
+		return nil
 	}
-	out[tpos] = byte(t)
-	return out, nil
+	head := r.appendAttrs(nil, o, expireMs)
+	switch o.Type() {
+	case engine.TypeHash:
+		d := (*dict.Dict[string])(o.Ptr()) // thash's hashtable encoding
+		if d.Len() < BigElements {
+			return nil
+		}
+		head = append(head, byte(rdb.TypeHash))
+		head = r.appendString(head, key)
+		head = rdb.AppendLen(head, uint64(d.Len()))
+		return &tableJob[string]{r: r, head: head, d: d, want: d.Len(),
+			emit: func(dst []byte, e *dict.Entry[string]) []byte {
+				return r.appendString(r.appendString(dst, e.Key), e.Value)
+			}}
+	case engine.TypeSet:
+		d := tset.Hashtable(o)
+		if d == nil || d.Len() < BigElements {
+			return nil
+		}
+		head = append(head, byte(rdb.TypeSet))
+		head = r.appendString(head, key)
+		head = rdb.AppendLen(head, uint64(d.Len()))
+		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(),
+			emit: func(dst []byte, e *dict.Entry[struct{}]) []byte { return r.appendString(dst, e.Key) }}
+	}
+	return nil
+}
+
+// tableJob writes a hashtable value in steps.
+type tableJob[V any] struct {
+	r      *RDBEncoder
+	head   []byte
+	d      *dict.Dict[V]
+	emit   func(dst []byte, e *dict.Entry[V]) []byte
+	stage  int
+	cursor uint64
+	want   int
+	got    int
+}
+
+// Step implements engine.SnapshotJob.
+func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
+	timeUp := func(n int) bool { return !deadline.IsZero() && n&63 == 0 && time.Now().After(deadline) }
+	if j.stage == 0 {
+		dst = append(dst, j.head...)
+		j.stage = 1
+	}
+	for n := 1; j.stage == 1; n++ {
+		if !j.d.IsRehashing() {
+			j.stage = 2
+			break
+		}
+		j.d.RehashSteps(100)
+		if timeUp(n) {
+			return dst, false, nil
+		}
+	}
+	for n := 1; ; n++ {
+		j.cursor = j.d.Scan(j.cursor, func(e *dict.Entry[V]) {
+			dst = j.emit(dst, e)
+			j.got++
+		})
+		if j.cursor == 0 {
+			if j.got != j.want {
+				return dst, true, fmt.Errorf("persist: a %d-element value was written with %d elements", j.want, j.got)
+			}
+			return dst, true, nil
+		}
+		if timeUp(n) {
+			return dst, false, nil
+		}
+	}
 }
 
 // appendString is rdbSaveRawString for a key.
