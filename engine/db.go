@@ -351,9 +351,7 @@ func (db *DB) Flush() int {
 			}
 		}
 	}
-	db.eng.memSettle()
-	db.eng.mem.data -= db.memKeys
-	db.memKeys = 0
+	db.memFlush()
 	db.keys = dict.New[Object]()
 	db.expires = dict.New[int64]()
 	db.keys.SetBirthVersion(db.eng.snapEpoch)

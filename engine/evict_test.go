@@ -294,3 +294,25 @@ func TestObjectFreqIdletimeErrors(t *testing.T) {
 	h.E.UpdateClock()
 	require.Equal(t, int64(5), h.Do("OBJECT", "IDLETIME", "k").Int)
 }
+
+func TestMemoryStatsAndDoctor(t *testing.T) {
+	h := newEvictHarness(t)
+	h.Do("SET", "a", "1")
+	h.Do("SET", "b", "v", "EX", "100")
+	v := h.Do("MEMORY", "STATS")
+	m := map[string]int64{}
+	for i := 0; i+1 < len(v.Elems); i += 2 {
+		m[string(v.Elems[i].Str)] = v.Elems[i+1].Int
+	}
+	require.Equal(t, int64(2), m["keys.count"])
+	require.Equal(t, used(h), m["total.allocated"])
+	require.Equal(t, int64(engine.MemStartup), m["startup.allocated"])
+	require.Contains(t, h.Text("MEMORY", "DOCTOR"), "this instance is empty")
+	fillStrings(h, "k", 6000, 1000, false)
+	require.Contains(t, h.Text("MEMORY", "DOCTOR"), "I can't find any memory issue")
+	h.Do("FLUSHALL")
+	fillStrings(h, "k", 5000, 1000, false) // peak ~6 MB, now ~5 MB: not 150%
+	require.Contains(t, h.Text("MEMORY", "DOCTOR"), "I can't find any memory issue")
+	require.Equal(t, "OK", h.Text("MEMORY", "PURGE"))
+	require.Equal(t, 14, len(h.Do("MEMORY", "HELP").Elems))
+}

@@ -54,7 +54,12 @@ func CoreCommands() []*Command {
 			"help":     {Arity: 2, Flags: FlagLoading | FlagStale, Fn: objectHelp},
 		}},
 		{Name: "memory", Arity: -2, Subcommands: map[string]*Command{
-			"usage": {Arity: -3, Flags: ro, FirstKey: 2, LastKey: 2, Step: 1, Fn: memoryUsage},
+			"usage":        {Arity: -3, Flags: ro, FirstKey: 2, LastKey: 2, Step: 1, Fn: memoryUsage},
+			"stats":        {Arity: 2, Fn: memoryStats},
+			"doctor":       {Arity: 2, Fn: memoryDoctor},
+			"malloc-stats": {Arity: 2, Fn: memoryMallocStats},
+			"purge":        {Arity: 2, Fn: memoryPurge},
+			"help":         {Arity: 2, Flags: FlagLoading | FlagStale, Fn: memoryHelp},
 		}},
 		{Name: "publish", Arity: 3, Flags: FlagPubSub | FlagLoading | FlagStale | fast, Fn: cmdPublish},
 	}

@@ -87,6 +87,14 @@ type memState struct {
 	extra   int64 // server's share: clients, buffers (SetExtraMemory)
 	notCnt  int64 // memory not counted for eviction: AOF and replica buffers
 	peak    int64
+	proc    func() ProcessMem // the process's own figures (SetProcessMemory)
+
+	// tables caches the dicts' tables and expires entries (a walk over the dbs): it is
+	// recomputed after a change to the keyspace, or once per millisecond (incremental
+	// rehashing frees tables on reads too).
+	tables      int64
+	tablesAt    int64
+	tablesDirty bool
 }
 
 type pendingMem struct {
@@ -102,6 +110,7 @@ func (db *DB) memNote(e *Entry) {
 		return
 	}
 	m.pending = append(m.pending, pendingMem{db, e})
+	m.tablesDirty = true
 }
 
 // memForget subtracts a removed entry's counted size and marks it dead.
@@ -109,7 +118,17 @@ func (db *DB) memForget(e *Entry) {
 	n := memDecode(e.Value.msize)
 	db.memKeys -= n
 	db.eng.mem.data -= n
+	db.eng.mem.tablesDirty = true
 	e.Value.msize = memDead
+}
+
+// memFlush forgets every key of db before its dicts are replaced (FLUSHDB, FLUSHALL).
+func (db *DB) memFlush() {
+	m := &db.eng.mem
+	db.eng.memSettle()
+	m.data -= db.memKeys
+	db.memKeys = 0
+	m.tablesDirty = true
 }
 
 // memSettle re-measures the entries noted since the last settle.
@@ -176,12 +195,17 @@ func (e *Engine) SetExtraMemory(total, notCounted int64) {
 // UsedMemory is used_memory as Redis 7.0 would report it for this keyspace and these
 // clients. Lock held.
 func (e *Engine) UsedMemory() int64 {
+	m := &e.mem
 	e.memSettle()
-	used := int64(MemStartup+memBaselineExtra) + e.mem.data + e.mem.extra
-	for _, db := range e.dbs {
-		used += dictTablesMem(db.keys.Buckets()) + dictTablesMem(db.expires.Buckets()) +
-			int64(db.expires.Len())*dictEntryAlloc
+	if m.tablesDirty || m.tablesAt != e.nowMs {
+		m.tables = 0
+		for _, db := range e.dbs {
+			m.tables += dictTablesMem(db.keys.Buckets()) + dictTablesMem(db.expires.Buckets()) +
+				int64(db.expires.Len())*dictEntryAlloc
+		}
+		m.tablesAt, m.tablesDirty = e.nowMs, false
 	}
+	used := int64(MemStartup+memBaselineExtra) + m.data + m.extra + m.tables
 	if used > e.mem.peak {
 		e.mem.peak = used
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime/debug"
 	"time"
+
+	"github.com/redisctl/redisctl/engine"
 )
 
 // Memory on the server side: the engine models the keyspace's cost in Redis terms
@@ -25,6 +27,7 @@ const (
 
 // updateMemory runs from the cron, under the lock.
 func (s *Server) updateMemory(now time.Time) {
+	s.eng.SetProcessMemory(processMemory)
 	s.updateClientsMemory(now)
 	s.eng.UsedMemory() // tracks the peak
 	s.eng.EvictionTimerProc()
@@ -70,4 +73,12 @@ func (s *Server) applyMemoryLimit() {
 		limit = math.MaxInt64
 	}
 	debug.SetMemoryLimit(limit)
+}
+
+// processMemory is the process's own memory for MEMORY STATS: the Go heap's objects,
+// spans in use and mapped memory stand for jemalloc's allocated, active and resident.
+func processMemory() engine.ProcessMem {
+	m := readMemStats()
+	return engine.ProcessMem{RSS: int64(m.rss), Allocated: int64(m.used), Active: int64(m.heapTotal),
+		Resident: int64(m.total - m.heapReleased)}
 }

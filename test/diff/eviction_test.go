@@ -102,6 +102,15 @@ CONFIG SET maxmemory 100mb
 CONFIG GET maxmemory
 CONFIG SET maxmemory 0
 CONFIG SET maxmemory-policy noeviction
+// MEMORY: the help and the report of an instance under 5 MB are texts; STATS and
+// MALLOC-STATS are measurements (compared by type).
+MEMORY HELP
+MEMORY DOCTOR
+MEMORY STATS  #type
+MEMORY MALLOC-STATS  #type
+MEMORY PURGE
+MEMORY NOSUCH
+MEMORY STATS extra
 `
 
 // infoMemoryFields are the INFO fields an eviction-aware client reads.
@@ -121,7 +130,8 @@ func infoFields(v resp.Value) map[string]string {
 	return m
 }
 
-func TestEviction(t *testing.T) {
+// testEviction is TestDiff's "eviction" part.
+func testEviction(t *testing.T) {
 	p := startPair(t, difftest.SourceWritten)
 	t.Run("oom-and-policies", func(t *testing.T) {
 		p.Run(t, evictOOMScript)

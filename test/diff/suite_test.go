@@ -38,7 +38,7 @@ func (s *suiteState) markRan(part string) {
 }
 
 // parts are the pieces of TestDiff the coverage verdict needs.
-var parts = []string{"written", "families", "protocol", "pubsub", "notify", "blocking", "random/resp2", "random/resp3"}
+var parts = []string{"written", "families", "protocol", "pubsub", "notify", "blocking", "eviction", "random/resp2", "random/resp3"}
 
 // TestDiff is the acceptance harness of issue 3: redisctl serve against redis-server
 // 7.0.15 over TCP, written scripts per command group, the families' own scripts,
@@ -81,6 +81,10 @@ func TestDiff(t *testing.T) {
 	t.Run("blocking", func(t *testing.T) {
 		testBlocking(t)
 		suite.markRan("blocking")
+	})
+	t.Run("eviction", func(t *testing.T) {
+		testEviction(t)
+		suite.markRan("eviction")
 	})
 	for _, proto := range []int{2, 3} {
 		name := "random/resp" + string(rune('0'+proto))
