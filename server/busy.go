@@ -54,7 +54,9 @@ func (s *Server) installScriptingLocked() *tscript.Scripting {
 func (cn *conn) lockEngine(args [][]byte) bool {
 	e := cn.srv.eng
 	sc := cn.srv.scripting()
-	if !sc.Running() {
+	if !sc.Running() || sc.RunningFor() < youngScript {
+		// Most scripts end within microseconds: wait on the lock like any command. (A
+		// script that turns out long keeps this connection waiting until it ends.)
 		e.Lock()
 		return true
 	}
@@ -137,6 +139,10 @@ func (cn *conn) answerBusy(sc *tscript.Scripting, kind int, args [][]byte) {
 		cn.sock.Shutdown()
 	}
 }
+
+// youngScript: a script running for less than this is waited for on the lock; past it,
+// waiters poll so that they can answer BUSY once the threshold is crossed.
+const youngScript = time.Millisecond
 
 type bufWriter struct{ b []byte }
 

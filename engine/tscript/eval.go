@@ -97,6 +97,8 @@ func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 		return nil, "ERR Error compiling script (new function): " + compileErrText(err.Error())
 	}
 	fn.Env = s.eval.proxy
+	// The body is a vararg main chunk that never uses "...": no Lua 5.0 "arg" table per call.
+	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
 	sc := &evalScript{sha: sha, body: engine.CopyBytes(body), fn: fn, flags: flags}
 	s.scripts[sha] = sc
 	s.scriptsBody += int64(len(body))
@@ -229,10 +231,6 @@ func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, ar
 	err := L.PCall(nargs, 1, env.errH)
 	killed := s.killed.Load()
 	s.endRun()
-	if r.isEval {
-		env.G.RawSetString("KEYS", lua.LNil)
-		env.G.RawSetString("ARGV", lua.LNil)
-	}
 	if err != nil {
 		s.replyError(x, r, err, killed, chunk, fname)
 		return

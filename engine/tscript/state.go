@@ -162,6 +162,14 @@ func (s *Scripting) Kill(eval bool) string {
 	return ""
 }
 
+// RunningFor is, lock-free, how long the running script has run (0 when none runs).
+func (s *Scripting) RunningFor() time.Duration {
+	if s.state.Load() == stateIdle {
+		return 0
+	}
+	return time.Duration(time.Now().UnixNano() - s.started.Load())
+}
+
 // RunningScript describes the running function for FUNCTION STATS (lock-free): its name,
 // the command and how long it has run. ok is false when nothing runs.
 func (s *Scripting) RunningScript() (name string, command [][]byte, dur time.Duration, ok bool) {
