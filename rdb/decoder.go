@@ -520,6 +520,46 @@ func (d *Decoder) readSlot(s *slot) {
 	s.b, s.isInt, s.fmtd = s.own, isInt, false
 }
 
+// viewSlot reads an RDB string into a slot without copying it when it is
+// raw and buffered: the slot then holds a view of the read buffer, valid
+// until the next read from the input, so the caller reads nothing more
+// from the input for this record after it; more is the number of bytes
+// the caller still reads (at most): when they are not all buffered the
+// view is copied to the slot's own buffer first.
+func (d *Decoder) viewSlot(s *slot, more int) {
+	p, ok := d.in.rawView(d.limit)
+	if !ok {
+		d.readSlot(s)
+		return
+	}
+	if more > 0 && d.in.w-d.in.r < more {
+		s.own = append(s.own[:0], p...)
+		p = s.own
+	}
+	s.setBytes(p)
+}
+
+// viewPair reads two consecutive RDB strings (a hash field and its value),
+// as views of the read buffer when both are raw and buffered. When only
+// the first is, it is copied before the second is read (which may move
+// the buffer).
+func (d *Decoder) viewPair(f, v *slot) {
+	p, ok := d.in.rawView(d.limit)
+	if !ok {
+		d.readSlot(f)
+		d.readSlot(v)
+		return
+	}
+	if q, ok := d.in.rawView(d.limit); ok {
+		f.setBytes(p)
+		v.setBytes(q)
+		return
+	}
+	f.own = append(f.own[:0], p...)
+	f.setBytes(f.own)
+	d.readSlot(v)
+}
+
 func (d *Decoder) eof() bool {
 	d.doing = "reading checksum"
 	d.kind = RecEOF

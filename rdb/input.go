@@ -422,27 +422,42 @@ func (in *input) strInt(dst []byte, scratch *[]byte, limit uint64) (out []byte, 
 // that is already buffered comes back as a slice of the read buffer, valid
 // until the next read from the input. Other strings are read into *own.
 func (in *input) strView(own, scratch *[]byte, limit uint64) []byte {
-	if in.w-in.r >= 9 {
-		b := in.buf[in.r]
-		var n, hdr int
-		switch b >> 6 {
-		case 0:
-			n, hdr = int(b), 1
-		case 1:
-			n, hdr = int(b&0x3f)<<8|int(in.buf[in.r+1]), 2
-		case 2:
-			if b == 0x80 {
-				n, hdr = int(binary.BigEndian.Uint32(in.buf[in.r+1:])), 5
-			}
-		}
-		if hdr > 0 && uint64(n) <= limit && in.w-in.r-hdr >= n {
-			p := in.buf[in.r+hdr : in.r+hdr+n : in.r+hdr+n]
-			in.r += hdr + n
-			return p
-		}
+	if p, ok := in.rawView(limit); ok {
+		return p
 	}
 	*own, _, _ = in.str(*own, scratch, limit)
 	return *own
+}
+
+// rawView consumes the next string and returns it as a slice of the read
+// buffer (valid until the next read from the input) when it is a raw
+// string within limit that is buffered whole; else it consumes nothing
+// and ok is false.
+func (in *input) rawView(limit uint64) (p []byte, ok bool) {
+	if in.w-in.r < 9 || in.err != nil {
+		return nil, false
+	}
+	b := in.buf[in.r]
+	var n, hdr int
+	switch b >> 6 {
+	case 0:
+		n, hdr = int(b), 1
+	case 1:
+		n, hdr = int(b&0x3f)<<8|int(in.buf[in.r+1]), 2
+	case 2:
+		if b != 0x80 {
+			return nil, false
+		}
+		n, hdr = int(binary.BigEndian.Uint32(in.buf[in.r+1:])), 5
+	default:
+		return nil, false
+	}
+	if uint64(n) > limit || in.w-in.r-hdr < n {
+		return nil, false
+	}
+	p = in.buf[in.r+hdr : in.r+hdr+n : in.r+hdr+n]
+	in.r += hdr + n
+	return p, true
 }
 
 func (in *input) lzfStr(dst []byte, scratch *[]byte, limit uint64) []byte {

@@ -49,7 +49,8 @@ func (d *Decoder) beginKey(t Type) bool {
 	d.doing = "reading value"
 	switch t {
 	case TypeString:
-		d.readSlot(&d.valueS)
+		// Nothing more is read before the RecString record.
+		d.viewSlot(&d.valueS, 0)
 		d.count = d.valueS.size()
 		d.vm = vmString
 	case TypeList:
@@ -149,7 +150,7 @@ func (d *Decoder) valueStep() bool {
 		}
 		d.remain--
 		d.doing = "reading element"
-		d.readSlot(&d.valueS)
+		d.viewSlot(&d.valueS, 0)
 		d.vp = &d.valueS
 		d.stat(&d.valueS)
 		d.kind = d.elemRec
@@ -171,8 +172,13 @@ func (d *Decoder) valueStep() bool {
 				}
 			}
 		}
-		d.readSlot(&d.fieldS)
-		d.readSlot(&d.valueS)
+		if d.vm == vmValkeyHash2 {
+			// An expiry follows the value: no views.
+			d.readSlot(&d.fieldS)
+			d.readSlot(&d.valueS)
+		} else {
+			d.viewPair(&d.fieldS, &d.valueS)
+		}
 		if d.vm == vmValkeyHash2 {
 			if exp := int64(in.le64()); exp != -1 {
 				d.fieldTTL = exp
@@ -189,7 +195,7 @@ func (d *Decoder) valueStep() bool {
 		}
 		d.remain--
 		d.doing = "reading zset member"
-		d.readSlot(&d.valueS)
+		d.viewSlot(&d.valueS, 256) // the score: 8 bytes, or a length and up to 255
 		d.vp = &d.valueS
 		if d.vm == vmPlainZSet {
 			d.score, d.fieldS.own = in.textDouble(d.fieldS.own)
