@@ -4,3 +4,12 @@ package engine
 // a connection that finds the lock held by a long script answers BUSY (or SCRIPT KILL)
 // without waiting for it (engine/tscript).
 func (e *Engine) TryLock() bool { return e.mu.TryLock() }
+
+// CallUnpropagated runs cmd as Call does but keeps what it would propagate out of the
+// AOF and replicas (a script's redis.set_repl(redis.REPL_NONE)). Lock held.
+func (e *Engine) CallUnpropagated(c *Client, cmd *Command, args [][]byte) {
+	saved := e.prop
+	e.prop = nil
+	e.Call(c, cmd, args)
+	e.prop = saved
+}
