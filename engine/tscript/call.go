@@ -88,10 +88,25 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 		}
 		s.wrote.Store(true)
 	}
+	if cmd.Flags&engine.FlagWrite != 0 {
+		// What a write propagates may refer to its arguments until the script's unit
+		// is flushed: they get their own copy (reads reuse the buffer).
+		own := make([]byte, len(buf))
+		copy(own, buf)
+		cp := make([][]byte, len(spans))
+		for i, sp := range spans {
+			cp[i] = own[sp.a:sp.b:sp.b]
+		}
+		args = cp
+	}
 	c := s.client
 	c.Authenticated = true
 	s.sink.buf = s.sink.buf[:0]
-	e.Call(c, cmd, args)
+	if r.replMode == replAll {
+		e.Call(c, cmd, args)
+	} else {
+		e.CallUnpropagated(c, cmd, args)
+	}
 	_ = s.w.Flush()
 	reply := s.sink.buf
 	// The reply becomes a Lua value.
@@ -106,6 +121,10 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	L.Push(v)
 	return 1
 }
+
+// replAll is REPL_ALL (REPL_AOF|REPL_REPLICA); anything less stops propagation here,
+// where one stream feeds both the AOF and replicas.
+const replAll = 3
 
 func arityOK(arity, n int) bool {
 	return (arity > 0 && n == arity) || (arity < 0 && n >= -arity)
