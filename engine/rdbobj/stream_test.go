@@ -379,3 +379,66 @@ func dropLine(s, prefix string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestStreamDumpRandom: seeded random stream histories (XADD with varying field sets,
+// XDEL, XTRIM, groups, XREADGROUP, XACK, XCLAIM, consumer creation and deletion) on both
+// sides, under default and tiny node limits; every key's DUMP must match Redis's (time
+// fields masked) at regular checkpoints.
+func TestStreamDumpRandom(t *testing.T) {
+	for _, limits := range [][2]string{{"100", "4096"}, {"3", "120"}} {
+		t.Run("entries="+limits[0]+",bytes="+limits[1], func(t *testing.T) {
+			d := newDuo(t, "--stream-node-max-entries", limits[0], "--stream-node-max-bytes", limits[1])
+			d.h.E.Set.StreamNodeMaxEntries, _ = strconv.Atoi(limits[0])
+			d.h.E.Set.StreamNodeMaxBytes, _ = strconv.Atoi(limits[1])
+			rng := splitmix(99)
+			pick := func(n int) int { return int(rng.next() % uint64(n)) }
+			keys := []string{"r:a", "r:b"}
+			ms := map[string]int{}
+			for i := 0; i < 600; i++ {
+				k := keys[pick(len(keys))]
+				switch op := pick(20); {
+				case op < 9:
+					ms[k] += pick(3)
+					id := strconv.Itoa(ms[k]+1) + "-" + strconv.Itoa(i)
+					args := []string{"XADD", k, id}
+					switch pick(3) {
+					case 0:
+						args = append(args, "a", strconv.Itoa(i), "b", rng.hex(pick(30)))
+					case 1:
+						args = append(args, "a", strconv.Itoa(i))
+					default:
+						args = append(args, "x"+strconv.Itoa(pick(3)), strconv.Itoa(pick(100000)-50000), "z", "")
+					}
+					d.both(args...)
+				case op < 11:
+					d.both("XDEL", k, strconv.Itoa(pick(ms[k]+2))+"-"+strconv.Itoa(pick(i+1)))
+				case op < 12:
+					d.both("XTRIM", k, "MAXLEN", strconv.Itoa(5+pick(40)))
+				case op < 13:
+					d.both("XGROUP", "CREATE", k, "g"+strconv.Itoa(pick(3)), "0", "MKSTREAM")
+				case op < 16:
+					d.both("XREADGROUP", "GROUP", "g"+strconv.Itoa(pick(3)), "c"+strconv.Itoa(pick(4)), "COUNT", strconv.Itoa(1+pick(4)), "STREAMS", k, ">")
+				case op < 17:
+					d.both("XACK", k, "g"+strconv.Itoa(pick(3)), strconv.Itoa(pick(ms[k]+2))+"-"+strconv.Itoa(pick(i+1)))
+				case op < 18:
+					d.both("XAUTOCLAIM", k, "g"+strconv.Itoa(pick(3)), "c"+strconv.Itoa(pick(4)), "0", "0", "COUNT", "2", "JUSTID")
+				case op < 19:
+					d.both("XGROUP", "DELCONSUMER", k, "g"+strconv.Itoa(pick(3)), "c"+strconv.Itoa(pick(4)))
+				default:
+					d.both("XGROUP", "CREATECONSUMER", k, "g"+strconv.Itoa(pick(3)), "c"+strconv.Itoa(pick(6)))
+				}
+				if i%60 == 59 {
+					for _, k := range keys {
+						if d.o.Do("EXISTS", k).Int == 1 {
+							compareStreamDump(t, d.h, d.o, k)
+						}
+					}
+				}
+			}
+			for _, k := range keys {
+				require.Greater(t, d.o.Do("XLEN", k).Int, int64(10), k)
+				require.NotZero(t, d.o.Do("XPENDING", k, "g1").Elems[0].Int, k)
+			}
+		})
+	}
+}
