@@ -10,10 +10,11 @@
 //     callers log after "*** FATAL AOF MANIFEST FILE ERROR ***").
 //   - File names (BaseName, IncrName, ManifestName, ...) as getNewBaseFileNameAndMarkPreAsHistory
 //     and getNewIncrAofName build them.
-//   - Reader: a streaming reader of one AOF file: an RDB preamble ("REDIS" prefix) is
-//     reported and handed to rdb, then RESP commands and annotations with their offsets;
-//     a short tail is a *TruncatedError carrying the offset of the last good command,
-//     bad bytes a *FormatError naming the file and the offset.
+//   - Scanner: a streaming reader of the RESP part of an AOF file: commands and '#'
+//     annotations with their offsets (HasRDBPreamble detects the "REDIS" prefix, which
+//     the loader hands to rdb/rdbobj); a short tail is a *TruncatedError carrying the
+//     offset of the last complete command (annotations do not move it, as Redis's
+//     valid_up_to), bad bytes a *FormatError naming the file and the offset.
 //   - Encoder: commands encoded as catAppendOnlyGenericCommand, a SELECT whenever the
 //     database changes (feedAppendOnlyFile), "#TS:<unix>" annotations once per second
 //     when aof-timestamp-enabled.
@@ -22,10 +23,19 @@
 //     MULTI without EXEC at the end (truncation back to the MULTI), aof-load-truncated
 //     (the file is truncated and the same lines are logged), the legacy appendonly.aof
 //     upgrade into the directory, and Redis's log lines.
-//   - Rewrite: a new BASE from an engine (RDB preamble, or commands in Redis's rewrite
-//     form: SET/RPUSH/SADD/ZADD/HMSET batches of 64, XADD/XSETID/XGROUP for streams,
-//     PEXPIREAT for TTLs), and Dir, which switches the manifest atomically (temp file,
-//     fsync, rename, directory fsync), marks old files as history and deletes them.
+//   - Rewrite / CommandRewriter: a new BASE from an engine (RDB preamble, or commands in
+//     Redis's rewrite form: SET, RPUSH/SADD/ZADD/HMSET batches of 64, XADD/XSETID/XGROUP
+//     CREATE/CREATECONSUMER/XCLAIM for streams, PEXPIREAT for TTLs, FUNCTION LOAD), the
+//     manifest edits of a rewrite (NewBase marks the old base as history, NewIncr,
+//     MarkRewrittenIncrAsHistory) and WriteManifest, which replaces the manifest atomically
+//     (temp file, fsync, rename, directory fsync). The server (server/persist) drives them
+//     from an engine snapshot.
+//
+// Differences from Redis 7.0, on purpose: the loader checks every "\r\n" (Redis skips the
+// two bytes after a bulk unchecked), so some damaged files Redis would replay are
+// refused; a damaged or short RDB preamble is an error (Redis may take the short-read path
+// and truncate the file to offset 0); nested MULTI in a file (Redis never writes one)
+// aborts that transaction.
 //
 // What it must never do: panic or allocate from an unchecked length on a damaged file;
 // write bytes Redis 7.0 would not write; modify a file other than by the truncation
