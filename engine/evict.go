@@ -105,6 +105,14 @@ func (e *Engine) EvictionExceededTime() (total, current int64) {
 	return (e.evict.exceededUs + cur) / 1000, cur / 1000
 }
 
+// StartEvictionTimer makes the next EvictionTimerProc evict if memory is over the limit,
+// as CONFIG SET maxmemory does in Redis (startEvictionTimeProc). Lock held.
+func (e *Engine) StartEvictionTimer() {
+	if e.Set.Maxmemory > 0 {
+		e.evict.timerRunning = true
+	}
+}
+
 // EvictionTimerProc continues an eviction loop that ran out of time (evictionTimeProc).
 // Lock held.
 func (e *Engine) EvictionTimerProc() {

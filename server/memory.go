@@ -30,8 +30,8 @@ func (s *Server) updateMemory(now time.Time) {
 	s.eng.SetProcessMemory(processMemory)
 	s.updateClientsMemory(now)
 	s.eng.UsedMemory() // tracks the peak
-	s.eng.EvictionTimerProc()
 	s.applyMemoryLimit()
+	s.eng.EvictionTimerProc()
 }
 
 // updateClientsMemory tells the engine what the clients cost in Redis's terms. Lock held.
@@ -64,6 +64,7 @@ func (s *Server) applyMemoryLimit() {
 		s.memLimitOrig = debug.SetMemoryLimit(-1)
 	}
 	s.memLimitFor = max
+	s.eng.StartEvictionTimer() // a new limit starts evicting at once, as updateMaxmemory
 	if max == 0 {
 		debug.SetMemoryLimit(s.memLimitOrig)
 		return
