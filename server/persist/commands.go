@@ -43,9 +43,9 @@ func (p *Persistence) cmdBgsave(x *engine.Ctx) {
 			return
 		}
 	}
-	// Redis also schedules (never starts) a BGSAVE queued in MULTI/EXEC; the engine does
-	// not tell a command it runs inside EXEC yet, so here it starts at once.
-	inExec := false
+	// A BGSAVE queued in MULTI is scheduled, never started, by EXEC (server.in_exec);
+	// EXEC runs its queue with CLIENT_DENY_BLOCKING, and BGSAVE is refused in scripts.
+	inExec := x.C.Flags&engine.ClientDenyBlocking != 0
 	switch {
 	case p.bg != nil:
 		x.Error("ERR Background save already in progress")
