@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Side-by-side persistence benchmarks (issue: RDB persistence): redis-server 7.0.15 and
+# redisctl serve on the same mixed dataset (bench/persistgen: 5 M keys, 640 MB RDB, about
+# 1 GB in memory, 40 big keys of 100k elements):
+#   1. RDB load at startup ("DB loaded from disk: x seconds" of each log), RSS after;
+#   2. SAVE wall time (redis-cli, best of $RUNS);
+#   3. BGSAVE under a redis-benchmark SET load: write p99 and max latency idle vs during
+#      the snapshot, extra memory during the snapshot (RSS sampled every 50 ms; for Redis
+#      the parent's and the child's RSS, and rdb_last_cow_size).
+# Servers run one after the other (memory); everything under $BENCH_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${BENCH_DIR:-/tmp/persistbench}
+RUNS=${RUNS:-2}
+N=${N:-400000}
+mkdir -p "$dir"
+go build -o bin/redisctl ./cmd/redisctl
+go build -o bin/persistgen ./bench/persistgen
+data="$dir/mixed5m.rdb"
+[ -f "$data" ] || bin/persistgen -keys 5000000 -out "$data"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+rss() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
+echo "dataset: $(du -h "$data" | cut -f1)"
+bench() { # port n -> "p99 max rps"
+  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 --csv 2>/dev/null |
+    awk -F'","' 'NR==2{gsub(/"/,"",$0); split($0,a,","); print "p99=" a[7] "ms max=" a[8] "ms rps=" a[2]}'
+}
+for who in redis redisctl; do
+  d="$dir/$who"; rm -rf "$d"; mkdir -p "$d"; cp "$data" "$d/dump.rdb"
+  port=$((17600 + RANDOM % 300))
+  if [ $who = redis ]; then
+    redis-server --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
+  else
+    bin/redisctl serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
+  fi
+  pid=$!
+  until redis-cli -p $port ping 2>/dev/null | grep -q PONG; do sleep 0.2; done
+  echo "== $who (pid $pid) load $(load)"
+  grep -h "DB loaded from disk\|Done loading" "$d/log" | sed 's/^.*[*#] /   /'
+  echo "   keys: $(redis-cli -p $port dbsize), RSS after load: $(( $(rss $pid) / 1024 )) MB"
+  for i in $(seq "$RUNS"); do
+    s=$(date +%s.%N); redis-cli -p $port save >/dev/null; e=$(date +%s.%N)
+    echo "   SAVE: $(echo "$e - $s" | bc) s (load $(load))"
+  done
+  echo "   idle SET load: $(bench $port 200000) (load $(load))"
+  base=$(rss $pid)
+  # BGSAVE under load: the benchmark runs through the whole snapshot.
+  out="$d/bgbench"; (bench $port "$N" > "$out") & bp=$!
+  sleep 1
+  redis-cli -p $port bgsave >/dev/null
+  peak=$base; cpeak=0; s=$(date +%s.%N)
+  while [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; do
+    r=$(rss $pid); [ "$r" -gt "$peak" ] && peak=$r
+    for c in $(pgrep -P $pid 2>/dev/null || true); do cr=$(rss $c); [ "$cr" -gt "$cpeak" ] && cpeak=$cr; done
+    sleep 0.05
+  done
+  e=$(date +%s.%N)
+  wait $bp || true
+  echo "   BGSAVE: $(echo "$e - $s" | bc) s; during it: $(cat "$out") (load $(load))"
+  echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
+  redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
+  wait $pid 2>/dev/null || true
+done
