@@ -14,6 +14,14 @@
 // written with its value and TTL as of the BGSAVE. Files are written to temp-<id>.rdb in
 // dir, fsynced, renamed over dir/dbfilename, and the directory fsynced.
 //
+// Big values. The walker serializes each key under the engine lock in slices of about a
+// millisecond; a hashtable hash or set of BigElements or more is written in steps
+// (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table per step), so walking a
+// 1M-field hash does not stall clients for the whole value. A client that changes such a
+// value mid-job waits for the rest of that one value. Lists (node bytes copied), zsets
+// (skiplist walk) and strings are written at once, and so is the pre-change image a hook
+// takes of a big value the walker has not reached yet: that write pays for the value.
+//
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
 //     child's lines ("DB saved on disk", "Fork CoW for RDB: ...") are logged by the server
@@ -25,6 +33,9 @@
 //   - Killing the save (FLUSHALL, SHUTDOWN) is logged as Redis logs the SIGUSR1 it sends
 //     its child ("terminated by signal 10") and, as there, is not an error.
 //   - rdb-del-sync-files only concerns replication, which redisctl serve does not do.
+//     rdb-key-save-delay (microseconds per key, a testing knob) slows the walker.
+//   - DEBUG RELOAD NOFLUSH over keys already present, without MERGE, replies "Error trying
+//     to load the RDB dump" where redis-server exits ("Duplicated key found in RDB file").
 //
 // Seams for the AOF half (files server/persist/aof*.go, package aof): Options.AOF takes
 // an implementation of the AOF interface, which Persistence calls at Load (instead of the
