@@ -233,3 +233,8 @@ func cmdFunctionRestore(x *engine.Ctx) {
 	x.Dirty(1)
 	x.OK()
 }
+
+// AppendCRC appends the little-endian CRC-64 of b to b (a dump payload's last 8 bytes).
+func AppendCRC(b []byte) []byte {
+	return binary.LittleEndian.AppendUint64(b, crc64.Checksum(b))
+}
