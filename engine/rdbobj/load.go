@@ -207,12 +207,12 @@ func loadValue(t rdb.Type, r *reader, lc *LoadConfig) (engine.Object, error) {
 			return engine.Object{}, fmt.Errorf("%w: type %d is not an RDB 10 type", ErrBadFormat, t)
 		}
 	case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2:
-		return loadStream(t, r, lc)
+		return loadStream(t, r)
 	case rdb.TypeStreamListpacks3:
 		if !lc.AllowTypes {
 			return engine.Object{}, fmt.Errorf("%w: type %d is not an RDB 10 type", ErrBadFormat, t)
 		}
-		return loadStream(t, r, lc)
+		return loadStream(t, r)
 	case rdb.TypeModule2, rdb.TypeModulePreGA:
 		return engine.Object{}, fmt.Errorf("%w: %v", ErrUnsupported, t)
 	default:

@@ -15,8 +15,8 @@ import (
 var (
 	ErrEmptyKey  = errors.New("rdbobj: empty key")
 	ErrBadFormat = errors.New("rdbobj: bad data format")
-	// ErrUnsupported is a well-formed value this engine cannot hold yet (streams,
-	// modules). It also matches ErrBadFormat.
+	// ErrUnsupported is a well-formed value this engine cannot hold yet (module values,
+	// stream types newer than RDB 11). It also matches ErrBadFormat.
 	ErrUnsupported = fmt.Errorf("%w: unsupported type", ErrBadFormat)
 )
 

@@ -101,10 +101,9 @@ const streamDeep = true
 // listpack is validated by tstream.ValidateNode, and every group PEL entry must end up
 // owned by a consumer. Counts (nodes, PEL sizes, consumers) are never used to allocate:
 // they only drive loops that stop at the first short read.
-func loadStream(t rdb.Type, r *reader, lc *LoadConfig) (engine.Object, error) {
+func loadStream(t rdb.Type, r *reader) (engine.Object, error) {
 	ver := streamVersion(t)
 	b := tstream.NewBuilder()
-	_ = lc
 	nodes := r.plainLen()
 	if r.err != nil {
 		return engine.Object{}, fmt.Errorf("%w (stream node count)", r.err)
