@@ -68,6 +68,18 @@ type blockedState struct {
 	args     [][]byte
 	// readGroup marks XREADGROUP: unblocked with an error when its stream is deleted.
 	readGroup bool
+	// silent: the command ran under CLIENT REPLY SKIP, which still applies to the reply
+	// it gets when unblocked.
+	silent bool
+}
+
+// replyWriter is where the reply of a blocked client goes: nowhere under CLIENT REPLY
+// OFF, or SKIP given for the blocking command.
+func replyWriter(c *Client, bs *blockedState) *resp.Writer {
+	if bs.silent || c.Flags&ClientReplyOff != 0 {
+		return resp.NewWriter(io.Discard)
+	}
+	return c.W
 }
 
 // blockRegistry is the engine's blocking state.
@@ -160,7 +172,7 @@ func (x *Ctx) BlockOn(typ BlockType, keys [][]byte, deadlineMs int64, readGroup 
 		panic("engine: BlockOn for a client already blocked")
 	}
 	bs := &blockedState{typ: typ, db: db, deadline: deadlineMs, serve: serve, cmd: x.Cmd,
-		readGroup: readGroup}
+		readGroup: readGroup, silent: c.Flags&ClientReplySkip != 0}
 	bs.args = copyArgs(x.Args)
 	for _, k := range keys {
 		ks := string(k)
@@ -297,7 +309,7 @@ func (e *Engine) BlockTimedOut(c *Client) {
 	if bs == nil {
 		return
 	}
-	c.W.WriteNullArray()
+	replyWriter(c, bs).WriteNullArray()
 	e.finishBlocked(c, bs, false, endTimeout, 0)
 }
 
@@ -312,9 +324,9 @@ func (e *Engine) UnblockClient(c *Client, asError bool) bool {
 	if asError {
 		msg := "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 		e.countError(msg)
-		c.W.WriteError(msg)
+		replyWriter(c, bs).WriteError(msg)
 	} else {
-		c.W.WriteNullArray()
+		replyWriter(c, bs).WriteNullArray()
 	}
 	e.finishBlocked(c, bs, true, endUnblocked, 0)
 	return true
@@ -452,10 +464,7 @@ func (e *Engine) serveKey(db *DB, key []byte, bt BlockType) {
 // propagates what it produced as one unit (afterCommand).
 func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (served, deleted, failed bool, dur time.Duration) {
 	x := e.pushCtx()
-	w := c.W
-	if c.Flags&ClientReplyOff != 0 {
-		w = resp.NewWriter(io.Discard) // CLIENT REPLY OFF: the reply is dropped
-	}
+	w := replyWriter(c, bs)
 	x.E, x.C, x.DB, x.Cmd, x.Args, x.W = e, c, bs.db, bs.cmd, bs.args, w
 	e.unitDepth++
 	start := time.Now()
@@ -489,7 +498,7 @@ func (e *Engine) unblockDeletedStreamReaders(db *DB, key []byte) {
 		}
 		msg := "UNBLOCKED the stream key no longer exists"
 		e.countError(msg)
-		c.W.WriteError(msg)
+		replyWriter(c, bs).WriteError(msg)
 		e.finishBlocked(c, bs, true, endServed, 0)
 	}
 }

@@ -267,6 +267,17 @@ RPUSH killed k1 k2
 @b READ
 LRANGE killed 0 -1
 @a CLOSE
+@r BLPOP rx 0.01  #block
+@r READ
+@r CLIENT REPLY SKIP  #noreply
+@r BLPOP rs 0  #block
+RPUSH rs v
+@r PING
+@r CLIENT REPLY OFF  #noreply
+@r BLPOP ro 0  #block
+RPUSH ro v
+@r CLIENT REPLY ON
+LLEN ro
 @a BLPOP tq 0.05  #block
 @a READ
 @a BZPOPMIN tq 0.05  #block
