@@ -31,9 +31,11 @@
 //     ValidateNode as streamValidateListpackIntegrity), Builder.SetMeta, Builder.AddGroup,
 //     Group.AddPending, Group.AddConsumer, Consumer.AddPending, Builder.Finish.
 //   - the blocking layer: BlockHook receives an XREAD/XREADGROUP that would block (with
-//     BlockRequest describing it; without a hook the command replies a null array, as for
-//     a client that may not block); OnKeyReady is called where Redis signals a stream key
-//     as ready (XADD, XGROUP DESTROY); ServeBlocked serves a blocked client as
+//     BlockRequest describing it; blocking.go sets it to block the client on its keys
+//     through engine.Ctx.BlockOn, or to reply a null array for a client that may not
+//     block, in MULTI or a script); OnKeyReady is called where Redis signals a stream key
+//     as ready (XADD, XGROUP DESTROY; set to engine.DB.SignalReady); ServeBlocked serves
+//     a blocked client as
 //     serveClientsBlockedOnStreamKey does (reply shape, consumer creation, PEL,
 //     propagation), checked against a client really blocked on redis-server.
 //   - NewObject, FromObject, New wrap and unwrap stream values.
@@ -43,7 +45,8 @@
 //     (Redis fails its transient allocation at a machine-dependent size instead).
 //   - ValidateNode refuses negative field counts, which Redis's validation lets through
 //     and its iterator then asserts on.
-//   - OnKeyReady and BlockHook are package variables, set once by the server.
+//   - OnKeyReady and BlockHook are package variables, set by this package's init
+//     (blocking.go).
 //
 // The package must never keep a reference to a request argument (fields, values, names
 // are copied into listpacks or cloned), never allocate per entry when replying, and never

@@ -4,9 +4,10 @@
 // to zset-max-listpack-entries members of at most zset-max-listpack-value bytes, and the
 // skiplist encoding beyond (a dict from member to node plus a skiplist with Redis's random
 // levels, p = 0.25, at most 32 levels, and spans for rank queries), with conversions at
-// the moments Redis converts. It provides the sorted set commands of Redis 7.0 but the
-// blocking ones (ZADD … ZSCAN; BZPOPMIN, BZPOPMAX and BZMPOP come later and will reuse
-// popGeneric).
+// the moments Redis converts. It provides the sorted set commands of Redis 7.0 (ZADD …
+// ZSCAN), the blocking BZPOPMIN, BZPOPMAX and BZMPOP included (blocking.go: popGeneric at
+// once when a key can serve, else the client blocks on its keys through
+// engine.Ctx.BlockOn and is served by popGeneric when one is filled).
 //
 // For other packages (SORT, DUMP/RDB save, AOF rewrite, the analyzers, RDB load):
 //   - Len, Ascend and Descend read a value in Redis's order; ListpackBytes gives the raw
