@@ -9,8 +9,12 @@
 // created, as in Redis.
 //
 // Commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LINDEX LSET LRANGE LTRIM LINSERT LREM
-// LPOS RPOPLPUSH LMOVE LMPOP, with Redis's replies, argument parsing order, keyspace events,
-// dirty counts and propagation (LMPOP propagates as LPOP/RPOP key count).
+// LPOS RPOPLPUSH LMOVE LMPOP, and the blocking BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
+// (bcommands.go: served at once like LPOP/RPOP/LMOVE/LMPOP when a key has elements, else
+// the client blocks on its keys through engine.Ctx.BlockOn and ServeBlockedPop serves it),
+// with Redis's replies, argument parsing order, keyspace events, dirty counts and
+// propagation (LMPOP propagates as LPOP/RPOP key count, the blocking ones as their
+// non-blocking forms).
 //
 // For other packages:
 //   - the blocking layer (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) calls ServeBlockedPop
