@@ -316,3 +316,22 @@ func TestMemoryStatsAndDoctor(t *testing.T) {
 	require.Equal(t, "OK", h.Text("MEMORY", "PURGE"))
 	require.Equal(t, 14, len(h.Do("MEMORY", "HELP").Elems))
 }
+
+// Keys added outside of a command (as the RDB loader does) are counted too, with the
+// pending list bounded.
+func TestMemoryAccountingOutsideCommands(t *testing.T) {
+	h := newEvictHarness(t)
+	h.E.Lock()
+	db := h.E.DB(0)
+	for i := 0; i < 10000; i++ {
+		k := []byte("load:" + strconv.Itoa(i))
+		db.Add(k, engine.NewBytesObject(engine.TypeString, engine.EncRaw, []byte(strings.Repeat("x", 50+i%100))))
+		if i%3 == 0 {
+			db.SetExpire(k, h.E.NowMs()+100000)
+		}
+	}
+	counted, recounted := h.E.RecountMemory()
+	h.E.Unlock()
+	require.Equal(t, recounted, counted)
+	require.Greater(t, counted, int64(10000*100))
+}

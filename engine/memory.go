@@ -97,6 +97,9 @@ type memState struct {
 	tablesDirty bool
 }
 
+// memPendingMax bounds the pending list (16 bytes an entry).
+const memPendingMax = 4096
+
 type pendingMem struct {
 	db *DB
 	e  *Entry
@@ -106,8 +109,15 @@ type pendingMem struct {
 // measured again at the end of the command.
 func (db *DB) memNote(e *Entry) {
 	m := &db.eng.mem
-	if n := len(m.pending); n > 0 && m.pending[n-1].e == e {
+	n := len(m.pending)
+	if n > 0 && m.pending[n-1].e == e {
 		return
+	}
+	if n >= memPendingMax {
+		// Work outside of a command (loading a file) or one command writing thousands of
+		// keys: measure what is pending now, so the list stays small. Each of those keys
+		// has had its change by then (commands finish one key before the next).
+		db.eng.memSettle()
 	}
 	m.pending = append(m.pending, pendingMem{db, e})
 	m.tablesDirty = true
