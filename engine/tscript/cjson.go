@@ -232,19 +232,27 @@ func (d *jsonDecoder) tokenName() string {
 	if d.i >= len(d.s) {
 		return "T_END"
 	}
-	switch d.s[d.i] {
-	case '{':
-		return "'{'"
-	case '}':
-		return "'}'"
-	case '[':
-		return "'['"
-	case ']':
-		return "']'"
-	case ',':
-		return "comma"
-	case ':':
-		return "colon"
+	switch c := d.s[d.i]; {
+	case c == '{':
+		return "T_OBJ_BEGIN"
+	case c == '}':
+		return "T_OBJ_END"
+	case c == '[':
+		return "T_ARR_BEGIN"
+	case c == ']':
+		return "T_ARR_END"
+	case c == ',':
+		return "T_COMMA"
+	case c == ':':
+		return "T_COLON"
+	case c == '"':
+		return "T_STRING"
+	case c == '-' || c >= '0' && c <= '9':
+		return "T_NUMBER"
+	case strings.HasPrefix(d.s[d.i:], "true"), strings.HasPrefix(d.s[d.i:], "false"):
+		return "T_BOOLEAN"
+	case strings.HasPrefix(d.s[d.i:], "null"):
+		return "T_NULL"
 	}
 	return "invalid token"
 }

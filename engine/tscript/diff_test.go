@@ -149,6 +149,61 @@ EVAL "#!lua flags=bad\nreturn 1" 0
 EVAL "#!python\nreturn 1" 0
 EVAL "#!lua x=y\nreturn 1" 0
 EVAL "#!lua\nerror('line2')" 0
+HSET h a 1 b 2
+EVAL "return tostring(0.1)" 0
+EVAL "return tostring(1/3)" 0
+EVAL "return tostring(100)" 0
+EVAL "return select('#', 1, 2, 3)" 0
+EVAL "return table.concat({1,2,'x'}, '-')" 0
+EVAL "local t = {3,1,2} table.sort(t) return t" 0
+EVAL "return {unpack({1,2,3})}" 0
+EVAL "return redis.call('eval', 'return 1', 0)" 0
+EVAL "return {1.5, -2.5}" 0
+EVAL "return 1e20" 0
+EVAL "return -0.0" 0
+EVAL "return redis.call('hgetall','h')" 0  #pairs
+EVAL "return redis.sha1hex(123)" 0
+EVAL "return redis.error_reply(123)" 0
+EVAL "return redis.call('set', 'k', true)" 0
+EVAL "return ARGV[1]" 0 "\x00\xff\r\n"
+EVAL "return 1" 1abc
+EVAL "return 1" 1.5
+SCRIPT LOAD "return ("
+SCRIPT LOAD "return 1 +"
+EVAL "return cjson.encode({1e300, -0, 0.1, {}, {{}}})" 0
+EVAL "return cjson.decode('1e2')" 0
+EVAL "return cjson.decode('  [ ]  ')" 0
+EVAL "return cjson.decode('{\"a\":1,}')" 0
+EVAL "return cjson.decode('\"abc')" 0
+EVAL "return cjson.decode('')" 0
+EVAL "return cjson.encode({a=1, b=2})" 0
+EVAL "return type(cjson.decode('null'))" 0
+EVAL "return math.huge" 0
+EVAL "return string.rep('x', 3, ',')" 0
+EVAL "return #redis.call('keys', '*')" 0
+EVAL "return redis.call('hget', 'h', 'a') + 1" 0
+EVAL "local t = {} for i=1,5 do t[i]=i*i end return t" 0
+EVAL "return {'a', {err='inner'}, 'c'}" 0
+EVAL "return {1, nil, 3}" 0
+EVAL "return redis.pcall('hget','h')" 0
+EVAL "return redis.call('hget','h')" 0
+EVAL "return {err=1}" 0
+EVAL "return {ok=1}" 0
+EVAL "return {map={}}" 0
+EVAL "return {set={}}" 0
+EVAL "return {double='x'}" 0
+EVAL "return loadstring('return 5')()" 0
+EVAL "return coroutine.wrap(function() coroutine.yield(7) end)()" 0
+EVAL "return math.floor(-3.5)" 0
+EVAL "return string.byte('A')" 0
+EVAL "return #ARGV" 0 a b c
+EVALSHA_RO 4a2267357833227dd98abdedb8cf24b15a986445 0
+EVAL "return gcinfo() > 0" 0
+EVAL "return _VERSION" 0
+EVAL "return type(_G)" 0
+EVAL "return rawget(_G, 'redis') ~= nil" 0
+EVAL "return tonumber('0x10')" 0
+EVAL "return tonumber('  12  ')" 0
 `)
 }
 

@@ -94,7 +94,7 @@ func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 	code := body[n:]
 	fn, err := s.eval.L.Load(bytes.NewReader(code), evalChunk)
 	if err != nil {
-		return nil, "ERR Error compiling script (new function): " + compileErrText(err.Error())
+		return nil, "ERR Error compiling script (new function): " + compileErrText(err.Error(), 1+bytes.Count(code, []byte("\n")))
 	}
 	fn.Env = s.eval.proxy
 	// The body is a vararg main chunk that never uses "...": no Lua 5.0 "arg" table per call.
@@ -107,8 +107,11 @@ func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 
 // compileErrText rewrites gopher-lua's compile errors toward Lua 5.1's
 // "user_script:LINE: message" form.
-func compileErrText(msg string) string {
+func compileErrText(msg string, lastLine int) string {
 	// gopher-lua: "user_script line:1(column:9) near 'EOF':   syntax error"
+	if i := strings.Index(msg, " at EOF:"); i >= 0 && strings.Contains(msg, "syntax error") {
+		return msg[:i] + ":" + strconv.Itoa(lastLine) + ": unexpected symbol near '<eof>'"
+	}
 	if i := strings.Index(msg, " line:"); i >= 0 {
 		rest := msg[i+len(" line:"):]
 		j := 0

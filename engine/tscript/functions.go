@@ -122,7 +122,7 @@ func (s *Scripting) loadLibrary(code []byte, replace bool) (string, error) {
 	body := code[n:]
 	fn, cerr := L.Load(bytes.NewReader(body), fnChunk)
 	if cerr != nil {
-		return "", replyErr("ERR Error compiling function: " + compileErrText(cerr.Error()))
+		return "", replyErr("ERR Error compiling function: " + compileErrText(cerr.Error(), 1+bytes.Count(code, []byte("\n"))))
 	}
 	lib := &library{name: name, code: engine.CopyBytes(code), funcs: map[string]*function{}}
 	fn.Env = env.loadEnv()

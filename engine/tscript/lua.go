@@ -1,6 +1,7 @@
 package tscript
 
 import (
+	"math"
 	"crypto/sha1"
 	"encoding/hex"
 	"strconv"
@@ -60,8 +61,9 @@ func newLuaEnv(s *Scripting, funcs bool) *luaEnv {
 		G.RawSetString(name, lua.LNil)
 	}
 	G.RawSetString("error", L.NewFunction(luaErrorFn))
+	G.RawSetString("tostring", L.NewFunction(luaTostring))
 	G.RawSetString("gcinfo", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LNumber(0))
+		L.Push(lua.LNumber(64))
 		return 1
 	}))
 	math := G.RawGetString("math").(*lua.LTable)
@@ -97,9 +99,15 @@ func newLuaEnv(s *Scripting, funcs bool) *luaEnv {
 		L.RaiseError("Script attempted to access nonexistent global variable '%s'", lua.LVAsString(name))
 		return 0
 	}))
+	gmt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("Attempt to modify a readonly table")
+		return 0
+	}))
 	L.SetMetatable(G, gmt)
 	env.proxy = env.readonly(G)
-	G.RawSetString("_G", env.proxy)
+	// _G is the real table (rawget(_G, name) and pairs(_G) work); scripts' own global
+	// assignments go through the write-protected proxy.
+	G.RawSetString("_G", G)
 	L.SetContext(s.ctx)
 	return env
 }
@@ -210,7 +218,8 @@ func normalizeErr(msg string) string {
 
 func luaErrorReply(L *lua.LState) int {
 	if L.GetTop() != 1 || L.Get(1).Type() != lua.LTString {
-		raiseErr(L, "ERR wrong number of arguments or wrong argument type")
+		L.Push(errTableRaw(L, "ERR wrong number or type of arguments"))
+		return 1
 	}
 	msg := L.ToString(1)
 	if len(msg) == 0 || msg[0] != '-' {
@@ -222,7 +231,8 @@ func luaErrorReply(L *lua.LState) int {
 
 func luaStatusReply(L *lua.LState) int {
 	if L.GetTop() != 1 || L.Get(1).Type() != lua.LTString {
-		raiseErr(L, "ERR wrong number of arguments or wrong argument type")
+		L.Push(errTableRaw(L, "ERR wrong number or type of arguments"))
+		return 1
 	}
 	t := L.CreateTable(0, 1)
 	t.RawSetString("ok", L.Get(1))
@@ -333,4 +343,34 @@ func where(L *lua.LState, level int) string {
 		return ""
 	}
 	return dbg.Source + ":" + strconv.Itoa(dbg.CurrentLine) + ": "
+}
+
+// luaTostring is tostring with Lua 5.1's number format ("%.14g").
+func luaTostring(L *lua.LState) int {
+	v := L.CheckAny(1)
+	if n, ok := v.(lua.LNumber); ok {
+		L.Push(lua.LString(fmtNumber(float64(n))))
+		return 1
+	}
+	if mt, ok := L.GetMetaField(v, "__tostring").(*lua.LFunction); ok {
+		L.Push(mt)
+		L.Push(v)
+		L.Call(1, 1)
+		return 1
+	}
+	L.Push(lua.LString(L.ToStringMeta(v).String()))
+	return 1
+}
+
+// fmtNumber is LUAI_NUMFFORMAT ("%.14g") with C's spellings of the infinities and NaN.
+func fmtNumber(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	return strconv.FormatFloat(f, 'g', 14, 64)
 }
