@@ -1,9 +1,9 @@
 package tscript
 
 import (
-	"math"
 	"crypto/sha1"
 	"encoding/hex"
+	"math"
 	"strconv"
 
 	lua "github.com/yuin/gopher-lua"
