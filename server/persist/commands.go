@@ -87,9 +87,7 @@ func (p *Persistence) DebugReload(e *engine.Engine, args [][]byte) string {
 		p.eng = e
 	}
 	if save {
-		if p.bg != nil {
-			return "ERR"
-		}
+		// As rdbSave, this runs even while a BGSAVE is in progress.
 		if err := p.SaveSync(); err != nil {
 			return "ERR"
 		}
