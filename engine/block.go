@@ -471,6 +471,7 @@ func (e *Engine) serveOne(c *Client, bs *blockedState, key []byte, o *Object) (s
 	served, deleted = bs.serve(x, key, o)
 	dur = time.Since(start)
 	e.unitDepth--
+	e.memSettle() // as after a command: the keys it changed are measured again
 	e.Dirty += x.dirty
 	failed = x.failed
 	if bs.cmd != nil {
