@@ -267,6 +267,14 @@ RPUSH killed k1 k2
 @b READ
 LRANGE killed 0 -1
 @a CLOSE
+@a BLPOP pz 0.1  #block
+CLIENT PAUSE 400 WRITE
+@a READ
+CLIENT UNPAUSE
+@a BLPOP pz 0  #block
+CLIENT PAUSE 200 WRITE
+@b RPUSH pz v
+@a READ
 @r BLPOP rx 0.01  #block
 @r READ
 @r CLIENT REPLY SKIP  #noreply
