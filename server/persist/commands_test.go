@@ -190,6 +190,18 @@ func TestCommandsLikeRedis(t *testing.T) {
 	}
 	both("config", "set", "save", "")
 
+	// The files carry the same AUX fields in the same order, and both pass redis-check-rdb.
+	both("save")
+	var aux [2][]string
+	for i, s := range sides {
+		out, ok := redistest.CheckRDB(t, filepath.Join(s.dir, "dump.rdb"))
+		require.True(t, ok, out)
+		for _, f := range redistest.ParseCheckRDBAux(out) {
+			aux[i] = append(aux[i], f[0])
+		}
+	}
+	assert.Equal(t, aux[0], aux[1], "AUX fields")
+
 	rl, ol := persistLog(sides[0].log(), sides[0].dir), persistLog(sides[1].log(), sides[1].dir)
 	assert.Equal(t, rl, ol, "persistence log lines (normalized, sorted)")
 }
