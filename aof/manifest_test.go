@@ -2,6 +2,10 @@ package aof
 
 import (
 	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -91,9 +95,38 @@ func TestManifestFormat(t *testing.T) {
 
 func TestAppendG17(t *testing.T) {
 	for d, want := range map[float64]string{1: "1", 0.1: "0.10000000000000001", 1.5: "1.5", 1e300: "1.0000000000000001e+300",
-		-2.5e-5: "-2.5000000000000001e-05", 123456789012345678: "1.2345678901234568e+17", 1e16: "10000000000000000", 0.0001: "0.0001"} {
+		-2.5e-5: "-2.5000000000000001e-05", 123456789012345678: "1.2345678901234568e+17", 1e16: "10000000000000000", 0.0001: "0.0001",
+		-7: "-7", 999999999999999: "999999999999999", 1e15: "1000000000000000", 2.5: "2.5", 1e17: "1e+17", 123.456: "123.456"} {
 		require.Equal(t, want, string(AppendG17(nil, d)), "%v", d)
 	}
+}
+
+func FuzzAppendG17(f *testing.F) {
+	f.Add(1.5)
+	f.Add(1e-300)
+	f.Add(1e16)
+	f.Fuzz(func(t *testing.T, d float64) {
+		if math.IsInf(d, 0) || math.IsNaN(d) {
+			return
+		}
+		got := string(AppendG17(nil, d))
+		// 17 significant digits always read back exactly.
+		back, err := strconv.ParseFloat(got, 64)
+		if err != nil || back != d {
+			t.Fatalf("%v: %q reads back as %v (%v)", d, got, back, err)
+		}
+		// C uses the exponent form exactly when the exponent is < -4 or >= 17.
+		exp := 0
+		if d != 0 {
+			exp, _ = strconv.Atoi(strings.SplitN(strconv.FormatFloat(d, 'e', 16, 64), "e", 2)[1])
+		}
+		if (exp < -4 || exp >= 17) != strings.Contains(got, "e") {
+			t.Fatalf("%v (exp %d): %q", d, exp, got)
+		}
+		if d == math.Trunc(d) && math.Abs(d) < 1e17 && got != fmt.Sprintf("%.0f", d) {
+			t.Fatalf("%v: %q", d, got)
+		}
+	})
 }
 
 func FuzzParseManifest(f *testing.F) {

@@ -344,25 +344,31 @@ func AppendG17(dst []byte, d float64) []byte {
 		return append(dst, "-inf"...)
 	case math.IsNaN(d):
 		return append(dst, "nan"...)
-	}
-	// %g: exponent form when exp < -4 or exp >= precision, trailing zeros removed.
-	if d == 0 {
+	case d == 0:
 		if math.Signbit(d) {
 			return append(dst, "-0"...)
 		}
 		return append(dst, '0')
+	case d == math.Trunc(d) && math.Abs(d) < 1e15:
+		// Integers below 10^15 print in full, without a fraction, under %.17g.
+		return strconv.AppendInt(dst, int64(d), 10)
 	}
-	e := strconv.AppendFloat(nil, d, 'e', 16, 64)
-	// e: [-]d.dddddddddddddddde±XX
+	// %g: exponent form when exp < -4 or exp >= precision, trailing zeros removed.
+	var tmp [40]byte
+	e := strconv.AppendFloat(tmp[:0], d, 'e', 16, 64)
 	i := len(e) - 1
 	for e[i] != 'e' {
 		i--
 	}
-	exp, _ := strconv.Atoi(string(e[i+1:]))
+	exp := 0
+	for _, c := range e[i+2:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if e[i+1] == '-' {
+		exp = -exp
+	}
 	if exp < -4 || exp >= 17 {
-		mant := e[:i]
-		mant = trimZeros(mant)
-		dst = append(dst, mant...)
+		dst = append(dst, trimZeros(e[:i])...)
 		dst = append(dst, 'e')
 		if exp < 0 {
 			dst = append(dst, '-')
@@ -375,7 +381,8 @@ func AppendG17(dst []byte, d float64) []byte {
 		}
 		return strconv.AppendInt(dst, int64(exp), 10)
 	}
-	f := strconv.AppendFloat(nil, d, 'f', 16-exp, 64)
+	var tmp2 [48]byte
+	f := strconv.AppendFloat(tmp2[:0], d, 'f', 16-exp, 64)
 	return append(dst, trimZeros(f)...)
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/aof"
 	"github.com/redisctl/redisctl/engine"
@@ -134,7 +135,8 @@ type cmdEncoder struct{ rw aof.CommandRewriter }
 
 // AppendEntry implements engine.SnapshotEncoder.
 func (c *cmdEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object, expireMs int64) ([]byte, error) {
-	return c.rw.AppendKey(dst, []byte(key), o, expireMs)
+	// The rewriter only reads the key: no copy.
+	return c.rw.AppendKey(dst, unsafe.Slice(unsafe.StringData(key), len(key)), o, expireMs)
 }
 
 // baseSink writes a new base file from a snapshot and switches the manifest.
