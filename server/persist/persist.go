@@ -34,7 +34,7 @@ const MisconfRDB = "MISCONF Redis is configured to save RDB snapshots, but it's 
 type AOF interface {
 	// Enabled is appendonly: when on, Load loads the AOF instead of the RDB.
 	Enabled() bool
-	// Load restores the dataset at start (lock not held, nothing else runs yet).
+	// Load restores the dataset at start (the engine lock is held; nothing else runs yet).
 	Load(p *Persistence, e *engine.Engine, log *server.Logger) error
 	// Cron runs from the server cron after the RDB cron (fsync scheduling, rewrites).
 	Cron(p *Persistence, e *engine.Engine, now time.Time)
