@@ -177,7 +177,7 @@ func cmdFunctionRestore(x *engine.Ctx) {
 			return
 		}
 	} else if len(x.Args) > 4 {
-		x.Error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
+		subcommandSyntaxError(x, "FUNCTION")
 		return
 	}
 	codes, err := ParseFunctionDump(x.Args[2])

@@ -388,3 +388,12 @@ func (s *Scripting) NumScripts() int { return len(s.scripts) }
 
 // ScriptStats returns the number of cached EVAL scripts and the bytes of their bodies.
 func (s *Scripting) ScriptStats() (n int, bodyBytes int64) { return len(s.scripts), s.scriptsBody }
+
+// subcommandSyntaxError is addReplySubcommandSyntaxError.
+func subcommandSyntaxError(x *engine.Ctx, cmd string) {
+	sub := x.Args[1]
+	if len(sub) > 128 {
+		sub = sub[:128]
+	}
+	x.Error("ERR unknown subcommand or wrong number of arguments for '" + string(sub) + "'. Try " + cmd + " HELP.")
+}

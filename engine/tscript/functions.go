@@ -371,7 +371,11 @@ func cmdFunction() map[string]engine.HandlerFunc {
 			x.OK()
 		},
 		"flush": func(x *engine.Ctx) {
-			if len(x.Args) > 3 || len(x.Args) == 3 && !engine.EqualFold(x.Args[2], "sync") &&
+			if len(x.Args) > 3 {
+				subcommandSyntaxError(x, "FUNCTION")
+				return
+			}
+			if len(x.Args) == 3 && !engine.EqualFold(x.Args[2], "sync") &&
 				!engine.EqualFold(x.Args[2], "async") {
 				x.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
 				return
