@@ -273,11 +273,8 @@ func (s *Scripting) replyError(x *engine.Ctx, r *run, err error, killed bool, ch
 		}
 	case lua.LString:
 		if killed {
-			if r.isEval {
-				msg = "ERR Script killed by user with SCRIPT KILL..."
-			} else {
-				msg = "ERR Script killed by user with FUNCTION KILL..."
-			}
+			// FUNCTION KILL says SCRIPT KILL too in 7.0.
+			msg = "ERR Script killed by user with SCRIPT KILL..."
 		} else if r.callErr != nil && r.callErr == o {
 			msg = string(o)
 		} else {

@@ -108,6 +108,16 @@ SLEEP 300
 @other PING
 @other SCRIPT KILL
 READ 1
+FUNCTION LOAD "#!lua name=spinlib\nredis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)"
+FCALL spin 0  #noreply
+SLEEP 300
+@other PING
+@other SCRIPT KILL
+@other EVAL "return 1" 0
+@other FUNCTION STATS  #type
+@other FUNCTION KILL
+READ 1
+@other FUNCTION KILL
 `)
 	p.Run(t, "CONFIG SET busy-reply-threshold 5000")
 }
