@@ -51,7 +51,8 @@ func Commands() []*engine.Command {
 			"id": clientID, "setname": clientSetname, "getname": clientGetname,
 			"list": clientList, "info": clientInfo, "kill": clientKill, "pause": clientPause,
 			"unpause": clientUnpause, "reply": clientReply, "no-evict": clientNoEvict,
-			"getredir": func(x *engine.Ctx) { x.Int(-1) }, "unblock": clientUnblock,
+			"getredir": clientGetredir, "unblock": clientUnblock, "tracking": clientTracking,
+			"caching": clientCaching, "trackinginfo": clientTrackinginfo,
 			"help": helpOf("client"),
 		}),
 		container("slowlog", nil, map[string]engine.HandlerFunc{
@@ -280,6 +281,7 @@ func cmdReset(x *engine.Ctx) {
 		x.E.PubSub.PUnsubscribe(c, []byte(p))
 	}
 	c.Name = nil
+	s.trackingReset(c)
 	c.Flags &^= engine.ClientPubSub | engine.ClientNoEvict | engine.ClientReplyOff | engine.ClientReplySkipNext
 	x.W.WriteSimpleString("RESET")
 }

@@ -46,6 +46,8 @@ func (s *Server) cron() {
 				rehashDB = s.rehashStep(rehashDB)
 			}
 			s.clientsCron(now)
+			s.trackingLimit(nil)  // serverCron's trackingLimitUsedSlots
+			s.trackingBroadcast() // beforeSleep: BCAST invalidations of the expiry cycle
 			s.sampleStats(now)
 			s.persist.Cron(e, now)
 			s.updateMemory(now)

@@ -24,6 +24,10 @@ func (s *Server) callHook(c *engine.Client, cmd *engine.Command, args [][]byte, 
 	if len(s.monitors) > 0 && cmd.Flags&(engine.FlagSkipMonitor|engine.FlagAdmin) == 0 {
 		s.feedMonitors(c, cmd, args, dbID)
 	}
+	if s.trk.enabled {
+		s.trackingAfterFlushCommand(c, args)
+		s.trackingAfterCall(c, args)
+	}
 }
 
 // unblockStatsHook measures a blocked command that was served (histogram and slowlog)
@@ -58,6 +62,9 @@ func (s *Server) measure(c *engine.Client, cmd *engine.Command, args [][]byte, d
 // checkHook refuses commands before they run: DEBUG unless enable-debug-command allows it
 // for this connection.
 func (s *Server) checkHook(c *engine.Client, cmd *engine.Command, args [][]byte) string {
+	if s.trk.enabled {
+		s.trackingLimit(c) // processCommand keeps the tracking table within its limit
+	}
 	if cmd.Name == "debug" {
 		local := true
 		if cn, ok := c.Conn.(*conn); ok {

@@ -96,6 +96,9 @@ type Server struct {
 	// DEBUG state (under the lock).
 	quicklistPackedThreshold int64
 	cronPaused               bool
+
+	// Client-side caching (tracking.go), under the lock.
+	trk tracking
 }
 
 // serverStats are the counters INFO stats reports beside the engine's (under the lock).
@@ -165,6 +168,7 @@ func New(opts Options) (*Server, error) {
 	s.eng.SetBlockHooks(s.onBlockKeys, s.onUnblockKeys)
 	s.eng.SetUnblockStatsHook(s.unblockStatsHook)
 	s.eng.CheckHook = s.checkHook
+	s.eng.KeyModifiedHook = s.trackingKeyModified
 	s.installScriptingLocked()
 	s.slowlog.init()
 	s.latency.init()
