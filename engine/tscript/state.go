@@ -41,12 +41,10 @@ type Scripting struct {
 	Log func(level int, msg string)
 
 	// Lock-free state for the server (BUSY replies, SCRIPT KILL).
-	state   atomic.Int32 // stateIdle, stateRunning, stateBusy
+	state   atomic.Int32 // stateIdle, stateRunning
 	isEval  atomic.Bool
 	wrote   atomic.Bool
 	killed  atomic.Bool
-	timer   *time.Timer
-	runGen  atomic.Uint64
 	ctxMu   sync.Mutex
 	cancel  context.CancelFunc
 	ctx     context.Context
@@ -64,7 +62,6 @@ type runInfo struct {
 const (
 	stateIdle int32 = iota
 	stateRunning
-	stateBusy
 )
 
 // sink is the script client's output: each flush hands over the reply bytes.
@@ -123,7 +120,10 @@ const (
 // Busy reports, without the engine lock, whether a script has been running longer than
 // busy-reply-threshold (other clients get BUSY), and which kind.
 func (s *Scripting) Busy() int {
-	if s.state.Load() != stateBusy {
+	if s.state.Load() == stateIdle {
+		return NotBusy
+	}
+	if time.Duration(time.Now().UnixNano()-s.started.Load()) < s.threshold() {
 		return NotBusy
 	}
 	if s.isEval.Load() {
@@ -183,13 +183,13 @@ func (s *Scripting) RunningScript() (name string, command [][]byte, dur time.Dur
 	return ri.name, ri.command, time.Duration(time.Now().UnixNano() - s.started.Load()), true
 }
 
-// beginRun marks a script as running and arms the busy timer. Lock held.
+// beginRun marks a script as running (Busy compares its start with the threshold). Lock held.
 func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
 	s.cur = r
 	s.isEval.Store(r.isEval)
 	s.wrote.Store(false)
 	s.killed.Store(false)
-	s.started.Store(time.Now().UnixNano())
+	s.started.Store(s.e.NowMs() * int64(time.Millisecond))
 	if !r.isEval {
 		cp := make([][]byte, len(args))
 		for i, a := range args {
@@ -199,27 +199,11 @@ func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
 	} else {
 		s.runInfo.Store(nil)
 	}
-	gen := s.runGen.Add(1)
 	s.state.Store(stateRunning)
-	d := s.threshold()
-	if d <= 0 {
-		d = time.Millisecond
-	}
-	if s.timer == nil {
-		s.timer = time.AfterFunc(d, s.onThreshold)
-	} else {
-		s.timer.Reset(d)
-	}
-	_ = gen
-}
-
-func (s *Scripting) onThreshold() {
-	s.state.CompareAndSwap(stateRunning, stateBusy)
 }
 
 // endRun clears the running state. Lock held.
 func (s *Scripting) endRun() {
-	s.timer.Stop()
 	s.state.Store(stateIdle)
 	s.runInfo.Store(nil)
 	s.cur = nil
