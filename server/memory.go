@@ -3,6 +3,7 @@ package server
 import (
 	"math"
 	"runtime/debug"
+	rtmetrics "runtime/metrics"
 	"time"
 
 	"github.com/redisctl/redisctl/engine"
@@ -54,26 +55,49 @@ func (s *Server) updateClientsMemory(now time.Time) {
 // applyMemoryLimit sets the Go runtime's soft memory limit from maxmemory, so the
 // process's heap (which holds more than Redis's model counts: Go's object layout, GC
 // headroom) stays in proportion to the limit; without maxmemory the limit the process
-// started with (GOMEMLIMIT or none) is restored.
+// started with (GOMEMLIMIT or none) is restored. The limit is never set under the live
+// heap plus an eighth: with small keys Go's heap per key is larger than Redis's (a 10-byte
+// value under a 10-byte key: about 110 bytes against 88), and a limit below the live heap
+// would make the collector run back to back.
 func (s *Server) applyMemoryLimit() {
 	max := int64(s.cfg.Maxmemory())
-	if max == s.memLimitFor {
-		return
+	if max != s.memLimitFor {
+		if s.memLimitFor == 0 {
+			s.memLimitOrig = debug.SetMemoryLimit(-1)
+		}
+		s.memLimitFor = max
+		s.memLimitSet = 0
+		s.eng.StartEvictionTimer() // a new limit starts evicting at once, as updateMaxmemory
+		if max == 0 {
+			debug.SetMemoryLimit(s.memLimitOrig)
+			return
+		}
 	}
-	if s.memLimitFor == 0 {
-		s.memLimitOrig = debug.SetMemoryLimit(-1)
-	}
-	s.memLimitFor = max
-	s.eng.StartEvictionTimer() // a new limit starts evicting at once, as updateMaxmemory
 	if max == 0 {
-		debug.SetMemoryLimit(s.memLimitOrig)
 		return
 	}
 	limit := max + max/8 + 24<<20
+	if live := liveHeap(); live+live/8+16<<20 > limit {
+		limit = live + live/8 + 16<<20
+	}
 	if limit < 0 {
 		limit = math.MaxInt64
 	}
-	debug.SetMemoryLimit(limit)
+	// Only move it by more than 1/32, so the cron does not reset it every tick.
+	if d := limit - s.memLimitSet; d > s.memLimitSet/32 || -d > s.memLimitSet/32 {
+		debug.SetMemoryLimit(limit)
+		s.memLimitSet = limit
+	}
+}
+
+// liveHeap is the heap marked live by the last garbage collection.
+func liveHeap() int64 {
+	sm := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	rtmetrics.Read(sm)
+	if sm[0].Value.Kind() != rtmetrics.KindUint64 {
+		return 0
+	}
+	return int64(sm[0].Value.Uint64())
 }
 
 // processMemory is the process's own memory for MEMORY STATS: the Go heap's objects,

@@ -92,6 +92,7 @@ type Server struct {
 
 	memLimitFor  int64 // maxmemory the Go memory limit was set for (memory.go)
 	memLimitOrig int64 // the memory limit the process started with
+	memLimitSet  int64 // the Go memory limit last set
 
 	// DEBUG state (under the lock).
 	quicklistPackedThreshold int64
