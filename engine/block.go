@@ -144,6 +144,9 @@ func (x *Ctx) ParseBlockTimeout(i int) (deadlineMs int64, ok bool) {
 		return 0, false
 	}
 	if tval > 0 {
+		if tval > math.MaxInt64-x.E.nowMs {
+			return 0, true // Redis's deadline wraps and never fires: forever
+		}
 		tval += x.E.nowMs
 	}
 	return tval, true
