@@ -2,15 +2,18 @@ package rdbobj_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"testing"
 
 	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/fixtures"
 	"github.com/redisctl/redisctl/rdb"
+	"github.com/redisctl/redisctl/rdb/crc64"
 )
 
 // FuzzDecodeValue: any bytes after any type byte either build a value or fail with
@@ -186,6 +189,44 @@ func FuzzLoadStreamRDB(f *testing.F) {
 			if _, err := rdbobj.NewSaver(true).Dump(&e.Value); err != nil {
 				t.Fatalf("%s: saving a loaded stream: %v", mode, err)
 			}
+		}
+	})
+}
+
+// FuzzRestoredStreamCommands: a stream payload RESTORE accepts, however odd its metadata
+// (last ID below its entries, lengths that lie, groups ahead of the stream), never makes a
+// later stream command panic: reads, XADD, XDEL, XTRIM, XSETID, group reads and claims,
+// DUMP and COPY.
+func FuzzRestoredStreamCommands(f *testing.F) {
+	if m, err := fixtures.Load(); err == nil {
+		if pls, err := fixtures.LoadDumpPayloads(m); err == nil {
+			for _, pl := range pls {
+				if raw, err := hex.DecodeString(pl.PayloadHex); err == nil && len(raw) < 4096 && raw[0] == byte(rdb.TypeStreamListpacks2) {
+					f.Add(raw[1 : len(raw)-10])
+				}
+			}
+		}
+	}
+	cmds := [][]string{
+		{"XRANGE", "s", "-", "+"}, {"XREVRANGE", "s", "+", "-"}, {"XINFO", "STREAM", "s", "FULL"}, {"XINFO", "STREAM", "s"},
+		{"XINFO", "GROUPS", "s"}, {"MEMORY", "USAGE", "s"}, {"XLEN", "s"},
+		{"XPENDING", "s", "g"}, {"XPENDING", "s", "g", "-", "+", "10"},
+		{"XAUTOCLAIM", "s", "g", "c", "0", "0"}, {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"},
+		{"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"},
+		{"XADD", "s", "*", "a", "b"}, {"XADD", "s", "MAXLEN", "2", "*", "a", "b"}, {"XDEL", "s", "0-1", "1-1"},
+		{"XTRIM", "s", "MINID", "5"}, {"XSETID", "s", "99999999999999-0"}, {"DUMP", "s"},
+		{"XINFO", "STREAM", "s", "FULL"}, {"XRANGE", "s", "-", "+"}, {"COPY", "s", "s2", "REPLACE"},
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h := enginetest.New(t, families()...)
+		p := append([]byte{byte(rdb.TypeStreamListpacks2)}, body...)
+		p = append(p, rdbobj.RDBVersion, 0)
+		p = binary.LittleEndian.AppendUint64(p, crc64.Update(0, p))
+		if v := h.Do("RESTORE", "s", "0", string(p), "REPLACE"); v.String() != "OK" {
+			return
+		}
+		for _, c := range cmds {
+			h.Do(c...)
 		}
 	})
 }
