@@ -23,8 +23,10 @@ import (
 // The waits poll CLIENT LIST ID on a control connection per server (the same number of
 // probes is not guaranteed on both sides: INFO commandstats of client|list may differ).
 
-// blockWait bounds how long a #block or CLOSE line waits for a server to agree.
-const blockWait = 3 * time.Second
+// blockWait bounds how long a #block or CLOSE line waits for a server to agree (a
+// command that is served or times out before the first probe costs the whole wait: use
+// #block for commands that stay blocked until a later line).
+const blockWait = 5 * time.Second
 
 // clientIDs returns the link's client id on each side (CLIENT ID, asked once).
 func (p *Pair) clientIDs(l *Link) ([2]int64, error) {

@@ -271,7 +271,7 @@ RPUSH killed k1 k2
 @b READ
 LRANGE killed 0 -1
 @a CLOSE
-@a BLPOP pz 0.1  #block
+@a BLPOP pz 0.5  #block
 CLIENT PAUSE 400 WRITE
 @a READ
 CLIENT UNPAUSE
@@ -285,7 +285,8 @@ CLIENT UNBLOCK @a
 @a BLPOP huge 9223372036854775  #block
 CLIENT UNBLOCK @a
 @a READ
-@r BLPOP rx 0.01  #block
+@r BLPOP rx 0  #block
+RPUSH rx v
 @r READ
 @r CLIENT REPLY SKIP  #noreply
 @r BLPOP rs 0  #block
@@ -296,12 +297,9 @@ RPUSH rs v
 RPUSH ro v
 @r CLIENT REPLY ON
 LLEN ro
-@a BLPOP tq 0.05  #block
-@a READ
-@a BZPOPMIN tq 0.05  #block
-@a READ
-@a XREAD BLOCK 50 STREAMS tq $  #block
-@a READ
+@a BLPOP tq 0.05
+@a BZPOPMIN tq 0.05
+@a XREAD BLOCK 50 STREAMS tq $
 @a BLPOP u 0  #block
 CLIENT UNBLOCK @a
 @a READ
