@@ -38,7 +38,7 @@ func (s *suiteState) markRan(part string) {
 }
 
 // parts are the pieces of TestDiff the coverage verdict needs.
-var parts = []string{"written", "families", "protocol", "pubsub", "notify", "blocking", "eviction", "persist", "random/resp2", "random/resp3"}
+var parts = []string{"written", "families", "protocol", "pubsub", "notify", "blocking", "eviction", "persist", "aof", "random/resp2", "random/resp3"}
 
 // TestDiff is the acceptance harness of issue 3: redisctl serve against redis-server
 // 7.0.15 over TCP, written scripts per command group, the families' own scripts,
@@ -89,6 +89,10 @@ func TestDiff(t *testing.T) {
 	t.Run("persist", func(t *testing.T) {
 		testPersist(t)
 		suite.markRan("persist")
+	})
+	t.Run("aof", func(t *testing.T) {
+		testAOF(t)
+		suite.markRan("aof")
 	})
 	for _, proto := range []int{2, 3} {
 		name := "random/resp" + string(rune('0'+proto))
