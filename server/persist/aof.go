@@ -104,6 +104,31 @@ type AOFFile struct {
 	writerAlive atomic.Bool
 }
 
+// attach learns the persistence layer, the engine and the logger when Load did not run
+// (appendonly was off at start): from the first Cron or the first batch's DurablePoint.
+func (a *AOFFile) attach(p *Persistence) {
+	if a.p != nil || p == nil || p.eng == nil {
+		return
+	}
+	a.p, a.eng, a.log = p, p.eng, p.log
+}
+
+// childActive is hasActiveChildProcess (lock held).
+func (a *AOFFile) childActive() bool {
+	if a.p != nil {
+		return a.p.ChildActive()
+	}
+	return a.eng != nil && a.eng.Snapshot() != nil
+}
+
+// snapOpts are the snapshot options of the persistence layer.
+func (a *AOFFile) snapOpts() engine.SnapshotOptions {
+	if a.p != nil {
+		return a.p.opts.Snapshot
+	}
+	return engine.SnapshotOptions{}
+}
+
 // NewAOF returns the AOF half for Options.AOF. Directory and file names
 // (appenddirname, appendfilename) are read once here, as they are immutable.
 func NewAOF(cfg *config.Config) *AOFFile {
@@ -226,7 +251,7 @@ func (a *AOFFile) rewriteSync(path string) error {
 		a.log.Logf(server.LevelWarning, "Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): %s", strerror(err))
 		return err
 	}
-	opts := a.p.opts.Snapshot
+	opts := a.snapOpts()
 	opts.SlicePause = 0
 	if _, err := a.eng.SaveSnapshot(a.newBaseEncoder(), sink, &opts); err != nil {
 		a.log.Logf(server.LevelWarning, "Write error writing append only file on disk: %s", strerror(err))
@@ -565,7 +590,7 @@ func (a *AOFFile) delHistoryLocked() {
 
 // applyAppendonly is CONFIG SET appendonly (lock held): startAppendOnly / stopAppendOnly.
 func (a *AOFFile) applyAppendonly() error {
-	if a.p == nil {
+	if a.eng == nil {
 		return errors.New("the AOF is not ready yet")
 	}
 	on := a.cfg.Appendonly()
@@ -589,7 +614,7 @@ func (a *AOFFile) startAppendOnly() error {
 		a.man = m
 	}
 	switch {
-	case a.p.ChildActive() && a.rw == nil:
+	case a.childActive() && a.rw == nil:
 		a.scheduled = true
 		a.log.Logf(server.LevelWarning, "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
 	default:

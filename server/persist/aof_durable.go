@@ -4,6 +4,7 @@ package persist
 // AOF: the position in the AOF stream the current batch's writes reached. Lock held.
 func (p *Persistence) DurablePoint() int64 {
 	if a, ok := p.opts.AOF.(*AOFFile); ok && a != nil {
+		a.attach(p)
 		return a.DurablePoint()
 	}
 	return 0

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,7 +31,7 @@ func RewriteID() int { return os.Getpid() + 2000000 }
 
 // startRewrite is rewriteAppendOnlyFileBackground (lock held).
 func (a *AOFFile) startRewrite() error {
-	if a.rw != nil || a.p.ChildActive() {
+	if a.rw != nil || a.childActive() {
 		return engine.ErrSnapshotRunning
 	}
 	dc := a.dirCfg()
@@ -62,7 +63,8 @@ func (a *AOFFile) startRewrite() error {
 		a.lastRWOK = false
 		return err
 	}
-	s, err := a.eng.StartSnapshot(a.newBaseEncoder(), sink, &a.p.opts.Snapshot)
+	opts := a.snapOpts()
+	s, err := a.eng.StartSnapshot(a.newBaseEncoder(), sink, &opts)
 	if err != nil {
 		sink.abort()
 		a.log.Logf(server.LevelWarning, "Can't rewrite append only file in background: fork: %s", err)
@@ -313,10 +315,21 @@ func (a *AOFFile) Commands() []*engine.Command {
 }
 
 func (a *AOFFile) cmdBgrewriteaof(x *engine.Ctx) {
+	if a.eng == nil {
+		// Before the first cron tick with the AOF off at start: nobody told us the engine
+		// yet (Persistence.Load calls the AOF only when appendonly is on).
+		a.eng = x.E
+	}
+	if a.log == nil {
+		a.log = server.NewLogger(io.Discard, server.LevelWarning)
+	}
+	// Queued in MULTI, it is scheduled, never started, by EXEC (server.in_exec): EXEC runs
+	// its queue with CLIENT_DENY_BLOCKING, and BGREWRITEAOF is refused in scripts.
+	inExec := x.C.Flags&engine.ClientDenyBlocking != 0
 	switch {
 	case a.rw != nil:
 		x.Error("ERR Background append only file rewriting already in progress")
-	case a.p.ChildActive():
+	case a.childActive() || inExec:
 		a.scheduled = true
 		a.consecFails = 0
 		x.W.WriteSimpleString("Background append only file rewriting scheduled")
