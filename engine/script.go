@@ -13,3 +13,7 @@ func (e *Engine) CallUnpropagated(c *Client, cmd *Command, args [][]byte) {
 	e.Call(c, cmd, args)
 	e.prop = saved
 }
+
+// Propagating reports whether a propagator (AOF, replicas) is installed: without one,
+// nothing a command propagates is kept, so a script need not copy its arguments.
+func (e *Engine) Propagating() bool { return e.prop != nil }
