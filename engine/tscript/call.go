@@ -88,7 +88,7 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 		}
 		s.wrote.Store(true)
 	}
-	if cmd.Flags&engine.FlagWrite != 0 {
+	if cmd.Flags&engine.FlagWrite != 0 && e.Propagating() {
 		// What a write propagates may refer to its arguments until the script's unit
 		// is flushed: they get their own copy (reads reuse the buffer).
 		own := make([]byte, len(buf))
