@@ -73,6 +73,7 @@ func (cn *conn) infoString(dst []byte) []byte {
 	if cn.blocked != nil && !cn.blocked.released {
 		b = append(b, 'b')
 	}
+	b = cn.srv.trackingInfoFlags(c, b)
 	if c.Flags&engine.ClientDirtyCAS != 0 {
 		b = append(b, 'd')
 	}
@@ -149,7 +150,9 @@ func (cn *conn) infoString(dst []byte) []byte {
 	}
 	b = append(b, " user="...)
 	b = append(b, c.User...)
-	b = append(b, " redir=-1 resp="...)
+	b = append(b, " redir="...)
+	b = strconv.AppendInt(b, cn.srv.trackingRedir(c), 10)
+	b = append(b, " resp="...)
 	b = strconv.AppendInt(b, int64(c.Proto()), 10)
 	return b
 }
