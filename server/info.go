@@ -176,7 +176,8 @@ func (s *Server) infoClients(b []byte) []byte {
 	b = field(b, "client_recent_max_input_buffer", s.stats.maxInputBuffer)
 	b = field(b, "client_recent_max_output_buffer", s.stats.maxOutputBuffer)
 	b = field(b, "blocked_clients", blocked)
-	b = field(b, "tracking_clients", 0)
+	tclients, _, _, _ := s.trackingStats()
+	b = field(b, "tracking_clients", tclients)
 	b = field(b, "clients_in_timeout_table", timeouts)
 	return b
 }
@@ -359,8 +360,12 @@ func (s *Server) infoStats(b []byte) []byte {
 	b = append(b, "pubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n"+
 		"slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n"+
 		"active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"+
-		"current_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\n"+
-		"tracking_total_prefixes:0\r\nunexpected_error_replies:0\r\n"...)
+		"current_active_defrag_time:0\r\n"...)
+	_, tkeys, titems, tprefixes := s.trackingStats()
+	b = field(b, "tracking_total_keys", tkeys)
+	b = field(b, "tracking_total_items", titems)
+	b = field(b, "tracking_total_prefixes", tprefixes)
+	b = append(b, "unexpected_error_replies:0\r\n"...)
 	b = field(b, "total_error_replies", e.TotalErrorReplies+s.protoErrs)
 	b = append(b, "dump_payload_sanitizations:0\r\n"...)
 	b = field(b, "total_reads_processed", st.readsProcessed)
