@@ -202,6 +202,7 @@ func (cn *conn) serve() {
 			s.stats.maxInputBuffer = q
 		}
 		stop, perr := cn.runBatch(args)
+		s.trackingBroadcast() // beforeSleep: BCAST invalidations of this turn
 		if perr != nil {
 			cn.protocolErrorLocked(perr)
 			stop = true
@@ -288,6 +289,7 @@ func (cn *conn) exec(args [][]byte) {
 		s.eng.Exec(c, args)
 	}
 	cn.curArgs = nil
+	s.trackingResetClient(c, args)
 	// resetClient: SKIP applies to exactly one command.
 	c.Flags &^= engine.ClientReplySkip
 	if c.Flags&engine.ClientReplySkipNext != 0 {
