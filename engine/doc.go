@@ -6,7 +6,10 @@
 // caller takes once for a whole pipelined batch (Lock/Unlock), so each command — and each
 // MULTI/EXEC block — is atomic. Command handlers see a *Ctx: the arguments, the calling
 // Client, its selected DB, and the reply writer. They reply by appending to the writer and
-// never block, sleep, or do I/O.
+// never block, sleep, or do I/O. A command that must wait for a key (BLPOP, BZPOPMIN,
+// XREAD BLOCK, …) calls Ctx.BlockOn instead of replying: the engine queues the client on
+// its keys and the server parks its connection (block.go); keys filled meanwhile are
+// served after each top-level command, EXEC or script.
 //
 // Command families live in sub-packages (tstring, tlist, thash, tset, tzset, …) that
 // register their handlers into a Table. This package holds what every family shares: the
