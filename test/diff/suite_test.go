@@ -38,7 +38,7 @@ func (s *suiteState) markRan(part string) {
 }
 
 // parts are the pieces of TestDiff the coverage verdict needs.
-var parts = []string{"written", "families", "protocol", "pubsub", "notify", "blocking", "eviction", "persist", "aof", "random/resp2", "random/resp3"}
+var parts = []string{"written", "families", "protocol", "pubsub", "notify", "tracking", "blocking", "eviction", "persist", "aof", "random/resp2", "random/resp3"}
 
 // TestDiff is the acceptance harness of issue 3: redisctl serve against redis-server
 // 7.0.15 over TCP, written scripts per command group, the families' own scripts,
@@ -77,6 +77,10 @@ func TestDiff(t *testing.T) {
 	t.Run("notify", func(t *testing.T) {
 		testNotify(t)
 		suite.markRan("notify")
+	})
+	t.Run("tracking", func(t *testing.T) {
+		testTracking(t)
+		suite.markRan("tracking")
 	})
 	t.Run("blocking", func(t *testing.T) {
 		testBlocking(t)
