@@ -17,3 +17,22 @@ func (e *Engine) CallUnpropagated(c *Client, cmd *Command, args [][]byte) {
 // Propagating reports whether a propagator (AOF, replicas) is installed: without one,
 // nothing a command propagates is kept, so a script need not copy its arguments.
 func (e *Engine) Propagating() bool { return e.prop != nil }
+
+// ErrorNoStats replies with an error and marks the command failed without counting the
+// error in the error statistics: a script's reply that repeats the error of a command it
+// called, which was counted when that command replied (Redis's
+// ERR_REPLY_FLAG_NO_STATS_UPDATE).
+func (x *Ctx) ErrorNoStats(msg string) {
+	x.failed = true
+	x.W.WriteError(msg)
+}
+
+// ErrorRaw replies "-" + msg as is, even when msg itself starts with '-' (a script's
+// {err="-..."} reply), marks the command failed and counts the error when count is set.
+func (x *Ctx) ErrorRaw(msg string, count bool) {
+	x.failed = true
+	if count {
+		x.E.countError(msg)
+	}
+	x.W.WriteRaw([]byte("-" + msg + "\r\n"))
+}
