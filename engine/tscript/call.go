@@ -113,6 +113,7 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	p := parser{b: reply, L: L}
 	v := p.value()
 	if p.errMsg != "" {
+		r.nestedErr = p.errMsg
 		if raise {
 			raiseErr(L, p.errMsg)
 			return 0

@@ -242,7 +242,7 @@ func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, ar
 	L.Pop(1)
 	if t, ok := v.(*lua.LTable); ok {
 		if e, ok := t.RawGetString("err").(lua.LString); ok {
-			writeErr(x, sanitize(string(e)))
+			writeErr(x, sanitize(string(e)), r.nestedErr != "" && string(e) == r.nestedErr)
 			return
 		}
 	}
@@ -262,6 +262,7 @@ func (s *Scripting) replyError(x *engine.Ctx, r *run, err error, killed bool, ch
 	}
 	suffix := " script: " + name + ", on @" + chunk + ":" + strconv.Itoa(r.errLine) + "."
 	var msg string
+	counted := false
 	switch o := obj.(type) {
 	case *lua.LTable:
 		if e, ok := o.RawGetString("err").(lua.LString); ok {
@@ -277,6 +278,7 @@ func (s *Scripting) replyError(x *engine.Ctx, r *run, err error, killed bool, ch
 			msg = "ERR Script killed by user with SCRIPT KILL..."
 		} else if r.callErr != nil && r.callErr == o {
 			msg = string(o)
+			counted = r.nestedErr != "" && msg == r.nestedErr
 		} else {
 			msg = "ERR " + string(o)
 		}
@@ -286,13 +288,18 @@ func (s *Scripting) replyError(x *engine.Ctx, r *run, err error, killed bool, ch
 			msg = "ERR nil"
 		}
 	}
-	writeErr(x, sanitize(msg+suffix))
+	writeErr(x, sanitize(msg+suffix), counted)
 }
 
-// writeErr replies an error as Redis's "-%s" format: a message that starts with '-' keeps it.
-func writeErr(x *engine.Ctx, msg string) {
+// writeErr replies an error as Redis's "-%s" format (a message that starts with '-' keeps
+// it); counted says the error statistics already have it (a called command's error).
+func writeErr(x *engine.Ctx, msg string, counted bool) {
 	if len(msg) > 0 && msg[0] == '-' {
-		x.W.WriteRaw([]byte("-" + msg + "\r\n"))
+		x.ErrorRaw(msg, !counted)
+		return
+	}
+	if counted {
+		x.ErrorNoStats(msg)
 		return
 	}
 	x.Error(msg)

@@ -229,6 +229,7 @@ type run struct {
 	replMode  int
 
 	// the last error raised by redis.call, to report it as Redis does at top level
+	nestedErr   string // the last error a called command replied (already counted)
 	callErr     lua.LValue
 	callErrLine int
 	errLine     int

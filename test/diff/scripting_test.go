@@ -75,6 +75,18 @@ FUNCTION STATS
 // scriptingExtra: a script that fails midway keeps what it wrote, FUNCTION DUMP →
 // RESTORE round trips, and a busy script is answered BUSY and killed from a second client.
 func scriptingExtra(t *testing.T, p *difftest.Pair) {
+	// Error statistics: a called command's error is counted once, whether it is raised
+	// (redis.call) or returned (redis.pcall); the script's own errors are counted too.
+	p.Run(t, `
+CONFIG RESETSTAT
+SET foo bar
+EVAL "return redis.call('incr','foo')" 0
+EVAL "return redis.pcall('incr','foo')" 0
+EVAL "return {err='X y'}" 0
+EVAL "error('boom')" 0
+EVAL "return redis.call('nosuch')" 0
+INFO errorstats
+`)
 	p.Run(t, `
 DEL mid
 EVAL "redis.call('set','mid','1') redis.call('incr','foo') redis.call('set','mid','2')" 0
