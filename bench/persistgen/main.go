@@ -3,7 +3,8 @@
 // disk: 60% strings (integers and 16–250-byte words), small hashes, lists, sets (intset and
 // hashtable) and zsets of 3–12 elements, 10% of keys with a TTL in 2100, and a few big keys
 // (100k-element hashes, sets, zsets and lists) so a snapshot meets values that take more
-// than a slice to write.
+// than a slice to write. Keys are named as redis-benchmark -r names its random keys
+// (key:000000001234), so a SET load with -r 5000000 overwrites the dataset.
 //
 //	go run ./bench/persistgen -keys 5000000 -out /tmp/persistbench/mixed5m.rdb
 package main
@@ -59,7 +60,8 @@ func run(keys, big int, out string) error {
 	bigEvery := keys / max(big, 1)
 	var v rdb.Value
 	for i := 0; i < keys; i++ {
-		k := rdb.Key{Name: []byte("key:" + strconv.Itoa(i))}
+		// redis-benchmark -r's key:__rand_int__ names: its SETs overwrite these keys.
+		k := rdb.Key{Name: fmt.Appendf(nil, "key:%012d", i)}
 		if i%10 == 0 {
 			k.Expire = 4102444800000 + int64(i)
 		}
