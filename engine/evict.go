@@ -79,10 +79,18 @@ type evictState struct {
 	exceededUs   int64 // stat_total_eviction_exceeded_time
 	// Tenacity is maxmemory-eviction-tenacity (0..100).
 	tenacity int
+	// guard reports whether evicting is safe now (not while clients are paused): the
+	// server's isSafeToPerformEvictions.
+	guard func() bool
 	// oomBefore is pre_command_oom_state: whether memory was over the limit (and nothing
 	// could be evicted) when the current top-level command started.
 	oomBefore bool
 }
+
+// SetEvictionGuard installs the server's check that evicting is safe now (clients not
+// paused, not loading); while it says no, PerformEvictions evicts nothing and reports OK,
+// as Redis's isSafeToPerformEvictions. Lock held.
+func (e *Engine) SetEvictionGuard(fn func() bool) { e.evict.guard = fn }
 
 // SetEvictionTenacity sets maxmemory-eviction-tenacity. Lock held.
 func (e *Engine) SetEvictionTenacity(t int) { e.evict.tenacity = t }
@@ -162,6 +170,8 @@ func (e *Engine) PerformEvictions() int {
 	switch {
 	case ok:
 		result = EvictOK
+	case e.evict.guard != nil && !e.evict.guard():
+		return EvictOK // not safe now (clients paused): Redis returns before any metric
 	case pol == polNoEviction:
 		result = EvictFail
 	default:

@@ -335,3 +335,18 @@ func TestMemoryAccountingOutsideCommands(t *testing.T) {
 	require.Equal(t, recounted, counted)
 	require.Greater(t, counted, int64(10000*100))
 }
+
+func TestEvictionGuard(t *testing.T) {
+	h := newEvictHarness(t)
+	fillStrings(h, "k", 50, 200, false)
+	setLimit(h, "allkeys-lru", 0)
+	paused := true
+	h.E.Lock()
+	h.E.SetEvictionGuard(func() bool { return !paused })
+	h.E.Unlock()
+	fillStrings(h, "new", 10, 200, false) // over the limit, but nothing may be evicted
+	require.Equal(t, int64(0), h.E.Stats.EvictedKeys)
+	paused = false
+	h.Do("SET", "x", "y")
+	require.Greater(t, h.E.Stats.EvictedKeys, int64(0))
+}

@@ -28,12 +28,15 @@ const (
 
 // updateMemory runs from the cron, under the lock.
 func (s *Server) updateMemory(now time.Time) {
-	s.eng.SetProcessMemory(processMemory)
 	s.updateClientsMemory(now)
 	s.eng.UsedMemory() // tracks the peak
 	s.applyMemoryLimit()
 	s.eng.EvictionTimerProc()
 }
+
+// evictionSafe is isSafeToPerformEvictions: no eviction while clients are paused (the
+// dataset must stay still, as for expiry). Lock held.
+func (s *Server) evictionSafe() bool { return !s.pausedWrites() }
 
 // updateClientsMemory tells the engine what the clients cost in Redis's terms. Lock held.
 func (s *Server) updateClientsMemory(now time.Time) {

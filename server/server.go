@@ -169,6 +169,8 @@ func New(opts Options) (*Server, error) {
 	s.eng.SetBlockHooks(s.onBlockKeys, s.onUnblockKeys)
 	s.eng.SetUnblockStatsHook(s.unblockStatsHook)
 	s.eng.CheckHook = s.checkHook
+	s.eng.SetEvictionGuard(s.evictionSafe)
+	s.eng.SetProcessMemory(processMemory)
 	s.eng.KeyModifiedHook = s.trackingKeyModified
 	s.installScriptingLocked()
 	s.slowlog.init()

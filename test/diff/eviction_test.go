@@ -102,6 +102,19 @@ CONFIG SET maxmemory 100mb
 CONFIG GET maxmemory
 CONFIG SET maxmemory 0
 CONFIG SET maxmemory-policy noeviction
+// No eviction while clients are paused (isSafeToPerformEvictions); it resumes after.
+FLUSHALL
+SET pk v
+CONFIG SET maxmemory-policy allkeys-random
+CLIENT PAUSE 100000 WRITE
+CONFIG SET maxmemory 1
+GET pk
+DBSIZE
+CLIENT UNPAUSE
+GET pk
+DBSIZE
+CONFIG SET maxmemory 0
+CONFIG SET maxmemory-policy noeviction
 // MEMORY: the help and the report of an instance under 5 MB are texts; STATS and
 // MALLOC-STATS are measurements (compared by type).
 MEMORY HELP
