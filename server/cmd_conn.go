@@ -189,41 +189,36 @@ func cmdHello(x *engine.Ctx) {
 		}
 		ver = v
 	}
-	var user, pass, name []byte
-	hasName := false
+	// The options run in order, as helloCommand: AUTH authenticates when it is met and
+	// SETNAME renames when it is met, even when a later option then fails.
 	for j := 2; j < len(x.Args); j++ {
 		more := len(x.Args) - 1 - j
 		opt := x.Args[j]
 		switch {
 		case engine.EqualFold(opt, "auth") && more >= 2:
-			user, pass = x.Args[j+1], x.Args[j+2]
+			if !authenticate(s, x.Args[j+1], x.Args[j+2]) {
+				x.Error("WRONGPASS invalid username-password pair or user is disabled.")
+				return
+			}
+			x.C.Authenticated = true
+			x.C.User = "default"
 			j += 2
 		case engine.EqualFold(opt, "setname") && more >= 1:
-			name, hasName = x.Args[j+1], true
+			name := x.Args[j+1]
 			if !validClientName(name) {
 				x.Error(errClientName)
 				return
 			}
+			setClientName(x.C, name)
 			j++
 		default:
-			x.Error("ERR Syntax error in HELLO option '" + string(opt) + "'")
+			x.Error("ERR Syntax error in HELLO option '" + string(cString(opt)) + "'")
 			return
 		}
-	}
-	if user != nil {
-		if !authenticate(s, user, pass) {
-			x.Error("WRONGPASS invalid username-password pair or user is disabled.")
-			return
-		}
-		x.C.Authenticated = true
-		x.C.User = "default"
 	}
 	if !x.C.Authenticated {
 		x.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 		return
-	}
-	if hasName {
-		setClientName(x.C, name)
 	}
 	if ver != 0 {
 		x.W.SetProtocol(int(ver))
@@ -599,6 +594,14 @@ func validClientName(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// cString is what C's %s prints of b: the bytes before the first NUL.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func setClientName(c *engine.Client, name []byte) {
