@@ -9,6 +9,7 @@ import (
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tscript"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
 )
@@ -372,4 +373,20 @@ func escape(b []byte) string {
 		out = append(out, '\\', 'x', hexd[c>>4], hexd[c&15])
 	}
 	return string(out)
+}
+
+// TestBlockingInScriptsAgainstRedis: scripts never block; the list and zset blocking
+// commands are noscript in 7.0. (XREAD BLOCK from a script is refused by Redis with "xread
+// command is not allowed with BLOCK option from scripts": tstream's to do, see the
+// scripting report.)
+func TestBlockingInScriptsAgainstRedis(t *testing.T) {
+	p := enginetest.NewPair(t, append(families(), tstream.Commands())...)
+	p.Run(`
+EVAL "return redis.call('blpop','nolist',0)" 0
+EVAL "return redis.call('brpop','nolist',1)" 0
+EVAL "return redis.call('blmove','nolist','dst','left','right',0)" 0
+EVAL "return redis.call('bzpopmin','nozset',0)" 0
+XADD s 1-1 f v
+EVAL "return redis.call('xread','streams','s','0')" 0
+`)
 }
