@@ -97,7 +97,8 @@ func (e *Engine) SetEvictionTenacity(t int) { e.evict.tenacity = t }
 
 // PreCommandOOM reports whether the running command started with memory over maxmemory
 // and nothing evictable (scripts refuse deny-oom commands then).
-func (e *Engine) PreCommandOOM() bool { return e.evict.oomBefore }
+// A script (scriptVerifyOOM) refuses its first deny-oom command then.
+func (e *Engine) PreCommandOOM() bool { return e.Set.Maxmemory > 0 && e.evict.oomBefore }
 
 // EvictionTimerRunning reports whether an eviction loop stopped on its time budget and
 // must be continued (the server's cron calls EvictionTimerProc).

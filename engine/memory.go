@@ -263,10 +263,6 @@ func (e *Engine) MemoryInfo() MemoryInfo {
 	return mi
 }
 
-// ResetPeakMemory makes the peak the current usage (MEMORY MALLOC-STATS has no effect;
-// CONFIG RESETSTAT does not reset it in 7.0 either, only a restart).
-func (e *Engine) ResetPeakMemory() { e.mem.peak = 0 }
-
 // RecountMemory measures every key again and returns the running total next to the
 // recount (they must be equal: tests and DEBUG use it). O(keys). Lock held.
 func (e *Engine) RecountMemory() (counted, recounted int64) {
