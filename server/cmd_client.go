@@ -386,11 +386,11 @@ func clientNoEvict(x *engine.Ctx) {
 
 func clientUnblock(x *engine.Ctx) {
 	s := serverOf(x)
-	id, ok := engine.ParseInt(x.Args[2])
-	if !ok {
-		x.Error(engine.ErrNotInteger)
+	if len(x.Args) > 4 {
+		subcommandSyntaxError(x)
 		return
 	}
+	// The reason is checked before the id, as clientCommand.
 	asError := false
 	if len(x.Args) == 4 {
 		switch {
@@ -402,10 +402,15 @@ func clientUnblock(x *engine.Ctx) {
 			return
 		}
 	}
+	id, ok := engine.ParseInt(x.Args[2])
+	if !ok {
+		x.Error(engine.ErrNotInteger)
+		return
+	}
 	cn := s.connByID(id)
 	if cn != nil && cn.cl.IsBlocked() {
 		// Blocked on keys: reply and leave the queues now, under the lock.
-		s.eng.UnblockClient(cn.cl, asError)
+		x.UnblockClient(cn.cl, asError)
 		x.Int(1)
 		return
 	}

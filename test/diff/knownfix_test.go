@@ -8,6 +8,7 @@ package diff_test
 func init() {
 	groups = append(groups,
 		group{name: "hello-order", script: helloOrderScript, resp3: true},
+		group{name: "client-unblock-args", script: clientUnblockArgsScript},
 	)
 }
 
@@ -35,4 +36,15 @@ CONFIG SET requirepass pw
 @b HELLO 3 AUTH default pw SETNAME "bad name"
 @b CLIENT GETNAME
 CONFIG SET requirepass ""
+`
+
+const clientUnblockArgsScript = `
+CLIENT UNBLOCK 1 TIMEOUT extra
+CLIENT unBlock 1 2 3 4
+CLIENT UNBLOCK abc BOGUS
+CLIENT UNBLOCK NX 2
+CLIENT UNBLOCK abc error
+CLIENT UNBLOCK abc
+CLIENT UNBLOCK 999999 ERROR
+CLIENT UNBLOCK 999999 timeout
 `
