@@ -8,8 +8,6 @@ import "github.com/redisctl/redisctl/internal/difftest"
 // regular expressions on the arguments, on each side's reply (redis-cli rendering) and
 // on the rule's explanation; an entry matches only a real mismatch.
 var knownDiffs = []*difftest.KnownDiff{
-	{Command: "client|unblock", Redis: `unknown subcommand or wrong number of arguments for '(?i:unblock)'|reason should be TIMEOUT or ERROR`,
-		Reason: "server CLIENT UNBLOCK: Redis accepts only 3 or 4 arguments (more → 'unknown subcommand or wrong number of arguments for 'UNBLOCK'') and checks the reason before the id (CLIENT UNBLOCK NX 2 → 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR'); redisctl ignores extra arguments and parses the id first"},
 	{Command: "latency|histogram", Why: `^only redis \[([a-z_-]+\|[a-z_-]+ calls=:\d+ ?)+\], only redisctl \[\]$`,
 		Reason: "server LATENCY HISTOGRAM with subcommand names (LATENCY HISTOGRAM client|id config|get): Redis reports the subcommands' histograms, redisctl leaves them out"},
 	{Command: "info", Why: infoKnownWhy,
