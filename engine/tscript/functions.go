@@ -2,13 +2,18 @@ package tscript
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/redisctl/redisctl/engine"
 	lua "github.com/yuin/gopher-lua"
 )
+
+// loadTimeout bounds a library's top-level run (FUNCTION LOAD, RESTORE, RDB load).
+const loadTimeout = 500 * time.Millisecond
 
 // library is a loaded function library.
 type library struct {
@@ -128,8 +133,17 @@ func (s *Scripting) loadLibrary(code []byte, replace bool) (string, error) {
 	fn.Env = env.loadEnv()
 	env.lib = lib
 	L.Push(fn)
+	// A library's top level gets 500 ms (Redis's load timeout), then the VM stops it.
+	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+	L.SetContext(ctx)
 	perr := L.PCall(0, 0, nil)
+	timedOut := ctx.Err() != nil
+	cancel()
+	L.SetContext(s.ctx)
 	env.lib = nil
+	if perr != nil && timedOut {
+		return "", replyErr("ERR Error registering functions: ERR FUNCTION LOAD timeout")
+	}
 	if perr != nil {
 		msg := perr.Error()
 		if ae, ok := perr.(*lua.ApiError); ok {
