@@ -64,7 +64,7 @@ func (cn *conn) lockEngine(args [][]byte) bool {
 		if e.TryLock() {
 			return true
 		}
-		if kind := sc.Busy(); kind != tscript.NotBusy {
+		if kind := sc.Busy(); kind != tscript.NotBusy && !shutdownNoSave(sc, args) {
 			cn.answerBusy(sc, kind, args)
 			return false
 		}
@@ -214,7 +214,27 @@ func (cn *conn) lockForRegister() (pending [][]byte) {
 			cn.wmu.Unlock()
 			return args
 		}
+		if shutdownNoSave(sc, args) {
+			e.Lock()
+			cn.wmu.Unlock()
+			return args
+		}
 		cn.answerBusy(sc, kind, args)
 		cn.wmu.Unlock()
 	}
+}
+
+// shutdownNoSave reports whether args is SHUTDOWN NOSAVE, which Redis accepts during a busy
+// script: the script is stopped, and the command then runs as usual once it has ended.
+func shutdownNoSave(sc *tscript.Scripting, args [][]byte) bool {
+	if len(args) < 2 || !engine.EqualFold(args[0], "shutdown") {
+		return false
+	}
+	for _, a := range args[1:] {
+		if engine.EqualFold(a, "nosave") {
+			sc.Abort()
+			return true
+		}
+	}
+	return false
 }

@@ -162,6 +162,18 @@ func (s *Scripting) Kill(eval bool) string {
 	return ""
 }
 
+// Abort stops the running script even if it wrote (SHUTDOWN NOSAVE during a busy
+// script), lock-free.
+func (s *Scripting) Abort() {
+	if s.state.Load() == stateIdle {
+		return
+	}
+	s.killed.Store(true)
+	s.ctxMu.Lock()
+	s.cancel()
+	s.ctxMu.Unlock()
+}
+
 // RunningFor is, lock-free, how long the running script has run (0 when none runs).
 func (s *Scripting) RunningFor() time.Duration {
 	if s.state.Load() == stateIdle {
