@@ -101,14 +101,14 @@ func writeElem(w *resp.Writer, e Elem) {
 // errorf sanitizes an error text built from user input as addReplyErrorFormat does
 // (newlines become spaces).
 func errorf(x *engine.Ctx, parts ...string) {
-	msg := strings.Join(parts, "")
-	msg = strings.Map(func(r rune) rune {
-		if r == '\r' || r == '\n' {
-			return ' '
+	// Byte by byte, as addReplyErrorFormat's sdsmapchars: other bytes stay as they are.
+	msg := []byte(strings.Join(parts, ""))
+	for i, c := range msg {
+		if c == '\r' || c == '\n' {
+			msg[i] = ' '
 		}
-		return r
-	}, msg)
-	x.Error(msg)
+	}
+	x.Error(string(msg))
 }
 
 // parseStrictID parses args[i] as a strict ID (no "-"/"+"), replying on error.
@@ -772,7 +772,7 @@ parsed:
 				g = FromObject(o).LookupGroup(groupName)
 			}
 			if g == nil {
-				errorf(x, "NOGROUP No such key '", string(key), "' or consumer group '", string(groupName),
+				errorf(x, "NOGROUP No such key '", cString(key), "' or consumer group '", cString(groupName),
 					"' in XREADGROUP with GROUP option")
 				return
 			}

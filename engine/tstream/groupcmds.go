@@ -99,7 +99,7 @@ func cmdXGroup(x *engine.Ctx) {
 			return
 		}
 		if g = s.LookupGroup(grp); g == nil && (setid || engine.EqualFold(opt, "createconsumer") || engine.EqualFold(opt, "delconsumer")) {
-			errorf(x, "NOGROUP No such consumer group '", string(grp), "' for key name '", string(key), "'")
+			errorf(x, "NOGROUP No such consumer group '", cString(grp), "' for key name '", cString(key), "'")
 			return
 		}
 	}
@@ -269,7 +269,7 @@ func cmdXAck(x *engine.Ctx) {
 }
 
 func noGroup(x *engine.Ctx, key, group []byte) {
-	errorf(x, "NOGROUP No such key '", string(key), "' or consumer group '", string(group), "'")
+	errorf(x, "NOGROUP No such key '", cString(key), "' or consumer group '", cString(group), "'")
 }
 
 func cmdXPending(x *engine.Ctx) {

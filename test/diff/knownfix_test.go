@@ -9,6 +9,7 @@ func init() {
 	groups = append(groups,
 		group{name: "hello-order", script: helloOrderScript, resp3: true},
 		group{name: "client-unblock-args", script: clientUnblockArgsScript},
+		group{name: "nogroup-texts", script: noGroupTextsScript, resp3: true},
 	)
 }
 
@@ -47,4 +48,25 @@ CLIENT UNBLOCK abc error
 CLIENT UNBLOCK abc
 CLIENT UNBLOCK 999999 ERROR
 CLIENT UNBLOCK 999999 timeout
+`
+
+// noGroupTextsScript: Redis prints the key and group names of NOGROUP errors with %s,
+// cut at a NUL byte; other bytes (0xff, invalid UTF-8) stay as they are.
+const noGroupTextsScript = `
+XADD "s\x00t" 1-1 f v
+XADD s2 1-1 f v
+XPENDING "s\x00t" "\x00\xff"
+XPENDING s2 "g\xff\x00x"
+XPENDING s2 "g\xfe"
+XCLAIM s2 "a\x00b" c 0 1-1
+XAUTOCLAIM s2 "a\x00b" c 0 0
+XREADGROUP GROUP "a\x00b" c STREAMS "s\x00t" >
+XREADGROUP GROUP "a\xffb" c STREAMS nokey\x00x >
+XACK s2 "a\x00b" 1-1
+XGROUP SETID s2 "a\x00b" 0
+XGROUP SETID "s\x00t" "a\xff" 0
+XGROUP CREATECONSUMER s2 "a\x00b" c
+XGROUP DELCONSUMER s2 "a\x00b" c
+XINFO CONSUMERS s2 "a\x00b"
+XINFO CONSUMERS "s\x00t" "a\xff\x00"
 `
