@@ -267,19 +267,20 @@ func (e *Engine) removeBlocked(c *Client) {
 }
 
 // How a blocked command's end is accounted, as Redis 7.0.15 does (checked against it):
-// every end counts a call (INFO commandstats); a served client also goes to the latency
-// histogram and the slowlog, one released by CLIENT UNBLOCK to the latency histogram
-// only, and a timeout to neither.
+// every end counts a call (INFO commandstats), a hang-up included; a served client also
+// goes to the latency histogram and the slowlog, one released by CLIENT UNBLOCK too but
+// its slowlog entry has no arguments (Redis logs it after resetting the client), and a
+// timeout or hang-up to neither.
 const (
 	endTimeout = iota
 	endServed
 	endUnblocked
 )
 
-// UnblockStatsHook is told, under the lock, about a blocked command that ended served
-// (slowlog true) or through CLIENT UNBLOCK, for the server's latency histogram and
-// slowlog; dur is the time spent serving it, not the time it waited (as Redis, which
-// adds the blocking command's own call time, a few µs, not measured here).
+// UnblockStatsHook is told, under the lock, about a blocked command that ended served or
+// through CLIENT UNBLOCK (args nil), for the server's latency histogram and slowlog
+// (slowlog says whether it is logged); dur is the time spent serving it, not the time it
+// waited (Redis also adds the blocking call's own few µs, not measured here).
 type UnblockStatsHook func(c *Client, cmd *Command, args [][]byte, dur time.Duration, slowlog bool)
 
 // SetUnblockStatsHook installs the server's statistics hook for unblocked commands.
@@ -294,7 +295,11 @@ func (e *Engine) finishBlocked(c *Client, bs *blockedState, failed bool, how int
 			bs.cmd.FailedCalls++
 		}
 		if how != endTimeout && e.blk.onStats != nil {
-			e.blk.onStats(c, bs.cmd, bs.args, dur, how == endServed)
+			args := bs.args
+			if how == endUnblocked {
+				args = nil // Redis logs it after resetting the client: no arguments
+			}
+			e.blk.onStats(c, bs.cmd, args, dur, true)
 		}
 	}
 	e.Stats.NumCommands++
@@ -335,9 +340,31 @@ func (e *Engine) UnblockClient(c *Client, asError bool) bool {
 	return true
 }
 
+// UnblockClient is Engine.UnblockClient run by a command (CLIENT UNBLOCK): the UNBLOCKED
+// error it writes to the target counts as a failure of the running command too, as Redis
+// counts error replies during a call.
+func (x *Ctx) UnblockClient(target *Client, asError bool) bool {
+	ok := x.E.UnblockClient(target, asError)
+	if ok && asError {
+		x.failed = true
+	}
+	return ok
+}
+
 // DropBlocked removes a client that is going away (disconnected, killed) from the
-// queues without replying. Lock held.
-func (e *Engine) DropBlocked(c *Client) { e.removeBlocked(c) }
+// queues without replying; its command still counts as a call, as in Redis 7.0.15.
+// Lock held.
+func (e *Engine) DropBlocked(c *Client) {
+	bs := c.blocked
+	if bs == nil {
+		return
+	}
+	if bs.cmd != nil {
+		bs.cmd.Calls++
+	}
+	e.Stats.NumCommands++
+	e.removeBlocked(c)
+}
 
 // SignalReady is signalKeyAsReady: key of this database was created, filled or (for a
 // stream) deleted, and clients blocked for values of type t may be served once the

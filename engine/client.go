@@ -68,7 +68,7 @@ func (e *Engine) NewClient(w *resp.Writer) *Client {
 
 // FreeClient forgets a client: unwatches, unsubscribes and removes it. Lock held.
 func (e *Engine) FreeClient(c *Client) {
-	e.removeBlocked(c)
+	e.DropBlocked(c)
 	e.unwatchAll(c)
 	e.PubSub.unsubscribeAll(c)
 	delete(e.clients, c.ID)

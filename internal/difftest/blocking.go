@@ -20,8 +20,8 @@ import (
 //	@a CLOSE                hang up link a on both sides and wait until each server has
 //	                        dropped the client (a client that disconnects while blocked)
 //
-// The waits poll CLIENT LIST ID on a control connection per server (the same number of
-// probes is not guaranteed on both sides: INFO commandstats of client|list may differ).
+// The waits poll CLIENT LIST ID on a control connection per server, both servers the
+// same number of times.
 
 // blockWait bounds how long a #block or CLOSE line waits for a server to agree (a
 // command that is served or times out before the first probe costs the whole wait: use
@@ -90,7 +90,9 @@ func (p *Pair) clientFlags(s int, id int64) (string, bool, error) {
 // SendBlocking sends a command expected to block to both sides without reading its
 // reply, then waits until each server shows the client blocked (or blockWait passes:
 // a command that did not block after all is read by a later READ line). It is counted
-// in the coverage as a success; the reply is compared by READ.
+// in the coverage as a success; the reply is compared by READ. The two servers are
+// probed in lockstep, the same number of times, so INFO commandstats and the slowlog
+// stay comparable.
 func (p *Pair) SendBlocking(l *Link, args [][]byte) error {
 	ids, err := p.clientIDs(l)
 	if err != nil {
@@ -99,20 +101,37 @@ func (p *Pair) SendBlocking(l *Link, args [][]byte) error {
 	if err := p.SendOnly(l, args); err != nil {
 		return err
 	}
-	for s := range l.C {
-		deadline := time.Now().Add(blockWait)
-		for time.Now().Before(deadline) {
+	return p.probeUntil(ids, func(flags string, listed bool) bool {
+		return !listed || strings.IndexByte(flags, 'b') >= 0
+	}, false)
+}
+
+// probeUntil probes both servers' client ids[s] in lockstep until done holds for both
+// (or blockWait passes: an error when must).
+func (p *Pair) probeUntil(ids [2]int64, done func(flags string, listed bool) bool, must bool) error {
+	deadline := time.Now().Add(blockWait)
+	for {
+		all := true
+		for s := range ids {
 			flags, listed, err := p.clientFlags(s, ids[s])
 			if err != nil {
 				return err
 			}
-			if !listed || bytes.IndexByte([]byte(flags), 'b') >= 0 {
-				break
+			if !done(flags, listed) {
+				all = false
 			}
-			time.Sleep(2 * time.Millisecond)
 		}
+		if all {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if must {
+				return fmt.Errorf("difftest: the servers did not agree within %v", blockWait)
+			}
+			return nil
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
-	return nil
 }
 
 // Hangup closes a link on both sides and waits until each server no longer lists its
@@ -128,23 +147,7 @@ func (p *Pair) Hangup(l *Link) error {
 	for s := range l.C {
 		l.C[s].Close()
 	}
-	for s := range l.C {
-		deadline := time.Now().Add(blockWait)
-		for {
-			_, listed, err := p.clientFlags(s, ids[s])
-			if err != nil {
-				return err
-			}
-			if !listed {
-				break
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("difftest: %s still lists client %d %v after the hangup", SideName[s], ids[s], blockWait)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	return nil
+	return p.probeUntil(ids, func(_ string, listed bool) bool { return !listed }, true)
 }
 
 // DoPerSide runs a command whose arguments differ between the sides (a client id) on

@@ -356,6 +356,9 @@ RPUSH orig v
 COPY orig copied
 @a READ
 LRANGE orig 0 -1
+LATENCY HISTOGRAM blpop brpop blmove brpoplpush blmpop bzpopmin bzpopmax bzmpop xread xreadgroup
+INFO commandstats
+SLOWLOG LEN
 `
 
 // blockingMonitor shows, through MONITOR, what each server executed and in what order
@@ -370,7 +373,7 @@ RPUSH mq v
 `
 
 func testBlocking(t *testing.T) {
-	p := startPair(t, difftest.SourceWritten)
+	p := startPair(t, difftest.SourceWritten, "--slowlog-log-slower-than", "0", "--slowlog-max-len", "100000")
 	for _, proto := range []int{2, 3} {
 		t.Logf("RESP%d", proto)
 		if proto == 3 {
