@@ -512,8 +512,10 @@ func (s *Server) trackingKeyModified(_ *engine.DB, key []byte) {
 }
 
 // trackingInvalidateKey is trackingInvalidateKey: current is the client whose command is
-// running (its own invalidations wait for its reply), modifier the one that changed the
-// key (NOLOOP), bcast whether the key also goes to the BCAST prefixes.
+// running (its own invalidations wait for its reply; a NOLOOP one gets none), modifier
+// the one that changed the key (a script's own client inside a script, nil for expiry:
+// what BCAST's NOLOOP compares with), bcast whether the key also goes to the BCAST
+// prefixes.
 func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key string, bcast bool) {
 	t := &s.trk
 	if bcast && len(t.prefixes) > 0 {
@@ -533,8 +535,8 @@ func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key str
 		if tc == nil || tc.flags&trackBcast != 0 {
 			continue
 		}
-		if tc.flags&trackNoloop != 0 && target == modifier {
-			continue
+		if tc.flags&trackNoloop != 0 && target == current {
+			continue // 7.0.15 compares with the running client, whatever changed the key
 		}
 		if target == current {
 			t.pending = append(t.pending, pendingInv{key: key})

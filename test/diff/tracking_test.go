@@ -255,6 +255,38 @@ SLEEP 50
 @w SET r2k v
 @r2 PING
 @r2 CLIENT TRACKINGINFO
+// scripts: the commands a script runs are tracked for its caller
+@s HELLO 3
+@s CLIENT TRACKING on
+@s EVAL "return redis.call('get', KEYS[1])" 1 sk1
+@s EVAL_RO "return redis.call('get', KEYS[1])" 1 sk2
+@s EVAL "return redis.call('set', KEYS[1], 'x')" 1 sk3
+@w MSET sk1 a sk2 b sk3 c
+@s PING
+@s GET sk4
+@s EVAL "return redis.call('set', KEYS[1], 'x')" 1 sk4
+@s PING
+@s EVAL "redis.call('get', KEYS[1]); return redis.call('set', KEYS[1], 'y')" 1 sk5
+@s PING
+@w SET sk5 z
+@s PING
+@s CLIENT TRACKING on NOLOOP
+@s GET sk6
+@s EVAL "return redis.call('set', KEYS[1], 'x')" 1 sk6
+@s PING
+@w DEBUG SET-ACTIVE-EXPIRE 0
+@s SET sk7 v PX 10
+@s GET sk7
+SLEEP 50
+@s GET sk7
+@s PING
+@w DEBUG SET-ACTIVE-EXPIRE 1
+@s CLIENT TRACKING off
+@s CLIENT TRACKING on BCAST NOLOOP PREFIX sk
+@s SET sk8 v
+@s EVAL "return redis.call('set', KEYS[1], 'x')" 1 sk9
+@s PING
+@s CLIENT TRACKING off
 @a PING
 @n PING
 @o PING
