@@ -516,6 +516,18 @@ CONFIG SET notify-keyspace-events KEA
 SELECT 12
 SET d12 v
 SELECT 0
+// scripts and functions: the events of the commands they run, in order
+CONFIG SET notify-keyspace-events KEAm
+EVAL "redis.call('set', KEYS[1], 'v'); redis.call('expire', KEYS[1], 100); redis.call('del', KEYS[1]); return redis.call('get', KEYS[1])" 1 sc1
+EVAL "redis.call('rpush', KEYS[1], 'a', 'b'); redis.call('lpop', KEYS[1], 2); return redis.call('incr', KEYS[2])" 2 sc2 sc3
+EVAL_RO "return redis.call('get', KEYS[1])" 1 nokey
+EVAL "return redis.call('set', KEYS[1], 'v', 'PX', 1)" 1 sc4
+SLEEP 20
+EVAL "return redis.call('get', KEYS[1])" 1 sc4
+FUNCTION LOAD "#!lua name=nlib\nredis.register_function('nset', function(keys, args) redis.call('hset', keys[1], 'f', args[1]); return redis.call('hdel', keys[1], 'f') end)"
+FCALL nset 1 fh1 v
+FUNCTION DELETE nlib
+CONFIG SET notify-keyspace-events KEA
 // other databases
 SELECT 3
 SET d3 v
