@@ -231,9 +231,13 @@ func setLRUOrLFU(eng *engine.Engine, o *engine.Object, lfuFreq, lruIdle int64) {
 	if lruIdle >= 0 {
 		clock := (now / lruClockResolution) & lruClockMax
 		idle := lruIdle * 1000 / lruClockResolution
+		// As objectSetLRUOrLFU: a time before the clock's origin wraps once by
+		// LRU_CLOCK_MAX, and the 24-bit field keeps the low bits of whatever is left (an
+		// idle time beyond 2^24 s reads back modulo the clock). The multiplication wraps as
+		// C's does for an idle time beyond 2^63/1000.
 		abs := clock - idle
 		if abs < 0 {
-			abs = (clock + lruClockMax/2) % lruClockMax
+			abs += lruClockMax
 		}
 		o.SetLRU(uint32(abs))
 	}

@@ -1,5 +1,7 @@
 package diff_test
 
+import "strings"
+
 // The written cases of the fixed known differences (HELLO option order, CLIENT
 // INFO/LIST inside MULTI, CLIENT KILL, LATENCY HISTOGRAM of subcommands, the slow
 // log of AUTH, DEBUG DIGEST/DIGEST-VALUE/LISTPACK/OBJECT/QUICKLIST-PACKED-THRESHOLD,
@@ -10,6 +12,7 @@ func init() {
 		group{name: "hello-order", script: helloOrderScript, resp3: true},
 		group{name: "client-unblock-args", script: clientUnblockArgsScript},
 		group{name: "nogroup-texts", script: noGroupTextsScript, resp3: true},
+		group{name: "restore-idletime", script: restoreIdletimeScript()},
 	)
 }
 
@@ -70,3 +73,17 @@ XGROUP DELCONSUMER s2 "a\x00b" c
 XINFO CONSUMERS s2 "a\x00b"
 XINFO CONSUMERS "s\x00t" "a\xff\x00"
 `
+
+// restoreIdletimeScript: RESTORE ... IDLETIME n sets the 24-bit LRU clock to now-n,
+// wrapped once by LRU_CLOCK_MAX and then cut to 24 bits (OBJECT IDLETIME answers n mod
+// 2^24 near the wrap, other values beyond it).
+func restoreIdletimeScript() string {
+	var b strings.Builder
+	b.WriteString("SET src v\n")
+	for _, n := range []string{"8388607", "8388608", "16777214", "16777215", "16777216", "20000000",
+		"50000000", "100000000", "9223372036854775", "9223372036854775807"} {
+		b.WriteString("EVAL \"return redis.call('restore', KEYS[1], 0, redis.call('dump', 'src'), 'REPLACE', 'IDLETIME', ARGV[1])\" 1 d " + n + "\n")
+		b.WriteString("OBJECT IDLETIME d\n")
+	}
+	return b.String()
+}
