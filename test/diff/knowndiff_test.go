@@ -34,8 +34,6 @@ var knownDiffs = []*difftest.KnownDiff{
 		Reason: "server DEBUG HELP with extra arguments: Redis answers 'ERR unknown subcommand or wrong number of arguments for 'HELP'', redisctl prints the help"},
 	{Command: "dump", Why: `^payloads differ for encoding "stream" \(redis\) / "stream" \(redisctl\)$`,
 		Reason: "not a difference of format: a stream payload carries its consumers' seen times and its PEL delivery times in ms, taken from each process's clock, so two payloads made a millisecond apart differ in those bytes; engine/rdbobj's stream tests compare DUMP bytes with those fields masked (times within 10 s) and byte for byte for streams without consumers"},
-	{Command: "object|idletime", Why: `^differ by \d{6,} \(tolerance 2\)$`,
-		Reason: "RESTORE ... IDLETIME n with n ≥ 2^23 s: Redis sets the 24-bit LRU clock to now-n modulo 2^24 (OBJECT IDLETIME then answers n mod 2^24, e.g. 3222784 for 20000000), redisctl clamps the idle time to 8388608"},
 	{Command: "config|set", Redis: `Unknown option or number of arguments for CONFIG SET - ''`, Ours: `CONFIG SET failed \(possibly related to argument ''\)`,
 		Reason: "server CONFIG SET with an empty parameter name: Redis answers \"ERR Unknown option or number of arguments for CONFIG SET - ''\", redisctl \"ERR CONFIG SET failed (possibly related to argument '')\""},
 	{Command: "object|idletime", Why: `^differ by [3-9] \(tolerance 2\)$`,
