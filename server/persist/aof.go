@@ -33,6 +33,17 @@ import (
 //     new base (RDB preamble or commands) to temp-rewriteaof-bg-<id>.aof, then, off the
 //     lock, renames it to the next base, marks the old base and incr files as history,
 //     persists the manifest and deletes the history (backgroundRewriteDoneHandler).
+//
+// Differences from Redis that follow from having no child process and no event loop:
+//   - "Background append only file rewriting started by pid N" names our pid + 2000000
+//     (also the number in temp-rewriteaof-bg-N.aof); the child's and the done handler's
+//     lines are logged by the sink as the steps happen.
+//   - The old incr file is fsynced and closed by the writer goroutine at rotation (Redis
+//     hands it to a bio thread).
+//   - INFO: the aof_current_size … aof_delayed_fsync block comes before module_fork_*
+//     (Persistence appends those after the AOF's fields); values are Redis's.
+//   - With appendonly off at start, nothing logs "The AOF directory … doesn't exist"
+//     (Persistence.Load calls the AOF half only when appendonly is on).
 
 const (
 	aofOff = iota
