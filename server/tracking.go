@@ -441,7 +441,7 @@ func (s *Server) trackingAfterCall(c *engine.Client, args [][]byte) {
 				if p.null {
 					s.sendTracking(tc, nil, true, nil)
 				} else {
-					s.sendTracking(tc, []string{p.key}, false, nil)
+					s.sendTracking(tc, []byte(p.key), false, nil)
 				}
 			}
 		}
@@ -508,7 +508,7 @@ func (s *Server) trackingKeyModified(_ *engine.DB, key []byte) {
 		s.trk.expiredSeen = n
 		modifier = nil
 	}
-	s.trackingInvalidateKey(e.CallerClient(), modifier, string(key), true)
+	s.trackingInvalidateKey(e.CallerClient(), modifier, key, true)
 }
 
 // trackingInvalidateKey is trackingInvalidateKey: current is the client whose command is
@@ -516,16 +516,16 @@ func (s *Server) trackingKeyModified(_ *engine.DB, key []byte) {
 // the one that changed the key (a script's own client inside a script, nil for expiry:
 // what BCAST's NOLOOP compares with), bcast whether the key also goes to the BCAST
 // prefixes.
-func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key string, bcast bool) {
+func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key []byte, bcast bool) {
 	t := &s.trk
 	if bcast && len(t.prefixes) > 0 {
 		for p, bs := range t.prefixes {
-			if len(p) <= len(key) && key[:len(p)] == p {
-				bs.keys[key] = modifier
+			if len(p) <= len(key) && string(key[:len(p)]) == p {
+				bs.keys[string(key)] = modifier
 			}
 		}
 	}
-	ids, ok := t.table[key]
+	ids, ok := t.table[string(key)]
 	if !ok {
 		return
 	}
@@ -539,18 +539,18 @@ func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key str
 			continue // 7.0.15 compares with the running client, whatever changed the key
 		}
 		if target == current {
-			t.pending = append(t.pending, pendingInv{key: key})
+			t.pending = append(t.pending, pendingInv{key: string(key)})
 			continue
 		}
-		s.sendTracking(tc, []string{key}, false, nil)
+		s.sendTracking(tc, key, false, nil)
 	}
 	t.items -= int64(len(ids))
-	delete(t.table, key)
+	delete(t.table, string(key))
 }
 
-// sendTracking is sendTrackingMessage for tc's client: keys (an array), or null (a
+// sendTracking is sendTrackingMessage for tc's client: one key (an array of it), or null (a
 // flush: the null of tc's own protocol), or raw (a broadcast array already encoded).
-func (s *Server) sendTracking(tc *trackClient, keys []string, null bool, raw []byte) {
+func (s *Server) sendTracking(tc *trackClient, key []byte, null bool, raw []byte) {
 	c := tc.c
 	target := c
 	redirected := false
@@ -590,10 +590,8 @@ func (s *Server) sendTracking(tc *trackClient, keys []string, null bool, raw []b
 			w.WriteRaw([]byte("$-1\r\n"))
 		}
 	default:
-		w.WriteArrayLen(len(keys))
-		for _, k := range keys {
-			w.WriteBulkString(k)
-		}
+		w.WriteArrayLen(1)
+		w.WriteBulk(key)
 	}
 	wake(target)
 }
@@ -670,7 +668,7 @@ func (s *Server) trackingLimit(current *engine.Client) {
 			victim = k
 			break
 		}
-		s.trackingInvalidateKey(current, nil, victim, false)
+		s.trackingInvalidateKey(current, nil, []byte(victim), false)
 		if uint64(len(t.table)) <= max {
 			t.limitRounds = 0
 			return

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"testing"
 
@@ -143,4 +144,52 @@ func TestTrackingBcastAndRedirect(t *testing.T) {
 	info := g.do("CLIENT", "INFO")
 	assert.Contains(t, string(info.Str), " flags=tR ")
 	assert.Contains(t, string(info.Str), " redir="+strconv.FormatInt(subID, 10)+" ")
+}
+
+// BenchmarkTrackingReadThenWrite is a tracked read followed by a write of the same key:
+// the key enters the table, then the write sends one RESP3 invalidation and forgets it.
+func BenchmarkTrackingReadThenWrite(b *testing.B) {
+	s := startServer(b)
+	var w resp.Writer
+	w.Reset(io.Discard)
+	w.SetProtocol(3)
+	s.eng.Lock()
+	defer s.eng.Unlock()
+	c := s.eng.NewClient(&w)
+	s.enableTracking(c, 0, 0, nil)
+	tc := s.trackState(c)
+	keys := make([][]byte, 1024)
+	for i := range keys {
+		keys[i] = []byte("key:" + strconv.Itoa(i))
+	}
+	args := [][]byte{[]byte("GET"), nil}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := keys[i%len(keys)]
+		args[1] = k
+		s.trackingRememberKeys(tc, args)
+		s.trackingKeyModified(nil, k)
+		if w.Buffered() > 1<<16 {
+			_ = w.Flush()
+		}
+	}
+}
+
+// BenchmarkTrackingUntrackedWrite is the cost tracking adds to a write nobody tracks
+// once tracking was ever enabled (one BCAST prefix that does not match).
+func BenchmarkTrackingUntrackedWrite(b *testing.B) {
+	s := startServer(b)
+	var w resp.Writer
+	w.Reset(io.Discard)
+	s.eng.Lock()
+	defer s.eng.Unlock()
+	c := s.eng.NewClient(&w)
+	s.enableTracking(c, 0, trackBcast, [][]byte{[]byte("other:")})
+	key := []byte("key:1")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.trackingKeyModified(nil, key)
+	}
 }
