@@ -24,6 +24,9 @@ type luaEnv struct {
 	lib    *library                  // the library being loaded
 }
 
+// maxLuaString caps strings built in one step (string.rep): 1 GiB.
+const maxLuaString = 1 << 30
+
 const (
 	evalChunk = "user_script"
 	fnChunk   = "user_function"
@@ -66,6 +69,29 @@ func newLuaEnv(s *Scripting, funcs bool) *luaEnv {
 		L.Push(lua.LNumber(64))
 		return 1
 	}))
+	// string.rep that would build a huge string fails as Lua's allocator would, instead
+	// of taking the process down.
+	strtab := G.RawGetString("string").(*lua.LTable)
+	if rep, ok := strtab.RawGetString("rep").(*lua.LFunction); ok {
+		strtab.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
+			str := L.CheckString(1)
+			n := L.CheckInt(2)
+			sep := L.OptString(3, "")
+			if n > 0 && (int64(len(str))+int64(len(sep)))*int64(n) > maxLuaString {
+				L.RaiseError("not enough memory")
+			}
+			L.Push(rep)
+			L.Push(lua.LString(str))
+			L.Push(lua.LNumber(n))
+			if sep != "" {
+				L.Push(lua.LString(sep))
+				L.Call(3, 1)
+			} else {
+				L.Call(2, 1)
+			}
+			return 1
+		}))
+	}
 	math := G.RawGetString("math").(*lua.LTable)
 	math.RawSetString("random", L.NewFunction(s.mathRandom))
 	math.RawSetString("randomseed", L.NewFunction(s.mathRandomseed))
