@@ -33,9 +33,9 @@
 //
 // Differences from Redis 7.0, on purpose: the loader checks every "\r\n" (Redis skips the
 // two bytes after a bulk unchecked), so some damaged files Redis would replay are
-// refused; a damaged or short RDB preamble is an error (Redis may take the short-read path
-// and truncate the file to offset 0); nested MULTI in a file (Redis never writes one)
-// aborts that transaction.
+// refused; nested MULTI in a file (Redis never writes one) aborts that transaction; keys
+// may expire while a file is replayed (Redis expires nothing while loading). A damaged or
+// short RDB preamble stops loading, as in Redis ("Short read or OOM loading DB").
 //
 // What it must never do: panic or allocate from an unchecked length on a damaged file;
 // write bytes Redis 7.0 would not write; modify a file other than by the truncation

@@ -278,6 +278,10 @@ func (l *Loader) logAux(aux []rdb.AuxField) {
 			}
 		case "used-mem":
 			l.log.Logf(levelNotice, "RDB memory usage when created %.2f Mb", float64(atoll([]byte(a.Value)))/(1024*1024))
+		case "aof-base":
+			if atoll([]byte(a.Value)) != 0 {
+				l.log.Logf(levelNotice, "RDB is base AOF")
+			}
 		}
 	}
 }
