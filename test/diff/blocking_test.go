@@ -297,6 +297,30 @@ RPUSH rs v
 RPUSH ro v
 @r CLIENT REPLY ON
 LLEN ro
+XADD sw 1-1 a b
+XGROUP CREATE sw g $
+@a XREADGROUP GROUP g ian BLOCK 0 STREAMS sw >  #block
+@b BLPOP swl 0  #block
+SELECT 9
+RPUSH swl fromdb9
+SELECT 0
+SWAPDB 0 9
+@a READ
+@b READ
+SWAPDB 0 9
+FLUSHDB
+XADD re 1-1 a b
+XGROUP CREATE re g $
+@a XREADGROUP GROUP g jo BLOCK 0 STREAMS re >  #block
+MULTI
+DEL re
+XADD re 2-1 c d
+EXEC
+@a READ
+@a BLPOP fl 0  #block
+FLUSHALL
+RPUSH fl after
+@a READ
 @a BLPOP tq 0.05
 @a BZPOPMIN tq 0.05
 @a XREAD BLOCK 50 STREAMS tq $
