@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"math/bits"
 	"sort"
 	"strconv"
@@ -85,47 +86,74 @@ func (s *Server) checkHook(c *engine.Client, cmd *engine.Command, args [][]byte)
 
 const errDebugNotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."
 
-// redactedArgs returns the arguments as MONITOR and SLOWLOG show them: passwords of AUTH,
-// HELLO ... AUTH and CONFIG SET of sensitive directives become "(redacted)".
-func redactedArgs(cmd *engine.Command, args [][]byte) [][]byte {
-	name := cmd.Name
-	switch name {
+// redactedArgs returns the arguments as MONITOR and SLOWLOG show them: the arguments
+// Redis's command redacted (redactClientCommandArgument) become "(redacted)". A command
+// redacts only once it got that far: AUTH once its arity is right, HELLO each AUTH pair
+// its in-order walk met, CONFIG SET the sensitive values once the argument count is even.
+func redactedArgs(s *Server, cmd *engine.Command, args [][]byte) [][]byte {
+	var out [][]byte
+	redact := func(i int) {
+		if out == nil {
+			out = append([][]byte(nil), args...)
+		}
+		out[i] = redacted
+	}
+	switch cmd.Name {
 	case "auth":
-		out := make([][]byte, len(args))
-		out[0] = args[0]
+		if len(args) > 3 {
+			break // a syntax error before any redaction
+		}
 		for i := 1; i < len(args); i++ {
-			out[i] = redacted
+			redact(i)
 		}
-		return out
 	case "hello":
-		var out [][]byte
-		for i := 2; i+2 < len(args); i++ {
-			if engine.EqualFold(args[i], "auth") {
-				if out == nil {
-					out = append([][]byte(nil), args...)
-				}
-				out[i+1], out[i+2] = redacted, redacted
-				i += 2
-			}
+		// helloCommand's walk: the version, then the options in order until one fails.
+		if len(args) < 2 {
+			break
 		}
-		if out != nil {
-			return out
+		if v, ok := engine.ParseInt(args[1]); !ok || v < 2 || v > 3 {
+			break
+		}
+	walk:
+		for j := 2; j < len(args); j++ {
+			more := len(args) - 1 - j
+			switch {
+			case engine.EqualFold(args[j], "auth") && more >= 2:
+				redact(j + 1)
+				redact(j + 2)
+				if !authenticate(s, args[j+1], args[j+2]) {
+					break walk
+				}
+				j += 2
+			case engine.EqualFold(args[j], "setname") && more >= 1:
+				if !validClientName(args[j+1]) {
+					break walk
+				}
+				j++
+			default:
+				break walk
+			}
 		}
 	case "config|set":
-		var out [][]byte
+		if len(args) < 4 || len(args)%2 != 0 {
+			break // the arity error comes first
+		}
 		for i := 2; i+1 < len(args); i += 2 {
-			if engine.EqualFold(args[i], "requirepass") || engine.EqualFold(args[i], "masterauth") {
-				if out == nil {
-					out = append([][]byte(nil), args...)
-				}
-				out[i+1] = redacted
+			if sensitiveConfig(args[i]) {
+				redact(i + 1)
 			}
 		}
-		if out != nil {
-			return out
-		}
+	}
+	if out != nil {
+		return out
 	}
 	return args
+}
+
+// sensitiveConfig: the directives of SENSITIVE_CONFIG (their values never shown).
+func sensitiveConfig(name []byte) bool {
+	return engine.EqualFold(name, "requirepass") || engine.EqualFold(name, "masterauth") ||
+		engine.EqualFold(name, "masteruser")
 }
 
 var redacted = []byte("(redacted)")
@@ -155,7 +183,7 @@ func (s *Server) feedMonitors(c *engine.Client, cmd *engine.Command, args [][]by
 		line = append(line, cn.addr...)
 	}
 	line = append(line, "] "...)
-	for i, a := range redactedArgs(cmd, args) {
+	for i, a := range redactedArgs(s, cmd, args) {
 		if i > 0 {
 			line = append(line, ' ')
 		}
@@ -203,7 +231,7 @@ func (l *slowlog) push(s *Server, c *engine.Client, cmd *engine.Command, args []
 		l.nextID++
 		return
 	}
-	args = redactedArgs(cmd, args)
+	args = redactedArgs(s, cmd, args)
 	argc := len(args)
 	n := argc
 	if n > slowlogMaxArgc {
@@ -422,22 +450,30 @@ func latencyHistogram(x *engine.Ctx) {
 				add(sc)
 			}
 		})
+		sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
 	} else {
+		// latencySpecificCommandsFillCDF: in the order of the arguments (a name given
+		// twice is reported twice), each name looked up as lookupCommandBySds does
+		// ("parent|sub" finds a subcommand), then a container's subcommands in the
+		// table's (alphabetical) order.
 		for _, a := range x.Args[2:] {
-			c := t.Lookup(a)
+			c := lookupCommandBySds(t, a)
 			if c == nil {
 				continue
 			}
+			add(c)
 			if len(c.Subcommands) > 0 {
+				subs := make([]*engine.Command, 0, len(c.Subcommands))
 				for _, sc := range c.Subcommands {
+					subs = append(subs, sc)
+				}
+				sort.Slice(subs, func(i, j int) bool { return subs[i].Name < subs[j].Name })
+				for _, sc := range subs {
 					add(sc)
 				}
-			} else {
-				add(c)
 			}
 		}
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
 	w := x.W
 	w.WriteMapLen(len(list))
 	for _, n := range list {
@@ -453,6 +489,23 @@ func latencyHistogram(x *engine.Ctx) {
 			w.WriteInt(p[1])
 		}
 	}
+}
+
+// lookupCommandBySds finds "name" or "parent|sub" (any case); anything else (an empty
+// part, a third part, a parent without subcommands) is no command.
+func lookupCommandBySds(t *engine.Table, name []byte) *engine.Command {
+	parent, sub, two := bytes.Cut(name, []byte("|"))
+	if !two {
+		return t.Lookup(name)
+	}
+	if bytes.IndexByte(sub, '|') >= 0 {
+		return nil
+	}
+	c := t.Lookup(parent)
+	if c == nil {
+		return nil
+	}
+	return c.LookupSub(sub)
 }
 
 // ---- per-command latency histograms ----

@@ -13,6 +13,8 @@ func init() {
 		group{name: "client-unblock-args", script: clientUnblockArgsScript},
 		group{name: "nogroup-texts", script: noGroupTextsScript, resp3: true},
 		group{name: "restore-idletime", script: restoreIdletimeScript()},
+		group{name: "slowlog-redaction", script: slowlogRedactionScript},
+		group{name: "latency-histogram-names", script: latencyHistogramNamesScript, resp3: true},
 	)
 }
 
@@ -87,3 +89,46 @@ func restoreIdletimeScript() string {
 	}
 	return b.String()
 }
+
+// slowlogRedactionScript: a command redacts its secrets only once it got that far (AUTH
+// with its arity right, HELLO's AUTH pairs met by its in-order walk, CONFIG SET with an
+// even argument count); the rest is logged in clear.
+const slowlogRedactionScript = `
+CONFIG SET slowlog-log-slower-than 0
+SLOWLOG RESET
+AUTH x
+AUTH a b c
+AUTH a b
+HELLO 2 BOGUS AUTH a b
+HELLO 2 SETNAME AUTH a b
+HELLO x AUTH a b
+HELLO 4 AUTH a b
+HELLO 2 AUTH a b
+HELLO 2 SETNAME "x y" AUTH a b
+HELLO 2 AUTH default x AUTH c d
+HELLO 2 AUTH nobody x AUTH c d
+HELLO 2 AUTH a
+CONFIG SET requirepass x y
+CONFIG SET masteruser u masterauth p
+CONFIG SET bogus 1 requirepass ""
+CONFIG SET slowlog-log-slower-than 10000
+SLOWLOG GET 20
+`
+
+// latencyHistogramNamesScript: LATENCY HISTOGRAM reports the names in the order given
+// (twice when given twice), "parent|sub" names a subcommand, a container its
+// subcommands.
+const latencyHistogramNamesScript = `
+CONFIG RESETSTAT
+CLIENT ID
+CLIENT GETNAME
+CONFIG GET port
+SET k v
+GET k
+LATENCY HISTOGRAM client|id
+LATENCY HISTOGRAM CLIENT|ID config|get
+LATENCY HISTOGRAM set set get
+LATENCY HISTOGRAM config|get|x get| |get client| client||id
+LATENCY HISTOGRAM client
+LATENCY HISTOGRAM get client config|get
+`
