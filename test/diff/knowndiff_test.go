@@ -8,12 +8,8 @@ import "github.com/redisctl/redisctl/internal/difftest"
 // regular expressions on the arguments, on each side's reply (redis-cli rendering) and
 // on the rule's explanation; an entry matches only a real mismatch.
 var knownDiffs = []*difftest.KnownDiff{
-	{Command: "latency|histogram", Why: `^only redis \[([a-z_-]+\|[a-z_-]+ calls=:\d+ ?)+\], only redisctl \[\]$`,
-		Reason: "server LATENCY HISTOGRAM with subcommand names (LATENCY HISTOGRAM client|id config|get): Redis reports the subcommands' histograms, redisctl leaves them out"},
 	{Command: "info", Why: infoKnownWhy,
 		Reason: "statistics that follow from the known differences: GETEX with bad options does not count its key lookup in keyspace_hits/keyspace_misses (see getex), DEBUG DIGEST-VALUE/OBJECT lookups differ, the commands whose errors differ (getex, hello, debug, client|unblock, the stream NOGROUP texts) show it in their cmdstat failed_calls and in the errorstat counts, and DEBUG ERROR replies are counted in errorstats by redisctl only (Redis exempts them)"},
-	{Command: "slowlog|get", Why: `"AUTH"`,
-		Reason: "server: AUTH with too many arguments (AUTH a b c) is a syntax error that Redis logs in the slow log with its arguments in clear (it redacts them only once the arity is right); redisctl logs \"(redacted)\""},
 	{Command: "client|info", Why: `flags=x[a-zA-Z]* .*multi=\d+`,
 		Reason: "server CLIENT INFO (and CLIENT LIST) run inside MULTI/EXEC: Redis shows the client in its transaction (flags=x, multi=<queued count>), redisctl shows flags=N (or e) and multi=-1"},
 	{Command: "client|list", Why: `flags=x[a-zA-Z]* .*multi=\d+`, Reason: "as client|info"},
