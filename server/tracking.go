@@ -74,6 +74,9 @@ type tracking struct {
 	limitRounds int
 	// expiredSeen is the engine's expired-keys count at the last modification signal.
 	expiredSeen int64
+	// pruneAt is the size of clients at which enabling tracking first forgets the
+	// clients that are gone (so their states cannot pile up between INFOs).
+	pruneAt int
 }
 
 func (t *tracking) init() {
@@ -133,6 +136,10 @@ func (s *Server) disableTracking(tc *trackClient) {
 func (s *Server) enableTracking(c *engine.Client, redirect int64, options int, prefixes [][]byte) {
 	t := &s.trk
 	t.init()
+	if len(t.clients) >= t.pruneAt {
+		s.pruneTracking()
+		t.pruneAt = 2*len(t.clients) + 16
+	}
 	tc := s.trackState(c)
 	if tc == nil {
 		tc = &trackClient{c: c}

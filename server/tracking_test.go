@@ -109,6 +109,24 @@ func TestTrackingResp3(t *testing.T) {
 	})
 }
 
+func TestTrackingForgetsGoneClients(t *testing.T) {
+	s := startServer(t)
+	var w resp.Writer
+	w.Reset(io.Discard)
+	s.eng.Lock()
+	defer s.eng.Unlock()
+	for i := 0; i < 1000; i++ {
+		c := s.eng.NewClient(&w)
+		s.enableTracking(c, 0, trackBcast, [][]byte{[]byte("p" + strconv.Itoa(i))})
+		s.eng.FreeClient(c)
+	}
+	assert.LessOrEqual(t, len(s.trk.clients), 64, "states of gone clients are pruned as new ones come")
+	assert.LessOrEqual(t, len(s.trk.prefixes), 64)
+	n, _, _, p := s.trackingStats()
+	assert.Equal(t, int64(0), n)
+	assert.Equal(t, int64(0), p)
+}
+
 func TestTrackingBcastAndRedirect(t *testing.T) {
 	s := startServer(t)
 	b, w, sub, g := dial(t, s.addr), dial(t, s.addr), dial(t, s.addr), dial(t, s.addr)
