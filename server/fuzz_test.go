@@ -33,6 +33,10 @@ func FuzzServerCommands(f *testing.F) {
 		{"WAIT", "1", "0"},
 		{"AUTH", "a", "b"},
 		{"RESET"},
+		{"CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b", "PREFIX", "bc", "NOLOOP"},
+		{"CLIENT", "TRACKING", "on", "REDIRECT", "1", "OPTIN"},
+		{"CLIENT", "CACHING", "yes"},
+		{"CLIENT", "TRACKINGINFO"},
 	}
 	for _, s := range seeds {
 		f.Add(bytes.Join(toBytes(s), []byte{0}))
