@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // TryLock takes the engine lock if it is free. The server uses it while a script runs:
 // a connection that finds the lock held by a long script answers BUSY (or SCRIPT KILL)
 // without waiting for it (engine/tscript).
@@ -35,4 +37,14 @@ func (x *Ctx) ErrorRaw(msg string, count bool) {
 		x.E.countError(msg)
 	}
 	x.W.WriteRaw([]byte("-" + msg + "\r\n"))
+}
+
+// SwapClock replaces the time source without refreshing the command time and returns the
+// previous one. Scripts use it to freeze time while they run: every command a script
+// calls sees the script's start time, so keys do not expire halfway (Redis 7.0's
+// commandTimeSnapshot). Lock held.
+func (e *Engine) SwapClock(fn func() time.Time) (old func() time.Time) {
+	old = e.clockFn
+	e.clockFn = fn
+	return old
 }
