@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/config"
@@ -231,7 +232,11 @@ func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, ar
 		nargs = 2
 	}
 	s.beginRun(r, fname, x.Args)
+	// Time stands still for the script's commands (7.0: keys do not expire halfway).
+	s.frozenAt = time.UnixMilli(x.E.NowMs())
+	clock := x.E.SwapClock(s.frozen)
 	err := L.PCall(nargs, 1, env.errH)
+	x.E.SwapClock(clock)
 	killed := s.killed.Load()
 	s.endRun()
 	if err != nil {

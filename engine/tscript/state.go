@@ -52,6 +52,10 @@ type Scripting struct {
 	runInfo atomic.Pointer[runInfo]
 
 	rand lrand48
+
+	// frozenAt is the time every command of the running script sees; frozen returns it.
+	frozenAt time.Time
+	frozen   func() time.Time
 }
 
 type runInfo struct {
@@ -89,6 +93,7 @@ func Install(e *engine.Engine) *Scripting {
 	s.client = &engine.Client{Flags: engine.ClientScript, W: &s.w, Authenticated: true, User: "default"}
 	s.client.Select(e.DB(0))
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.frozen = func() time.Time { return s.frozenAt }
 	s.eval = newLuaEnv(s, false)
 	s.fn = newLuaEnv(s, true)
 	e.Functions = s

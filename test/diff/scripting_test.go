@@ -48,6 +48,8 @@ EVAL "return cjson.encode({1,2,{a='b'}})" 0
 EVAL "return cmsgpack.pack({1,2,3})" 0
 EVAL "return struct.pack('>I2', 258)" 0
 EVAL "return bit.band(0xff, 0x0f)" 0
+// Time stands still inside a script: a key set to expire in 30 ms is still there 100 ms later.
+EVAL "redis.call('set','kk','v','px',30) local t = redis.call('time') local s = t[1]*1000000+t[2] while true do local n = redis.call('time') if n[1]*1000000+n[2] - s > 100000 then break end end return {redis.call('get','kk'), redis.call('exists','kk')}" 0
 FUNCTION LOAD "#!lua name=lib1\nredis.register_function('f1', function(keys, args) return redis.call('incr', keys[1]) end)"
 FUNCTION LOAD "#!lua name=lib2\nredis.register_function{function_name='f2', callback=function(keys, args) return args[1] end, flags={'no-writes'}}"
 FCALL f1 1 counter
