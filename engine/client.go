@@ -40,6 +40,9 @@ type Client struct {
 	// MULTI state: the queued commands (each argument copied) and the watched keys.
 	multiQueue [][][]byte
 	watched    []watchedKey
+	// execLen is the number of commands of the EXEC being run, 0 outside EXEC: Redis
+	// keeps CLIENT_MULTI and mstate.count until the transaction ends.
+	execLen int
 
 	// blocked is the client's state while blocked on keys (block.go), nil otherwise.
 	blocked *blockedState
@@ -115,6 +118,13 @@ func (c *Client) MultiLen() int {
 	}
 	return len(c.multiQueue)
 }
+
+// InExec reports whether the client is running the commands of its EXEC.
+func (c *Client) InExec() bool { return c.execLen > 0 }
+
+// ExecLen is the number of commands of the EXEC being run (0 outside EXEC): CLIENT
+// LIST's multi= and its flag x while EXEC runs them, as Redis shows them.
+func (c *Client) ExecLen() int { return c.execLen }
 
 // NumWatched is the number of WATCHed keys.
 func (c *Client) NumWatched() int { return len(c.watched) }

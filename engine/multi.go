@@ -194,6 +194,8 @@ func cmdExec(x *Ctx) {
 	// Blocking commands inside a transaction never block (CLIENT_DENY_BLOCKING).
 	denied := c.Flags & ClientDenyBlocking
 	c.Flags |= ClientDenyBlocking
+	c.execLen = len(queue)
+	defer func() { c.execLen = 0 }()
 	for _, args := range queue {
 		cmd := e.table.Lookup(args[0])
 		if cmd.Subcommands != nil && len(args) >= 2 {
