@@ -67,8 +67,8 @@ func (cn *conn) infoString(dst []byte) []byte {
 	if c.Flags&engine.ClientPubSub != 0 {
 		b = append(b, 'P')
 	}
-	if c.Flags&engine.ClientMulti != 0 {
-		b = append(b, 'x')
+	if c.Flags&engine.ClientMulti != 0 || c.InExec() {
+		b = append(b, 'x') // Redis keeps CLIENT_MULTI while EXEC runs the commands
 	}
 	if cn.blocked != nil && !cn.blocked.released {
 		b = append(b, 'b')
@@ -99,7 +99,11 @@ func (cn *conn) infoString(dst []byte) []byte {
 	b = append(b, " psub="...)
 	b = strconv.AppendInt(b, int64(c.NumPatterns()), 10)
 	b = append(b, " ssub=0 multi="...)
-	b = strconv.AppendInt(b, int64(c.MultiLen()), 10)
+	if c.InExec() {
+		b = strconv.AppendInt(b, int64(c.ExecLen()), 10)
+	} else {
+		b = strconv.AppendInt(b, int64(c.MultiLen()), 10)
+	}
 	qbuf, qcap := int64(cn.qbuf), int64(cn.qbufCap)
 	if cn.curArgs != nil {
 		// The client is running this command: its reader is idle and safe to look at.

@@ -15,6 +15,7 @@ func init() {
 		group{name: "restore-idletime", script: restoreIdletimeScript()},
 		group{name: "slowlog-redaction", script: slowlogRedactionScript},
 		group{name: "latency-histogram-names", script: latencyHistogramNamesScript, resp3: true},
+		group{name: "client-in-exec", script: clientInExecScript, resp3: true},
 	)
 }
 
@@ -131,4 +132,27 @@ LATENCY HISTOGRAM set set get
 LATENCY HISTOGRAM config|get|x get| |get client| client||id
 LATENCY HISTOGRAM client
 LATENCY HISTOGRAM get client config|get
+`
+
+// clientInExecScript: while EXEC runs its commands the client is still in its
+// transaction for CLIENT INFO/LIST (flags=x, multi=<queued count>).
+const clientInExecScript = `
+MULTI
+CLIENT INFO
+EXEC
+MULTI
+SET a b
+CLIENT INFO
+GET a
+CLIENT LIST TYPE normal
+EXEC
+CLIENT INFO
+MULTI
+INCR a
+CLIENT INFO
+EXEC
+@b CLIENT INFO
+MULTI
+DISCARD
+CLIENT INFO
 `
