@@ -10,9 +10,6 @@ import "github.com/redisctl/redisctl/internal/difftest"
 var knownDiffs = []*difftest.KnownDiff{
 	{Command: "info", Why: infoKnownWhy,
 		Reason: "statistics that follow from the known differences: GETEX with bad options does not count its key lookup in keyspace_hits/keyspace_misses (see getex), DEBUG DIGEST-VALUE/OBJECT lookups differ, the commands whose errors differ (getex, hello, debug, client|unblock, the stream NOGROUP texts) show it in their cmdstat failed_calls and in the errorstat counts, and DEBUG ERROR replies are counted in errorstats by redisctl only (Redis exempts them)"},
-	{Command: "client|info", Why: `flags=x[a-zA-Z]* .*multi=\d+`,
-		Reason: "server CLIENT INFO (and CLIENT LIST) run inside MULTI/EXEC: Redis shows the client in its transaction (flags=x, multi=<queued count>), redisctl shows flags=N (or e) and multi=-1"},
-	{Command: "client|list", Why: `flags=x[a-zA-Z]* .*multi=\d+`, Reason: "as client|info"},
 	{Command: "client|list", Why: `redisctl: \[[^\]]*flags=[A-Za-z]*A[A-Za-z]* `,
 		Reason: "server CLIENT KILL of another client: Redis frees it at once, redisctl only marks it close-asap, so a CLIENT LIST right after still shows it (flags=PA) until its connection goroutine ends"},
 	{Command: "debug", Args: `^(?i)(DIGEST|DIGEST-VALUE|LISTPACK)\b`, Ours: `unknown subcommand or wrong number of arguments`,
