@@ -166,11 +166,16 @@ func (e *Engine) memSettle() {
 // dictEntry allocations at their real size class (24 → 32 bytes), for the key's own entry
 // and for the entries of hash-table encoded values, and shared integers counted as free.
 func (e *Engine) entryMemory(key string, o *Object) int {
+	n := memmodel.SdsAlloc(len(key)) + dictEntryAlloc
+	if o.typ != TypeString && o.IsBytes() {
+		// A listpack or intset value: robj + the exact allocation, what every family's
+		// MemoryUsage says for it, computed here without the call.
+		return n + memmodel.RobjSize + memmodel.Class(int(o.n))
+	}
 	ops := typeOps[o.typ]
 	if ops == nil || ops.MemoryUsage == nil {
-		return memmodel.SdsAlloc(len(key)) + dictEntryAlloc
+		return n
 	}
-	n := memmodel.SdsAlloc(len(key)) + dictEntryAlloc
 	switch o.enc {
 	case EncInt:
 		if o.n < 0 || o.n >= memmodel.SharedIntegers || !e.sharedIntegersAllowed() {
