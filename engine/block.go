@@ -267,9 +267,10 @@ func (e *Engine) removeBlocked(c *Client) {
 }
 
 // How a blocked command's end is accounted, as Redis 7.0.15 does (checked against it):
-// every end counts a call (INFO commandstats), a hang-up included; a served client also
-// goes to the latency histogram and the slowlog, one released by CLIENT UNBLOCK too but
-// its slowlog entry has no arguments (Redis logs it after resetting the client), and a
+// its call was counted when it ran (INFO commandstats, total_commands_processed, even
+// while it waits); an end with an error reply counts a failed call; a served client goes
+// to the latency histogram and the slowlog, one released by CLIENT UNBLOCK too but its
+// slowlog entry has no arguments (Redis logs it after resetting the client), and a
 // timeout or hang-up to neither.
 const (
 	endTimeout = iota
@@ -290,7 +291,6 @@ func (e *Engine) SetUnblockStatsHook(h UnblockStatsHook) { e.blk.onStats = h }
 // statistics (updateStatsOnUnblock), leaving the queues, and telling the server.
 func (e *Engine) finishBlocked(c *Client, bs *blockedState, failed bool, how int, dur time.Duration) {
 	if bs.cmd != nil {
-		bs.cmd.Calls++
 		if failed {
 			bs.cmd.FailedCalls++
 		}
@@ -302,7 +302,6 @@ func (e *Engine) finishBlocked(c *Client, bs *blockedState, failed bool, how int
 			e.blk.onStats(c, bs.cmd, args, dur, true)
 		}
 	}
-	e.Stats.NumCommands++
 	e.removeBlocked(c)
 	if e.blk.onUnblock != nil {
 		e.blk.onUnblock(c)
@@ -352,19 +351,8 @@ func (x *Ctx) UnblockClient(target *Client, asError bool) bool {
 }
 
 // DropBlocked removes a client that is going away (disconnected, killed) from the
-// queues without replying; its command still counts as a call, as in Redis 7.0.15.
-// Lock held.
-func (e *Engine) DropBlocked(c *Client) {
-	bs := c.blocked
-	if bs == nil {
-		return
-	}
-	if bs.cmd != nil {
-		bs.cmd.Calls++
-	}
-	e.Stats.NumCommands++
-	e.removeBlocked(c)
-}
+// queues without replying. Lock held.
+func (e *Engine) DropBlocked(c *Client) { e.removeBlocked(c) }
 
 // SignalReady is signalKeyAsReady: key of this database was created, filled or (for a
 // stream) deleted, and clients blocked for values of type t may be served once the

@@ -140,15 +140,14 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	e.unitDepth--
 	e.memSettle()
 
+	// A command that blocked counts here too, as in Redis 7.0.15 (its failure, if any,
+	// is counted when it is unblocked).
+	cmd.Calls++
 	cmd.Usec += dur.Microseconds()
-	if c.blocked == nil {
-		// A command that blocked counts when it is unblocked (updateStatsOnUnblock).
-		cmd.Calls++
-		if x.failed {
-			cmd.FailedCalls++
-		}
-		e.Stats.NumCommands++
+	if x.failed {
+		cmd.FailedCalls++
 	}
+	e.Stats.NumCommands++
 	c.LastCmd = cmd.Name
 	if x.dirty > 0 || x.force {
 		e.Dirty += x.dirty

@@ -107,6 +107,8 @@ FLUSHALL
 @b BLPOP q 0  #block
 @c BRPOP q 0  #block
 INFO clients
+INFO commandstats
+INFO stats
 RPUSH q 1 2
 @a READ
 @b READ
