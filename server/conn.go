@@ -447,12 +447,7 @@ func (cn *conn) teardown() {
 	cn.sock.Shutdown() // a flusher stuck on a full socket gives up
 	s := cn.srv
 	s.eng.Lock()
-	cn.freed = true
-	s.eng.FreeClient(cn.cl)
-	s.removeConnLocked(cn)
-	if cn.flusher {
-		close(cn.kick)
-	}
+	cn.freeLocked()
 	s.stats.netInput += cn.inBytes
 	cn.inBytes = 0
 	cn.foldStats()
@@ -461,6 +456,23 @@ func (cn *conn) teardown() {
 	cn.wmu.Lock()
 	cn.sock.Close()
 	cn.wmu.Unlock()
+}
+
+// freeLocked frees the client on the server's side (freeClient without the socket): it
+// leaves the engine and the server's lists, and its flusher stops. CLIENT KILL calls it
+// at once, as Redis frees another client at once; the connection's goroutine then only
+// closes the socket. Lock held; a second call does nothing.
+func (cn *conn) freeLocked() {
+	if cn.freed {
+		return
+	}
+	s := cn.srv
+	cn.freed = true
+	s.eng.FreeClient(cn.cl)
+	s.removeConnLocked(cn)
+	if cn.flusher {
+		close(cn.kick)
+	}
 }
 
 // foldStats moves the connection's write counters into the server's totals. Lock held.
