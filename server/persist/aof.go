@@ -242,14 +242,8 @@ func (a *AOFFile) openOnStart() error {
 	} else {
 		a.log.Logf(server.LevelNotice, "Creating AOF incr file %s on server start", name)
 	}
-	if a.baseSize == 0 && m.Base != nil {
-		if st, err := os.Stat(dc.FilePath(m.Base.Name)); err == nil {
-			a.baseSize = st.Size()
-			if a.curSize.Load() == 0 {
-				a.curSize.Store(st.Size() + a.incrSize.Load())
-			}
-		}
-	}
+	// Like Redis, a base created here is not counted: aof_current_size and aof_base_size
+	// stay what loadAppendOnlyFiles set (0 when there was nothing to load).
 	a.lastFsyncUnix = time.Now().Unix()
 	return nil
 }
