@@ -48,3 +48,12 @@ func (e *Engine) SwapClock(fn func() time.Time) (old func() time.Time) {
 	e.clockFn = fn
 	return old
 }
+
+// CountRejected records a command refused outside the engine lock (BUSY during a script):
+// the command's rejected_calls and the error statistics. Lock held.
+func (e *Engine) CountRejected(cmd *Command, msg string) {
+	if cmd != nil {
+		cmd.RejectedCalls++
+	}
+	e.countError(msg)
+}
