@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redisctl/redisctl/engine"
@@ -58,10 +59,14 @@ func (cn *conn) lockEngine(args [][]byte) bool {
 		// Most scripts end within microseconds: wait on the lock like any command. (A
 		// script that turns out long keeps this connection waiting until it ends.)
 		e.Lock()
+		if busyPending.Load() > 0 {
+			cn.srv.foldBusyRejected()
+		}
 		return true
 	}
 	for spin := 0; ; spin++ {
 		if e.TryLock() {
+			cn.srv.foldBusyRejected()
 			return true
 		}
 		if kind := sc.Busy(); kind != tscript.NotBusy && !shutdownNoSave(sc, args) {
@@ -99,12 +104,15 @@ func (cn *conn) answerBusy(sc *tscript.Scripting, kind int, args [][]byte) {
 	}
 	switch {
 	case kind == tscript.BusyEval && sub("script", "kill"), kind == tscript.BusyFunction && sub("function", "kill"):
-		if msg := sc.Kill(kind == tscript.BusyEval); msg != "" {
+		msg := sc.Kill(kind == tscript.BusyEval)
+		if msg != "" {
 			w.WriteError(msg)
 		} else {
 			w.WriteOK()
 		}
+		cn.srv.noteBusyServed(args, msg)
 	case kind == tscript.BusyFunction && sub("function", "stats"):
+		cn.srv.noteBusyServed(args, "")
 		name, command, dur, ok := sc.RunningScript()
 		libs, funcs := sc.NumFunctions()
 		w.WriteMapLen(2)
@@ -133,6 +141,7 @@ func (cn *conn) answerBusy(sc *tscript.Scripting, kind int, args [][]byte) {
 		w.WriteInt(int64(funcs))
 	default:
 		w.WriteError(busy)
+		cn.srv.noteBusyRejected(args, busy)
 	}
 	_ = w.Flush()
 	if _, err := (connWriter{cn}).Write(out.b); err != nil {
@@ -143,6 +152,66 @@ func (cn *conn) answerBusy(sc *tscript.Scripting, kind int, args [][]byte) {
 // youngScript: a script running for less than this is waited for on the lock; past it,
 // waiters poll so that they can answer BUSY once the threshold is crossed.
 const youngScript = time.Millisecond
+
+// busyRejected are commands answered BUSY without the lock, for the statistics: folded in
+// (rejected_calls, errorstat_BUSY) by the next connection that takes the lock.
+type busyRejected struct {
+	mu     sync.Mutex
+	cmds   []*engine.Command
+	msgs   []string
+	served []bool // the command ran (SCRIPT KILL…) rather than being refused
+}
+
+var busyRej sync.Map // *Server → *busyRejected
+
+// busyPending counts rejections not folded yet (any server): the fast path checks it.
+var busyPending atomic.Int64
+
+func (s *Server) noteBusyRejected(args [][]byte, msg string) { s.noteBusy(args, msg, false) }
+
+// noteBusyServed records a command run without the lock (msg: its error reply, or "").
+func (s *Server) noteBusyServed(args [][]byte, msg string) { s.noteBusy(args, msg, true) }
+
+func (s *Server) noteBusy(args [][]byte, msg string, served bool) {
+	v, _ := busyRej.LoadOrStore(s, &busyRejected{})
+	b := v.(*busyRejected)
+	cmd := s.eng.Table().Lookup(args[0])
+	if cmd != nil && cmd.Subcommands != nil && len(args) >= 2 {
+		cmd = cmd.LookupSub(args[1])
+	}
+	b.mu.Lock()
+	b.cmds = append(b.cmds, cmd)
+	b.msgs = append(b.msgs, msg)
+	b.served = append(b.served, served)
+	b.mu.Unlock()
+	busyPending.Add(1)
+}
+
+// foldBusyRejected adds the commands answered BUSY to the statistics. Lock held.
+func (s *Server) foldBusyRejected() {
+	v, ok := busyRej.Load(s)
+	if !ok {
+		return
+	}
+	b := v.(*busyRejected)
+	b.mu.Lock()
+	cmds, msgs, served := b.cmds, b.msgs, b.served
+	b.cmds, b.msgs, b.served = nil, nil, nil
+	b.mu.Unlock()
+	busyPending.Add(-int64(len(cmds)))
+	for i, cmd := range cmds {
+		switch {
+		case !served[i]:
+			s.eng.CountRejected(cmd, msgs[i])
+		case cmd != nil:
+			cmd.Calls++
+			if msgs[i] != "" {
+				cmd.FailedCalls++
+				s.eng.CountRejected(nil, msgs[i])
+			}
+		}
+	}
+}
 
 type bufWriter struct{ b []byte }
 

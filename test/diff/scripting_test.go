@@ -132,6 +132,7 @@ SLEEP 300
 @other FUNCTION KILL
 READ 1
 @other FUNCTION KILL
+INFO errorstats
 `)
 	p.Run(t, "CONFIG SET busy-reply-threshold 5000")
 }
