@@ -384,6 +384,7 @@ COPY orig copied
 LRANGE orig 0 -1
 LATENCY HISTOGRAM blpop brpop blmove brpoplpush blmpop bzpopmin bzpopmax bzmpop xread xreadgroup
 INFO commandstats
+INFO errorstats
 SLOWLOG LEN
 `
 
