@@ -273,6 +273,7 @@ func (cn *conn) exec(args [][]byte) {
 	s := cn.srv
 	c := cn.cl
 	cn.curArgs = args
+	s.trk.current = c // tracking's server.current_client until trackingResetClient
 	if c.Flags&(engine.ClientReplyOff|engine.ClientReplySkip) != 0 {
 		real := c.W
 		cn.null.SetProtocol(real.Protocol())

@@ -74,6 +74,11 @@ type tracking struct {
 	limitRounds int
 	// expiredSeen is the engine's expired-keys count at the last modification signal.
 	expiredSeen int64
+	// limiting is set while the table limit invalidates keys.
+	limiting bool
+	// current is the connection's client whose command is being processed, from before
+	// the engine's checks to its reply (server.current_client outside the call itself).
+	current *engine.Client
 	// pruneAt is the size of clients at which enabling tracking first forgets the
 	// clients that are gone (so their states cannot pile up between INFOs).
 	pruneAt int
@@ -440,28 +445,39 @@ func (s *Server) trackingAfterCall(c *engine.Client, args [][]byte) {
 	if e.InCall() {
 		return
 	}
-	if len(t.pending) > 0 {
-		pend := t.pending
-		t.pending = nil
-		if tc := s.trackState(c); tc != nil {
-			for _, p := range pend {
-				if p.null {
-					s.sendTracking(tc, nil, true, nil)
-				} else {
-					s.sendTracking(tc, []byte(p.key), false, nil)
-				}
+	s.trackingFlushPending(c)
+}
+
+// trackingFlushPending sends the invalidations meant for c, the client whose command just
+// ended (trackingHandlePendingKeyInvalidations).
+func (s *Server) trackingFlushPending(c *engine.Client) {
+	t := &s.trk
+	if len(t.pending) == 0 {
+		return
+	}
+	pend := t.pending
+	t.pending = nil
+	if tc := s.trackState(c); tc != nil {
+		for _, p := range pend {
+			if p.null {
+				s.sendTracking(tc, nil, true, nil)
+			} else {
+				s.sendTracking(tc, []byte(p.key), false, nil)
 			}
 		}
 	}
 }
 
-// trackingResetClient ends CLIENT CACHING's one-command flag after any command the
-// client sent (resetClient), refused ones included, unless it was a CLIENT command or
-// the client is in MULTI.
+// trackingResetClient runs after any command a connection sent, refused ones included:
+// the invalidations for the client left over from before its command ran (an eviction
+// in processCommand) follow its reply, and CLIENT CACHING's one-command flag ends
+// (resetClient) unless the command was a CLIENT one or the client is in MULTI.
 func (s *Server) trackingResetClient(c *engine.Client, args [][]byte) {
+	s.trk.current = nil
 	if !s.trk.enabled {
 		return
 	}
+	s.trackingFlushPending(c)
 	if tc := s.trackState(c); tc != nil && tc.flags&trackCaching != 0 &&
 		c.Flags&engine.ClientMulti == 0 && !engine.EqualFold(args[0], "client") {
 		tc.flags &^= trackCaching
@@ -508,6 +524,10 @@ func (s *Server) trackingKeyModified(_ *engine.DB, key []byte) {
 		return
 	}
 	e := s.eng
+	current := e.CallerClient()
+	if current == nil {
+		current = s.trk.current // an eviction before the command runs
+	}
 	modifier := e.RunningClient()
 	if n := e.Stats.ExpiredKeys; n != s.trk.expiredSeen {
 		// An expiry (the counter moves right before its signal): Redis signals it with
@@ -515,7 +535,7 @@ func (s *Server) trackingKeyModified(_ *engine.DB, key []byte) {
 		s.trk.expiredSeen = n
 		modifier = nil
 	}
-	s.trackingInvalidateKey(e.CallerClient(), modifier, key, true)
+	s.trackingInvalidateKey(current, modifier, key, true)
 }
 
 // trackingInvalidateKey is trackingInvalidateKey: current is the client whose command is
@@ -545,7 +565,10 @@ func (s *Server) trackingInvalidateKey(current, modifier *engine.Client, key []b
 		if tc.flags&trackNoloop != 0 && target == current {
 			continue // 7.0.15 compares with the running client, whatever changed the key
 		}
-		if target == current {
+		// Its own invalidations follow the running command's reply; those of an eviction
+		// before the command runs are sent at once (processCommand flushes them before
+		// calling the command), those of the table limit wait for the reply too.
+		if target == current && (s.eng.InCall() || t.limiting) {
 			t.pending = append(t.pending, pendingInv{key: string(key)})
 			continue
 		}
@@ -675,7 +698,9 @@ func (s *Server) trackingLimit(current *engine.Client) {
 			victim = k
 			break
 		}
+		t.limiting = true
 		s.trackingInvalidateKey(current, nil, []byte(victim), false)
+		t.limiting = false
 		if uint64(len(t.table)) <= max {
 			t.limitRounds = 0
 			return
