@@ -82,6 +82,9 @@ type evictState struct {
 	// guard reports whether evicting is safe now (not while clients are paused): the
 	// server's isSafeToPerformEvictions.
 	guard func() bool
+	// flagsFn gives a command's flags for this invocation (getCommandFlags: EVAL, EVALSHA
+	// and FCALL take theirs from the script's shebang flags); nil: the table's flags.
+	flagsFn func(c *Client, cmd *Command, args [][]byte) Flags
 	// oomBefore is pre_command_oom_state: whether memory was over the limit (and nothing
 	// could be evicted) when the current top-level command started.
 	oomBefore bool
@@ -91,6 +94,19 @@ type evictState struct {
 // paused, not loading); while it says no, PerformEvictions evicts nothing and reports OK,
 // as Redis's isSafeToPerformEvictions. Lock held.
 func (e *Engine) SetEvictionGuard(fn func() bool) { e.evict.guard = fn }
+
+// SetCommandFlagsFunc installs getCommandFlags for the OOM check: scripting gives EVAL,
+// EVALSHA and FCALL the deny-oom flag of scripts declared without allow-oom. Lock held.
+func (e *Engine) SetCommandFlagsFunc(fn func(c *Client, cmd *Command, args [][]byte) Flags) {
+	e.evict.flagsFn = fn
+}
+
+func (e *Engine) commandFlags(c *Client, cmd *Command, args [][]byte) Flags {
+	if e.evict.flagsFn != nil {
+		return e.evict.flagsFn(c, cmd, args)
+	}
+	return cmd.Flags
+}
 
 // SetEvictionTenacity sets maxmemory-eviction-tenacity. Lock held.
 func (e *Engine) SetEvictionTenacity(t int) { e.evict.tenacity = t }
@@ -380,12 +396,12 @@ func (e *Engine) evictKey(db *DB, key string) int64 {
 
 // checkOOM runs the eviction step of processCommand for cmd: it evicts if memory is over
 // maxmemory and returns whether the command must be refused with ErrOOM. Lock held.
-func (e *Engine) checkOOM(c *Client, cmd *Command) bool {
+func (e *Engine) checkOOM(c *Client, cmd *Command, args [][]byte) bool {
 	if e.Set.Maxmemory <= 0 || c.Flags&ClientAOF != 0 {
 		return false
 	}
 	oom := e.PerformEvictions() == EvictFail
-	reject := cmd.Flags&FlagDenyOOM != 0
+	reject := e.commandFlags(c, cmd, args)&FlagDenyOOM != 0
 	if !reject && cmd.Name == "exec" && oom {
 		reject = e.queuedDenyOOM(c)
 	}
@@ -416,7 +432,7 @@ func (e *Engine) queuedDenyOOM(c *Client) bool {
 				cmd = sub
 			}
 		}
-		if cmd.Flags&FlagDenyOOM != 0 {
+		if e.commandFlags(c, cmd, args)&FlagDenyOOM != 0 {
 			return true
 		}
 	}

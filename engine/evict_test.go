@@ -350,3 +350,22 @@ func TestEvictionGuard(t *testing.T) {
 	h.Do("SET", "x", "y")
 	require.Greater(t, h.E.Stats.EvictedKeys, int64(0))
 }
+
+// A scripting layer's getCommandFlags makes a command deny-oom for this call.
+func TestCommandFlagsFuncForOOM(t *testing.T) {
+	h := newEvictHarness(t)
+	fillStrings(h, "k", 20, 100, false)
+	setLimit(h, "noeviction", 0)
+	h.Do("SET", "over", strings.Repeat("o", 500))
+	require.Equal(t, int64(1), h.Do("EXISTS", "k1").Int)
+	h.E.Lock()
+	h.E.SetCommandFlagsFunc(func(c *engine.Client, cmd *engine.Command, args [][]byte) engine.Flags {
+		if cmd.Name == "exists" {
+			return cmd.Flags | engine.FlagDenyOOM
+		}
+		return cmd.Flags
+	})
+	h.E.Unlock()
+	require.Contains(t, string(h.Do("EXISTS", "k1").Str), "OOM")
+	require.False(t, h.Do("GET", "k1").IsNull())
+}

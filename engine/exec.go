@@ -40,7 +40,7 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 		e.reject(c, cmd, ErrNoAuth)
 		return
 	}
-	if e.Set.Maxmemory > 0 && e.checkOOM(c, cmd) {
+	if e.Set.Maxmemory > 0 && e.checkOOM(c, cmd, args) {
 		e.reject(c, cmd, ErrOOM)
 		return
 	}
