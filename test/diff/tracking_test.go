@@ -313,6 +313,25 @@ CONFIG SET maxmemory 1
 @ev PING
 CONFIG SET maxmemory 0
 @ev GET victim
+// an eviction before the tracking client's own command: after its reply
+@w SET victim2 v
+@ev GET victim2
+CONFIG SET maxmemory-policy noeviction
+CONFIG SET maxmemory 1
+CONFIG SET maxmemory-policy allkeys-random
+@ev PING
+@ev PING
+CONFIG SET maxmemory 0
+// the same with NOLOOP: the client's own processing evicted it, nothing is sent
+@ev CLIENT TRACKING on NOLOOP
+@w SET victim3 v
+@ev GET victim3
+CONFIG SET maxmemory-policy noeviction
+CONFIG SET maxmemory 1
+CONFIG SET maxmemory-policy allkeys-random
+@ev PING
+@ev PING
+CONFIG SET maxmemory 0
 @ev CLIENT TRACKING off
 `)
 	trackInfo(t, p, "at the end")
