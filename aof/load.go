@@ -28,6 +28,7 @@ func (nopLogger) Logf(int, string, ...any) {}
 
 // Log levels used here.
 const (
+	levelVerbose = config.LogVerbose
 	levelNotice  = config.LogNotice
 	levelWarning = config.LogWarning
 )
@@ -368,13 +369,13 @@ func LoadManifestFromDisk(cfg DirConfig, log Logger) (*Manifest, error) {
 		log = nopLogger{}
 	}
 	if st, err := os.Stat(cfg.Path()); err != nil || !st.IsDir() {
-		log.Logf(levelNotice, "The AOF directory %s doesn't exist", cfg.DirName)
+		log.Logf(levelVerbose, "The AOF directory %s doesn't exist", cfg.DirName)
 		return &Manifest{}, nil
 	}
 	name := ManifestName(cfg.FileName)
 	data, err := os.ReadFile(cfg.FilePath(name))
 	if errors.Is(err, os.ErrNotExist) {
-		log.Logf(levelNotice, "The AOF manifest file %s doesn't exist", name)
+		log.Logf(levelVerbose, "The AOF manifest file %s doesn't exist", name)
 		return &Manifest{}, nil
 	}
 	if err != nil {

@@ -290,7 +290,7 @@ func (m *Manifest) NewBase(appendfilename string, rdbPreamble bool) string {
 	if m.Base != nil {
 		b := *m.Base
 		b.Type = TypeHistory
-		m.History = append(m.History, b)
+		m.History = append([]FileInfo{b}, m.History...) // listAddNodeHead
 	}
 	ext := AOFFormatExt
 	if rdbPreamble {
@@ -318,15 +318,23 @@ func (m *Manifest) LastIncrName() string {
 	return m.Incrs[len(m.Incrs)-1].Name
 }
 
-// MarkRewrittenIncrAsHistory marks every incr file but the last as history
-// (markRewrittenIncrAofAsHistory).
-func (m *Manifest) MarkRewrittenIncrAsHistory() {
-	if len(m.Incrs) <= 1 {
+// MarkRewrittenIncrAsHistory moves the incr files to the history, all but the last one
+// when skipLast (the AOF is on and writes it: markRewrittenIncrAofAsHistory). They go in
+// front of the history in their order, as Redis adds them at the list's head walking
+// from the tail.
+func (m *Manifest) MarkRewrittenIncrAsHistory(skipLast bool) {
+	n := len(m.Incrs)
+	if skipLast {
+		n--
+	}
+	if n <= 0 {
 		return
 	}
-	for _, fi := range m.Incrs[:len(m.Incrs)-1] {
+	moved := make([]FileInfo, 0, n+len(m.History))
+	for _, fi := range m.Incrs[:n] {
 		fi.Type = TypeHistory
-		m.History = append(m.History, fi)
+		moved = append(moved, fi)
 	}
-	m.Incrs = append([]FileInfo(nil), m.Incrs[len(m.Incrs)-1:]...)
+	m.History = append(moved, m.History...)
+	m.Incrs = append([]FileInfo(nil), m.Incrs[n:]...)
 }

@@ -76,14 +76,21 @@ func TestManifestFormat(t *testing.T) {
 	require.Equal(t, "appendonly.aof.1.incr.aof", m.NewIncr("appendonly.aof"))
 	require.Equal(t, "appendonly.aof.2.incr.aof", m.NewIncr("appendonly.aof"))
 	require.Equal(t, "appendonly.aof.2.base.aof", m.NewBase("appendonly.aof", false))
-	m.MarkRewrittenIncrAsHistory()
+	m.MarkRewrittenIncrAsHistory(true)
+	// As Redis: the incr files go in front of the history, the old base behind them.
 	require.Equal(t, "file appendonly.aof.2.base.aof seq 2 type b\n"+
-		"file appendonly.aof.1.base.rdb seq 1 type h\n"+
 		"file appendonly.aof.1.incr.aof seq 1 type h\n"+
+		"file appendonly.aof.1.base.rdb seq 1 type h\n"+
 		"file appendonly.aof.2.incr.aof seq 2 type i\n", string(m.Bytes()))
 	back, err := ParseManifest(m.Bytes())
 	require.NoError(t, err)
 	require.Equal(t, m, back)
+	// With the AOF off every incr file becomes history.
+	m.NewIncr("appendonly.aof")
+	m.MarkRewrittenIncrAsHistory(false)
+	require.Empty(t, m.Incrs)
+	require.Equal(t, "appendonly.aof.2.incr.aof", m.History[0].Name)
+	require.Equal(t, "appendonly.aof.3.incr.aof", m.History[1].Name)
 
 	// Names that need quoting, as sdscatrepr.
 	require.Equal(t, "file \"a b\\n\\x01\\\"\" seq 3 type i\n", string(AppendInfo(nil, FileInfo{"a b\n\x01\"", 3, TypeIncr})))

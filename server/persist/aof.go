@@ -56,7 +56,8 @@ type rotateOp struct {
 	temp bool // AOF_WAIT_REWRITE: temp-<appendfilename>.incr, renamed in at the end
 	done chan struct{}
 	err  error
-	name string
+	name string        // the file to open
+	man  *aof.Manifest // the manifest listing it (nil for the temp file)
 }
 
 type segment struct {
@@ -267,7 +268,7 @@ func (a *AOFFile) rewriteSync(path string) error {
 		os.Remove(tmp)
 		return err
 	}
-	a.log.Logf(server.LevelNotice, "SYNC append only file rewrite performed")
+	a.log.Logf(server.LevelVerbose, "SYNC append only file rewrite performed")
 	return nil
 }
 
@@ -426,31 +427,22 @@ func (a *AOFFile) writeAll(data []byte) error {
 func (a *AOFFile) rotate(r *rotateOp) {
 	defer close(r.done)
 	dc := a.dirCfg()
-	fn := a.cfg.Appendfilename()
 	a.mmu.Lock()
 	defer a.mmu.Unlock()
-	var tm *aof.Manifest
-	if r.temp {
-		r.name = aof.TempIncrName(fn)
-	} else {
-		tm = a.man.Clone()
-		r.name = tm.NewIncr(fn)
-	}
 	f, err := os.OpenFile(dc.FilePath(r.name), os.O_WRONLY|os.O_TRUNC|os.O_CREATE, 0o644)
 	if err != nil {
 		a.log.Logf(server.LevelWarning, "Can't open the append-only file %s: %s", r.name, strerror(err))
 		r.err = err
 		return
 	}
-	if tm != nil {
-		if err := aof.WriteManifest(dc, tm, aofLog{a.log}); err != nil {
+	if r.man != nil {
+		if err := aof.WriteManifest(dc, r.man, aofLog{a.log}); err != nil {
 			f.Close()
 			r.err = err
 			return
 		}
-		a.man = tm
+		a.man = r.man
 	}
-	a.log.Logf(server.LevelNotice, "Creating AOF incr file %s on background rewrite", r.name)
 	a.closeFile()
 	a.fdMu.Lock()
 	a.fd = f

@@ -50,12 +50,25 @@ func (a *AOFFile) startRewrite() error {
 	}
 	var rot *rotateOp
 	if a.state != aofOff {
+		// The name and the manifest listing it are fixed now (the manifest changes only
+		// after this rotation is done); the writer goroutine opens the file and persists
+		// the manifest, in order with the writes before and after this point.
 		rot = &rotateOp{temp: a.state == aofWaitRewrite, done: make(chan struct{})}
+		fn := a.cfg.Appendfilename()
+		if rot.temp {
+			rot.name = aof.TempIncrName(fn)
+		} else {
+			a.mmu.Lock()
+			rot.man = a.man.Clone()
+			a.mmu.Unlock()
+			rot.name = rot.man.NewIncr(fn)
+		}
 		if a.state == aofWaitRewrite {
 			// The writer starts with the temp incr file: make sure it runs.
 			a.install()
 		}
 		a.enqueue(segment{rot: rot})
+		a.log.Logf(server.LevelNotice, "Creating AOF incr file %s on background rewrite", rot.name)
 	}
 	tmp := filepath.Join(a.cfg.Dir(), fmt.Sprintf("temp-rewriteaof-bg-%d.aof", RewriteID()))
 	sink, err := a.newBaseSink(tmp, rot, true)
@@ -72,6 +85,7 @@ func (a *AOFFile) startRewrite() error {
 		a.lastRWOK = false
 		return err
 	}
+	sink.snap.Store(s)
 	a.rewrites++
 	a.rw = &aofRewrite{snap: s, sink: sink, start: time.Now()}
 	a.log.Logf(server.LevelNotice, "Background append only file rewriting started by pid %d", RewriteID())
@@ -154,6 +168,7 @@ type baseSink struct {
 	cur      int
 	switchOn bool // switch the manifest at the end (background rewrite)
 	killed   atomic.Bool
+	snap     atomic.Pointer[engine.Snapshot]
 
 	baseBytes int64
 }
@@ -259,6 +274,14 @@ func (s *baseSink) End(err error) error {
 	if s.rot == nil && !s.switchOn {
 		return nil // rewriteSync renames it itself
 	}
+	// The child's last lines.
+	log := s.a.log
+	log.Logf(server.LevelNotice, "Successfully created the temporary AOF base file %s", filepath.Base(s.tmp))
+	var cow int64
+	if sn := s.snap.Load(); sn != nil {
+		cow = sn.Stats().CowBytes
+	}
+	log.Logf(server.LevelNotice, "Fork CoW for AOF rewrite: current %d MB, peak %d MB, average %d MB", 0, cow>>20, cow>>21)
 	return s.a.switchBase(s)
 }
 
@@ -302,7 +325,8 @@ func (a *AOFFile) switchBase(s *baseSink) error {
 		}
 		log.Logf(server.LevelNotice, "Successfully renamed the temporary AOF incr file %s into %s", tempName, newIncr)
 	}
-	tm.MarkRewrittenIncrAsHistory()
+	// server.aof_fd != -1: the last incr file is the one being written.
+	tm.MarkRewrittenIncrAsHistory(s.rot != nil)
 	if err := aof.WriteManifest(dc, tm, aofLog{log}); err != nil {
 		os.Remove(dc.FilePath(base))
 		if newIncr != "" {
