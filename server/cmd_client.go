@@ -336,7 +336,10 @@ func clientKill(x *engine.Ctx) {
 		if cn == self {
 			closeSelf = true
 		} else {
+			// Redis frees another client at once (freeClient): it is gone from CLIENT
+			// LIST and INFO clients right away; its goroutine only closes the socket.
 			cn.closeASAPLocked()
+			cn.freeLocked()
 		}
 		killed++
 	}

@@ -16,6 +16,7 @@ func init() {
 		group{name: "slowlog-redaction", script: slowlogRedactionScript},
 		group{name: "latency-histogram-names", script: latencyHistogramNamesScript, resp3: true},
 		group{name: "client-in-exec", script: clientInExecScript, resp3: true},
+		group{name: "client-kill-frees", script: clientKillFreesScript},
 	)
 }
 
@@ -154,5 +155,31 @@ EXEC
 @b CLIENT INFO
 MULTI
 DISCARD
+CLIENT INFO
+`
+
+// clientKillFreesScript: CLIENT KILL frees another client at once, so the CLIENT LIST,
+// PUBSUB NUMSUB and INFO right after it no longer see it.
+const clientKillFreesScript = `
+@v1 CLIENT SETNAME v1
+@v2 CLIENT SETNAME v2
+CLIENT KILL ID @v1
+CLIENT LIST
+// Inside EXEC the killed clients' connections cannot have closed yet: only an immediate
+// free keeps them out of the list.
+@s1 SUBSCRIBE ch
+PUBSUB NUMSUB ch
+MULTI
+CLIENT KILL TYPE pubsub
+CLIENT LIST
+PUBSUB NUMSUB ch
+INFO clients
+EXEC
+@w WATCH k
+MULTI
+CLIENT KILL TYPE normal SKIPME yes
+CLIENT LIST
+INFO clients
+EXEC
 CLIENT INFO
 `
