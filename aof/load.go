@@ -165,6 +165,7 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 			return StatusFailed, fmt.Errorf("aof: %s: RDB part: %w", name, err)
 		}
 		l.Stats.PreambleKey += st.Keys
+		l.log.Logf(levelNotice, "Done loading RDB, keys loaded: %d, keys expired: %d.", st.Keys, st.Expired)
 		base = d.InputOffset()
 		src = io.MultiReader(bytes.NewReader(append([]byte(nil), d.Buffered()...)), br)
 		if oldStyle {
