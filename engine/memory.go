@@ -188,7 +188,13 @@ func (e *Engine) entryMemory(key string, o *Object) int {
 			n += 8 * ops.Len(o)
 		}
 	}
-	return n + ops.MemoryUsage(e, o, 5)
+	samples := 5 // as MEMORY USAGE
+	if o.enc == EncQuicklist {
+		// A quicklist is sampled by nodes of up to 8 KB: 16 of them measure lists of up
+		// to 128 KB exactly (with 5, a 6-node list's half-full last node counts as full).
+		samples = 16
+	}
+	return n + ops.MemoryUsage(e, o, samples)
 }
 
 // dictTablesMem is the allocation of a dict's bucket arrays.

@@ -191,32 +191,32 @@ func testEviction(t *testing.T) {
 	})
 	t.Run("used-memory", func(t *testing.T) {
 		// Datasets of different shapes: used_memory grows by the same amount on both.
-		// tol is the accepted difference in percent: 2 where the model is exact but for
-		// transient buffers, 15 where containers are measured with 5 samples, as MEMORY
-		// USAGE (the first members of a zset are not typical; the last quicklist node of a
-		// six-node list is counted as full).
+		// tol is the accepted difference in percent: 3 where the model is exact (Redis's
+		// own used_memory moves by some 50 KB with its query buffer after a pipeline), 15
+		// for zsets, measured with 5 samples as MEMORY USAGE (the first members, by score,
+		// are not typical of the rest).
 		shapes := []struct {
 			name string
 			cmds func(i int) []string
 			n    int
 			tol  float64
 		}{
-			{"strings", func(i int) []string { return []string{"SET", "s:" + strconv.Itoa(i), strings.Repeat("x", i%200)} }, 100000, 2},
+			{"strings", func(i int) []string { return []string{"SET", "s:" + strconv.Itoa(i), strings.Repeat("x", i%200)} }, 100000, 3},
 			{"ttl-ints", func(i int) []string {
 				return []string{"SET", "n:" + strconv.Itoa(i), strconv.Itoa(i * 7919), "EX", "1000"}
-			}, 100000, 2},
+			}, 100000, 3},
 			{"hashes", func(i int) []string {
 				return []string{"HSET", "h:" + strconv.Itoa(i%500), "f" + strconv.Itoa(i), strings.Repeat("v", 10)}
-			}, 100000, 2},
+			}, 100000, 3},
 			{"sets", func(i int) []string {
 				return []string{"SADD", "set:" + strconv.Itoa(i%20), "member:" + strconv.Itoa(i)}
-			}, 100000, 2},
+			}, 100000, 3},
 			{"zsets", func(i int) []string {
 				return []string{"ZADD", "z:" + strconv.Itoa(i%20), strconv.Itoa(i), "m:" + strconv.Itoa(i)}
 			}, 100000, 15},
 			{"lists", func(i int) []string {
 				return []string{"RPUSH", "l:" + strconv.Itoa(i%50), strings.Repeat("e", 20)}
-			}, 100000, 15},
+			}, 100000, 3},
 		}
 		for _, sh := range shapes {
 			t.Run(sh.name, func(t *testing.T) {
