@@ -357,6 +357,11 @@ func (a *AOFFile) writer() {
 			a.bmu.Lock()
 			a.segs = append(pending, a.segs...)
 			a.bmu.Unlock()
+			// Replies waiting on these writes go out (writes are now refused with MISCONF,
+			// as Redis does while aof_last_write_status is err).
+			a.wmu.Lock()
+			a.wcond.Broadcast()
+			a.wmu.Unlock()
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
@@ -490,7 +495,7 @@ func (a *AOFFile) WaitDurable(point int64) {
 		return
 	}
 	a.wmu.Lock()
-	for !reached() && a.writerAlive.Load() {
+	for !reached() && a.writerAlive.Load() && a.writeErr.Load() == nil {
 		a.wcond.Wait()
 	}
 	a.wmu.Unlock()
