@@ -20,10 +20,24 @@ import (
 
 var scriptings sync.Map // *Server → *tscript.Scripting
 
+// lastScripting caches the last lookup (one server per process, usually): every command
+// passes here before taking the lock.
+var lastScripting atomic.Pointer[serverScripting]
+
+type serverScripting struct {
+	s  *Server
+	sc *tscript.Scripting
+}
+
 // scripting returns the server's scripting state, installing it on first use.
 func (s *Server) scripting() *tscript.Scripting {
+	if p := lastScripting.Load(); p != nil && p.s == s {
+		return p.sc
+	}
 	if v, ok := scriptings.Load(s); ok {
-		return v.(*tscript.Scripting)
+		sc := v.(*tscript.Scripting)
+		lastScripting.Store(&serverScripting{s, sc})
+		return sc
 	}
 	s.eng.Lock()
 	sc := s.installScriptingLocked()

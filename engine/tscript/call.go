@@ -101,7 +101,7 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	}
 	c := s.client
 	c.Authenticated = true
-	s.sink.buf = s.sink.buf[:0]
+	s.sink.buf = nil
 	if r.replMode == replAll {
 		e.Call(c, cmd, args)
 	} else {

@@ -72,7 +72,8 @@ const (
 type sink struct{ buf []byte }
 
 func (s *sink) Write(p []byte) (int, error) {
-	s.buf = append(s.buf, p...)
+	// The writer's own buffer, valid until its next write: the reply is parsed before.
+	s.buf = p
 	return len(p), nil
 }
 
