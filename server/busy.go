@@ -253,8 +253,8 @@ func (s *Server) appendScriptingInfo(b []byte) []byte {
 		"used_memory_vm_total_human:64.00K\r\nused_memory_functions:184\r\nused_memory_scripts:"...)
 	b = strconv.AppendInt(b, 184+body, 10)
 	b = append(b, "\r\nused_memory_scripts_human:"...)
-	b = strconv.AppendInt(b, 184+body, 10)
-	b = append(b, "B\r\n"...)
+	b = append(b, bytesToHuman(uint64(184+body))...)
+	b = append(b, "\r\n"...)
 	return b
 }
 
