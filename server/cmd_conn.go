@@ -9,6 +9,8 @@ import (
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/cmdspec"
+	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/resp"
 )
 
@@ -396,7 +398,7 @@ func cmdDebug(x *engine.Ctx) {
 	sub := x.Args[1]
 	n := len(x.Args)
 	switch {
-	case engine.EqualFold(sub, "help"):
+	case engine.EqualFold(sub, "help") && n == 2:
 		x.HelpReply(debugHelpLines)
 	case engine.EqualFold(sub, "sleep") && n == 3:
 		d, _ := strconv.ParseFloat(string(x.Args[2]), 64)
@@ -409,12 +411,13 @@ func cmdDebug(x *engine.Ctx) {
 		x.E.Set.ActiveExpireEnabled = v != 0
 		x.OK()
 	case engine.EqualFold(sub, "quicklist-packed-threshold") && n == 3:
+		// quicklistisSetPackedThreshold: 0 restores the 1 GB default, above 4 GB - 1 MB
+		// is refused; the threshold is process-wide, as in Redis.
 		v, ok := parseMemory(x.Args[2])
-		if !ok || v < 1 || v > 4<<30 {
+		if !ok || !tlist.SetPackedThreshold(uint64(v)) {
 			x.Error("ERR argument must be a memory value bigger than 1 and smaller than 4gb")
 			return
 		}
-		s.quicklistPackedThreshold = v
 		x.OK()
 	case engine.EqualFold(sub, "change-repl-id") && n == 2:
 		s.log.Logf(LevelWarning, "Changing replication IDs after receiving DEBUG change-repl-id")
@@ -489,39 +492,51 @@ func debugObject(x *engine.Ctx) {
 	b = append(b, " encoding:"...)
 	b = append(b, o.Encoding().String()...)
 	b = append(b, " serializedlength:"...)
-	b = strconv.AppendInt(b, int64(serializedLength(o)), 10)
+	b = strconv.AppendInt(b, int64(serializedLength(serverOf(x), o)), 10)
 	b = append(b, " lru:"...)
 	b = strconv.AppendUint(b, uint64(o.LRU()), 10)
 	b = append(b, " lru_seconds_idle:"...)
 	b = strconv.AppendInt(b, x.E.IdleMs(o)/1000, 10)
+	if o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist {
+		b = appendQuicklistInfo(b, tlist.FromObject(o))
+	}
 	x.W.WriteSimpleString(string(b))
 }
 
-// serializedLength estimates what the value takes in an RDB file (rdbSavedObjectLen):
-// exact for strings, the payload size for byte-encoded aggregates.
-func serializedLength(o *engine.Object) int {
-	if o.Type() == engine.TypeString && o.Encoding() == engine.EncInt {
-		v := o.Int()
-		switch {
-		case v >= math.MinInt8 && v <= math.MaxInt8:
-			return 2
-		case v >= math.MinInt16 && v <= math.MaxInt16:
-			return 3
-		case v >= math.MinInt32 && v <= math.MaxInt32:
-			return 5
-		}
-		return 1 + len(strconv.FormatInt(v, 10))
+// appendQuicklistInfo appends DEBUG OBJECT's quicklist fields: the node count, the
+// average entries per node ("%.2f"), the fill, whether compression is on and the sum of
+// the nodes' uncompressed sizes.
+func appendQuicklistInfo(b []byte, ql *tlist.Quicklist) []byte {
+	b = append(b, " ql_nodes:"...)
+	b = strconv.AppendInt(b, int64(ql.NodeCount()), 10)
+	b = append(b, " ql_avg_node:"...)
+	b = strconv.AppendFloat(b, float64(ql.Len())/float64(ql.NodeCount()), 'f', 2, 64)
+	b = append(b, " ql_listpack_max:"...)
+	b = strconv.AppendInt(b, int64(ql.Fill()), 10)
+	b = append(b, " ql_compressed:"...)
+	if ql.CompressDepth() != 0 {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
 	}
-	n := len(o.Bytes())
-	switch {
-	case n < 1<<6:
-		return n + 1
-	case n < 1<<14:
-		return n + 2
-	case n <= math.MaxUint32:
-		return n + 5
+	var sz uint64
+	ql.Nodes(func(n tlist.NodeView) bool {
+		sz += uint64(n.RawLen)
+		return true
+	})
+	b = append(b, " ql_uncompressed_size:"...)
+	return strconv.AppendUint(b, sz, 10)
+}
+
+// serializedLength is rdbSavedObjectLen: the length of the value as rdbSaveObject writes
+// it (without the type byte), strings LZF-compressed under rdbcompression.
+func serializedLength(s *Server, o *engine.Object) int {
+	sv := rdbobj.NewSaver(s.cfg.RdbCompression())
+	_, out, err := sv.AppendValue(nil, o)
+	if err != nil {
+		return 0
 	}
-	return n + 9
+	return len(out)
 }
 
 func debugProtocol(x *engine.Ctx) {

@@ -17,6 +17,8 @@ func init() {
 		group{name: "latency-histogram-names", script: latencyHistogramNamesScript, resp3: true},
 		group{name: "client-in-exec", script: clientInExecScript, resp3: true},
 		group{name: "client-kill-frees", script: clientKillFreesScript},
+		group{name: "debug-object-fields", script: debugObjectFieldsScript(),
+			directives: []string{"--enable-debug-command", "yes"}},
 	)
 }
 
@@ -183,3 +185,84 @@ INFO clients
 EXEC
 CLIENT INFO
 `
+
+// debugObjectFieldsScript: DEBUG OBJECT's serializedlength is the RDB length of the value
+// (LZF included under rdbcompression), quicklists add ql_nodes, ql_avg_node,
+// ql_listpack_max, ql_compressed and ql_uncompressed_size; DEBUG
+// QUICKLIST-PACKED-THRESHOLD is applied (0 restores the default), DEBUG HELP takes no
+// arguments.
+func debugObjectFieldsScript() string {
+	return `
+DEBUG HELP x
+DEBUG help a b
+SET s1 v
+SET s2 12345
+SET s3 -7
+SET s4 123456789012
+SET s5 "` + strings.Repeat("abc", 30) + `"
+SET s6 "` + seq("q", 0, 40) + `"
+APPEND s7 "` + strings.Repeat("x", 70) + `"
+SETRANGE s8 20000 y
+DEBUG OBJECT s1
+DEBUG OBJECT s2
+DEBUG OBJECT s3
+DEBUG OBJECT s4
+DEBUG OBJECT s5
+DEBUG OBJECT s6
+DEBUG OBJECT s7
+DEBUG OBJECT s8
+CONFIG SET rdbcompression no
+DEBUG OBJECT s5
+DEBUG OBJECT s8
+CONFIG SET rdbcompression yes
+RPUSH l1 a b c 1 2 3
+DEBUG OBJECT l1
+RPUSH l2 ` + seq("e", 0, 500) + `
+DEBUG OBJECT l2
+CONFIG SET list-compress-depth 1
+CONFIG SET list-max-listpack-size 5
+RPUSH l3 ` + seq("elem", 0, 60) + `
+DEBUG OBJECT l3
+LPUSH l3 x
+DEBUG OBJECT l3
+CONFIG SET list-compress-depth 0
+CONFIG SET list-max-listpack-size -2
+DEBUG QUICKLIST-PACKED-THRESHOLD 1
+RPUSH l4 a b c
+DEBUG OBJECT l4
+MEMORY USAGE l4
+LRANGE l4 0 -1
+DEBUG QUICKLIST-PACKED-THRESHOLD 0
+RPUSH l5 a b c
+DEBUG OBJECT l5
+MEMORY USAGE l5
+DEBUG QUICKLIST-PACKED-THRESHOLD 100
+RPUSH l6 a "` + strings.Repeat("z", 150) + `" b
+DEBUG OBJECT l6
+DEBUG QUICKLIST-PACKED-THRESHOLD 4gb
+DEBUG QUICKLIST-PACKED-THRESHOLD 4095mb
+DEBUG QUICKLIST-PACKED-THRESHOLD -1
+DEBUG QUICKLIST-PACKED-THRESHOLD abc
+DEBUG QUICKLIST-PACKED-THRESHOLD 0
+SADD set1 1 2 3
+SADD set2 a b c
+SADD set3 ` + seq("m", 0, 200) + `
+DEBUG OBJECT set1
+DEBUG OBJECT set2
+DEBUG OBJECT set3
+ZADD z1 1 a 2.5 b
+ZADD z2 ` + scoreSeq("m", 0, 200) + `
+DEBUG OBJECT z1
+DEBUG OBJECT z2
+HSET h1 f v g 1
+HSET h2 ` + seq("f", 0, 300) + `
+DEBUG OBJECT h1
+DEBUG OBJECT h2
+XADD x1 1-1 f v
+XADD x1 2-1 f v g w
+DEBUG OBJECT x1
+XGROUP CREATE x1 g 0
+XREADGROUP GROUP g c1 STREAMS x1 >
+DEBUG OBJECT x1
+`
+}
