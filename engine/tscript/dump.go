@@ -145,7 +145,9 @@ func readString(b []byte) ([]byte, int, error) {
 			return nil, 0, err
 		}
 		off := n + m1 + m2
-		if uint64(len(b)-off) < clen || ulen > 512<<20 {
+		// LZF expands at most ~88× (a 3-byte back reference copies 264 bytes): a larger
+		// claimed length is damage, and is not allocated.
+		if uint64(len(b)-off) < clen || ulen > 512<<20 || ulen > clen*100+64 {
 			return nil, 0, fmt.Errorf("bad LZF string (%d→%d bytes)", clen, ulen)
 		}
 		out, err := lzf.Decompress(make([]byte, ulen), b[off:off+int(clen)])
