@@ -28,6 +28,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the redisctl binary the AOF tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildPath != "" {
+		os.RemoveAll(filepath.Dir(buildPath))
+	}
+	os.Exit(code)
+}
+
 // redisctlBinary builds cmd/redisctl once per test binary.
 func redisctlBinary(t *testing.T) string {
 	t.Helper()
