@@ -65,7 +65,9 @@ func ParseNotifyFlags(s string) (int, bool) {
 	return flags, true
 }
 
-// FormatNotifyFlags is the inverse of ParseNotifyFlags (keyspaceEventsFlagsToString).
+// FormatNotifyFlags is the inverse of ParseNotifyFlags (keyspaceEventsFlagsToString). As
+// in Redis 7.0, 'n' is written among the classes, so it is left out after 'A' even
+// though it is set ("KEAn" reads back as "AKE").
 func FormatNotifyFlags(flags int) string {
 	var b []byte
 	if flags&NotifyAll == NotifyAll {
@@ -76,7 +78,7 @@ func FormatNotifyFlags(flags int) string {
 			c   byte
 		}{{NotifyGeneric, 'g'}, {NotifyString, '$'}, {NotifyList, 'l'}, {NotifySet, 's'},
 			{NotifyHash, 'h'}, {NotifyZSet, 'z'}, {NotifyExpired, 'x'}, {NotifyEvicted, 'e'},
-			{NotifyStream, 't'}, {NotifyModule, 'd'}} {
+			{NotifyStream, 't'}, {NotifyModule, 'd'}, {NotifyNew, 'n'}} {
 			if flags&f.bit != 0 {
 				b = append(b, f.c)
 			}
@@ -90,9 +92,6 @@ func FormatNotifyFlags(flags int) string {
 	}
 	if flags&NotifyKeyMiss != 0 {
 		b = append(b, 'm')
-	}
-	if flags&NotifyNew != 0 {
-		b = append(b, 'n')
 	}
 	return string(b)
 }
