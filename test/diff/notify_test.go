@@ -317,6 +317,16 @@ SET quiet v
 CONFIG SET notify-keyspace-events ""
 SET quiet v
 CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events KEAmn
+CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events nm
+CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events ndtg$
+CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events e$nxKE
+CONFIG GET notify-keyspace-events
+CONFIG SET notify-keyspace-events KEAn
+SET anew v
 CONFIG SET notify-keyspace-events KEA
 // emptying keys, edge paths
 CONFIG SET notify-keyspace-events KEA
