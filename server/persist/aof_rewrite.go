@@ -144,11 +144,16 @@ func (a *AOFFile) newBaseEncoder() engine.SnapshotEncoder {
 	if a.cfg.AofUseRdbPreamble() {
 		return NewRDBEncoder(a.eng, a.cfg.RdbCompression())
 	}
-	return &cmdEncoder{}
+	return NewCommandEncoder()
 }
 
 // cmdEncoder writes a key in rewriteAppendOnlyFileRio's command form.
 type cmdEncoder struct{ rw aof.CommandRewriter }
+
+// NewCommandEncoder is the snapshot encoder of a command-form AOF base (one key's
+// SET/RPUSH/SADD/ZADD/HMSET/XADD… commands and its PEXPIREAT per record; the sink writes
+// SELECT between databases).
+func NewCommandEncoder() engine.SnapshotEncoder { return &cmdEncoder{} }
 
 // AppendEntry implements engine.SnapshotEncoder.
 func (c *cmdEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object, expireMs int64) ([]byte, error) {
