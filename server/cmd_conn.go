@@ -431,6 +431,14 @@ func cmdDebug(x *engine.Ctx) {
 		x.Error(string(x.Args[2]))
 	case engine.EqualFold(sub, "object") && n == 3:
 		debugObject(x)
+	case engine.EqualFold(sub, "digest") && n == 2:
+		debugDigest(x)
+	case engine.EqualFold(sub, "digest-value") && n >= 2:
+		debugDigestValue(x)
+	case engine.EqualFold(sub, "listpack") && n == 3:
+		debugEncodingRepr(x, engine.EncListpack, "listpack")
+	case engine.EqualFold(sub, "quicklist") && (n == 3 || n == 4):
+		debugEncodingRepr(x, engine.EncQuicklist, "quicklist")
 	case engine.EqualFold(sub, "protocol") && n == 3:
 		debugProtocol(x)
 	case engine.EqualFold(sub, "set-skip-checksum-validation") && n == 3:

@@ -19,6 +19,8 @@ func init() {
 		group{name: "client-kill-frees", script: clientKillFreesScript},
 		group{name: "debug-object-fields", script: debugObjectFieldsScript(),
 			directives: []string{"--enable-debug-command", "yes"}},
+		group{name: "debug-digest", script: debugDigestScript(), resp3: true,
+			directives: []string{"--enable-debug-command", "yes"}},
 	)
 }
 
@@ -264,5 +266,69 @@ DEBUG OBJECT x1
 XGROUP CREATE x1 g 0
 XREADGROUP GROUP g c1 STREAMS x1 >
 DEBUG OBJECT x1
+`
+}
+
+// debugDigestScript: DEBUG DIGEST and DIGEST-VALUE over every type and encoding, with
+// expiry times, integers in every container, several databases; DEBUG LISTPACK and
+// QUICKLIST answer by encoding.
+func debugDigestScript() string {
+	return `
+DEBUG DIGEST
+DEBUG DIGEST-VALUE
+DEBUG DIGEST-VALUE nokey
+SET s1 hello
+SET s2 12345
+SET s3 "` + strings.Repeat("abc", 30) + `"
+DEBUG DIGEST-VALUE s1 s2 s3 nokey
+DEBUG DIGEST
+RPUSH l1 a 1 -5 b 123456789012 ""
+RPUSH l2 ` + seq("e", 0, 300) + `
+DEBUG DIGEST-VALUE l1 l2
+SADD set1 1 2 3 -7
+SADD set2 a b c 5
+SADD set3 ` + seq("m", 0, 200) + `
+DEBUG DIGEST-VALUE set1 set2 set3
+ZADD z1 1 a 2.5 b 0.1 c -inf d inf e 7 12
+ZADD z2 ` + scoreSeq("m", 0, 200) + `
+ZADD z2 1e300 big 3.14159 pi -0.000001 tiny
+DEBUG DIGEST-VALUE z1 z2
+HSET h1 f v g 1 10 20
+HSET h2 ` + seq("f", 0, 300) + `
+DEBUG DIGEST-VALUE h1 h2
+XADD x1 1-1 f v
+XADD x1 2-1 f v g 10
+XADD x1 2-2 n 123 o -4
+XADD x2 5-0 a b
+XDEL x2 5-0
+DEBUG DIGEST-VALUE x1 x2
+XGROUP CREATE x1 g 0
+DEBUG DIGEST-VALUE x1
+DEBUG DIGEST
+PEXPIRE s1 100000
+EXPIRE l1 1000
+DEBUG DIGEST-VALUE s1 l1 s2
+DEBUG DIGEST
+SELECT 3
+SET s1 hello
+DEBUG DIGEST
+SELECT 0
+FLUSHDB
+DEBUG DIGEST
+SELECT 3
+DEBUG DIGEST
+SELECT 0
+HSET h1 f v
+RPUSH l1 a
+ZADD z1 1 a
+DEBUG LISTPACK h1
+DEBUG LISTPACK z1
+DEBUG LISTPACK l1
+DEBUG LISTPACK nokey
+DEBUG QUICKLIST l1
+DEBUG QUICKLIST l1 1
+DEBUG QUICKLIST h1
+DEBUG QUICKLIST nokey
+DEBUG DIGEST a
 `
 }
