@@ -10,8 +10,6 @@ import "github.com/redisctl/redisctl/internal/difftest"
 var knownDiffs = []*difftest.KnownDiff{
 	{Command: "info", Why: infoKnownWhy,
 		Reason: "statistics that follow from the known differences: GETEX with bad options does not count its key lookup in keyspace_hits/keyspace_misses (see getex), DEBUG DIGEST-VALUE/OBJECT lookups differ, the commands whose errors differ (getex, hello, debug, client|unblock, the stream NOGROUP texts) show it in their cmdstat failed_calls and in the errorstat counts, and DEBUG ERROR replies are counted in errorstats by redisctl only (Redis exempts them)"},
-	{Command: "debug", Args: `^(?i)(DIGEST|DIGEST-VALUE|LISTPACK)\b`, Ours: `unknown subcommand or wrong number of arguments`,
-		Reason: "server DEBUG DIGEST, DEBUG DIGEST-VALUE and DEBUG LISTPACK are not implemented (Redis answers the dataset's or the values' SHA1 digests, and 'Listpack structure printed on stdout')"},
 	{Command: "sort", Args: `(?i)LIMIT`, Redis: `One or more scores can't be converted into double`, Ours: `^\(empty array\)$`,
 		Reason: "engine/tsort: SORT k LIMIT 8 1 GET * DESC answered an empty array where Redis converts every weight first and fails with 'ERR One or more scores can't be converted into double' (random seed 62, RESP2, index 10337; reproduced by replaying its 3000 preceding commands, not by the simple LIMIT cases of the keys script)"},
 	{Command: "sort_ro", Args: `(?i)LIMIT`, Redis: `One or more scores can't be converted into double`, Ours: `^\(empty array\)$`, Reason: "as sort"},
