@@ -353,6 +353,17 @@ func cmdScript() map[string]engine.HandlerFunc {
 		"help": func(x *engine.Ctx) {
 			writeHelp(x, "SCRIPT", scriptHelp)
 		},
+		"debug": func(x *engine.Ctx) {
+			switch {
+			case engine.EqualFold(x.Args[2], "no"):
+				x.OK()
+			case engine.EqualFold(x.Args[2], "yes"), engine.EqualFold(x.Args[2], "sync"):
+				// Redis's Lua debugger (LDB) is an interactive protocol of its own.
+				x.Error("ERR SCRIPT DEBUG YES/SYNC: the Lua debugger is not supported by redisctl")
+			default:
+				x.Error("ERR Use SCRIPT DEBUG YES/SYNC/NO")
+			}
+		},
 	}
 }
 
