@@ -428,7 +428,17 @@ func cmdDebug(x *engine.Ctx) {
 		s.log.Logf(LevelWarning, "DEBUG LOG: %s", x.Args[2])
 		x.OK()
 	case engine.EqualFold(sub, "error") && n == 3:
-		x.Error(string(x.Args[2]))
+		// addReplySds of "-<argument>" with CR/LF as spaces: an error on the wire, but
+		// not an error reply for the statistics (no errorstat, no failed call).
+		b := make([]byte, 0, len(x.Args[2])+3)
+		b = append(b, '-')
+		for _, c := range x.Args[2] {
+			if c == '\r' || c == '\n' {
+				c = ' '
+			}
+			b = append(b, c)
+		}
+		x.W.WriteRaw(append(b, '\r', '\n'))
 	case engine.EqualFold(sub, "object") && n == 3:
 		debugObject(x)
 	case engine.EqualFold(sub, "digest") && n == 2:

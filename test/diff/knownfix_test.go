@@ -21,6 +21,8 @@ func init() {
 			directives: []string{"--enable-debug-command", "yes"}},
 		group{name: "debug-digest", script: debugDigestScript(), resp3: true,
 			directives: []string{"--enable-debug-command", "yes"}},
+		group{name: "debug-error-stats", script: debugErrorStatsScript, resp3: true,
+			directives: []string{"--enable-debug-command", "yes"}},
 	)
 }
 
@@ -332,3 +334,18 @@ DEBUG QUICKLIST nokey
 DEBUG DIGEST a
 `
 }
+
+// debugErrorStatsScript: DEBUG ERROR writes "-<argument>" raw (CR/LF as spaces), which
+// the error statistics do not see.
+const debugErrorStatsScript = `
+CONFIG RESETSTAT
+DEBUG ERROR "FOO bar"
+DEBUG ERROR "x\ny\rz"
+DEBUG ERROR "-dash"
+DEBUG ERROR "ERR boom"
+INFO errorstats
+MULTI
+DEBUG ERROR "BAR baz"
+EXEC
+INFO errorstats
+`
