@@ -82,10 +82,15 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	if cmd.Flags&engine.FlagNoScript != 0 {
 		return fail("ERR This Redis command is not allowed from script")
 	}
+	if cmd.Flags&engine.FlagWrite != 0 && r.readOnly {
+		return fail("ERR Write commands are not allowed from read-only scripts.")
+	}
+	// scriptVerifyOOM: over maxmemory when the script started, a deny-oom command is
+	// refused until the script has written something.
+	if cmd.Flags&engine.FlagDenyOOM != 0 && !r.allowOOM && !s.wrote.Load() && e.PreCommandOOM() {
+		return fail(engine.ErrOOM)
+	}
 	if cmd.Flags&engine.FlagWrite != 0 {
-		if r.readOnly {
-			return fail("ERR Write commands are not allowed from read-only scripts.")
-		}
 		s.wrote.Store(true)
 	}
 	if cmd.Flags&engine.FlagWrite != 0 && e.Propagating() {

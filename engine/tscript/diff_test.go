@@ -394,3 +394,32 @@ XADD s 1-1 f v
 EVAL "return redis.call('xread','streams','s','0')" 0
 `)
 }
+
+// TestScriptsOverMaxmemoryAgainstRedis: over maxmemory, a script without a shebang is
+// refused its first deny-oom command (reads and deletes go on); EVAL/FCALL of scripts that
+// declare flags without allow-oom or no-writes are refused up front.
+func TestScriptsOverMaxmemoryAgainstRedis(t *testing.T) {
+	p := newPair(t)
+	p.Run(`
+SET foo bar
+FUNCTION LOAD "#!lua name=oomlib\nredis.register_function('w', function() return redis.call('set','y','1') end)\nredis.register_function{function_name='r', callback=function() return redis.call('get','foo') end, flags={'no-writes'}}\nredis.register_function{function_name='a', callback=function() return redis.call('set','z','1') end, flags={'allow-oom'}}"
+`)
+	p.O.Do("CONFIG", "SET", "maxmemory", "1")
+	p.H.E.Set.Maxmemory = 1
+	p.Run(`
+EVAL "return redis.call('get','foo')" 0
+EVAL "return redis.call('set','x','1')" 0
+EVAL "return redis.pcall('set','x','1')" 0
+EVAL "return redis.call('del','nokey')" 0
+EVAL "#!lua\nreturn 1" 0
+EVAL "#!lua flags=allow-oom\nreturn redis.call('set','x','1')" 0
+EVAL "#!lua flags=no-writes\nreturn redis.call('get','foo')" 0
+EVAL_RO "return redis.call('get','foo')" 0
+FCALL w 0
+FCALL r 0
+FCALL a 0
+FCALL_RO r 0
+`)
+	p.O.Do("CONFIG", "SET", "maxmemory", "0")
+	p.H.E.Set.Maxmemory = 0
+}

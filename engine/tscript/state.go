@@ -2,6 +2,7 @@ package tscript
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -98,6 +99,7 @@ func Install(e *engine.Engine) *Scripting {
 	s.eval = newLuaEnv(s, false)
 	s.fn = newLuaEnv(s, true)
 	e.Functions = s
+	e.SetCommandFlagsFunc(s.commandFlags)
 	return s
 }
 
@@ -251,4 +253,63 @@ type run struct {
 	callErr     lua.LValue
 	callErrLine int
 	errLine     int
+}
+
+// commandFlags is getCommandFlags for the OOM check: EVAL*/FCALL* of a script that
+// declares flags take deny-oom and write from them (evalGetCommandFlags,
+// fcallGetCommandFlags, scriptFlagsToCmdFlags). Lock held.
+func (s *Scripting) commandFlags(c *engine.Client, cmd *engine.Command, args [][]byte) engine.Flags {
+	flags := cmd.Flags
+	var sflags int
+	switch cmd.Name {
+	case "eval", "eval_ro", "evalsha", "evalsha_ro":
+		if len(args) < 2 {
+			return flags
+		}
+		isSha := cmd.Name == "evalsha" || cmd.Name == "evalsha_ro"
+		var sc *evalScript
+		if isSha {
+			if len(args[1]) != 40 {
+				return flags
+			}
+			sc = s.scripts[strings.ToLower(string(args[1]))]
+			if sc == nil {
+				return flags
+			}
+			sflags = sc.flags
+		} else if sc = s.scripts[sha1Hex(args[1])]; sc != nil {
+			sflags = sc.flags
+		} else {
+			f, _, errS := shebangFlags(args[1])
+			if errS != "" {
+				return flags
+			}
+			sflags = f
+		}
+	case "fcall", "fcall_ro":
+		if len(args) < 2 {
+			return flags
+		}
+		f := s.funcs[string(args[1])]
+		if f == nil {
+			return flags
+		}
+		sflags = f.flags
+	default:
+		return flags
+	}
+	if sflags&flagCompat != 0 {
+		return flags
+	}
+	flags &^= engine.FlagStale | engine.FlagDenyOOM | engine.FlagWrite
+	if sflags&(flagAllowOOM|flagNoWrites) == 0 {
+		flags |= engine.FlagDenyOOM
+	}
+	if sflags&flagNoWrites == 0 {
+		flags |= engine.FlagWrite
+	}
+	if sflags&flagAllowStale != 0 {
+		flags |= engine.FlagStale
+	}
+	return flags
 }
