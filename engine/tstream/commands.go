@@ -871,6 +871,7 @@ func serveRead(x *engine.Ctx, keys [][]byte, ids []ID, groups []*Group, groupNam
 		var spi *propInfo
 		if groups != nil {
 			g = groups[i]
+			beforeGroupChange(x, key, g)
 			spi = &propInfo{key: key, group: groupName}
 			c = g.LookupConsumer(consumerName)
 			if c == nil {

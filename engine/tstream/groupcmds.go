@@ -248,6 +248,7 @@ func cmdXAck(x *engine.Ctx) {
 	var g *Group
 	if o != nil {
 		g = FromObject(o).LookupGroup(x.Args[2])
+		beforeGroupChange(x, x.Args[1], g)
 	}
 	if g == nil {
 		x.Int(0)
@@ -425,6 +426,7 @@ func cmdXClaim(x *engine.Ctx) {
 	var g *Group
 	if o != nil {
 		g = FromObject(o).LookupGroup(args[2])
+		beforeGroupChange(x, key, g)
 	}
 	if g == nil {
 		noGroup(x, key, args[2])
@@ -629,6 +631,7 @@ func cmdXAutoClaim(x *engine.Ctx) {
 	var g *Group
 	if o != nil {
 		g = FromObject(o).LookupGroup(args[2])
+		beforeGroupChange(x, key, g)
 	}
 	if g == nil {
 		noGroup(x, key, args[2])
@@ -701,5 +704,15 @@ func cmdXAutoClaim(x *engine.Ctx) {
 	x.ArrayLen(len(deleted))
 	for _, id := range deleted {
 		writeID(x, id)
+	}
+}
+
+// beforeGroupChange runs the snapshot hook before a command that looked its stream up for
+// reading (as Redis does: XACK, XCLAIM, XAUTOCLAIM, XREADGROUP use lookupKeyRead) changes
+// the group g's PEL or consumers, so a fork-free snapshot in progress writes the stream as
+// it was first. Nothing happens when there is no such group (the command only replies).
+func beforeGroupChange(x *engine.Ctx, key []byte, g *Group) {
+	if g != nil {
+		x.DB.LookupEntry(key, true)
 	}
 }

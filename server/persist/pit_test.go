@@ -84,6 +84,16 @@ func TestBgsavePointInTime(t *testing.T) {
 	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
 		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
 		[]any{"set", "counter", "100"}, []any{"set", "restore:src", "payload"})
+	// Streams with a consumer group and pending entries: XACK, XCLAIM, XAUTOCLAIM and
+	// XREADGROUP change them through a read lookup, as Redis does.
+	for i := 0; i < 200; i++ {
+		k := "st:" + strconv.Itoa(i)
+		for j := 1; j <= 6; j++ {
+			cmds = append(cmds, []any{"xadd", k, strconv.Itoa(j) + "-0", "f", strconv.Itoa(j)})
+		}
+		cmds = append(cmds, []any{"xgroup", "create", k, "g", "0"},
+			[]any{"xreadgroup", "group", "g", "c1", "count", "3", "streams", k, ">"})
+	}
 	pipeDo(t, c, 0, cmds)
 	// db 1, 2, 3: for MOVE, SWAPDB and FLUSHDB.
 	for db := 1; db <= 3; db++ {
@@ -155,6 +165,19 @@ func TestBgsavePointInTime(t *testing.T) {
 			run("append", k, "+tail")
 		}
 	}
+	for i := 0; i < 200; i++ {
+		k := "st:" + strconv.Itoa(i)
+		switch i % 4 {
+		case 0:
+			run("xack", k, "g", "1-0", "2-0")
+		case 1:
+			run("xclaim", k, "g", "c2", 0, "2-0")
+		case 2:
+			run("xautoclaim", k, "g", "c3", 0, "0-0", "count", 2)
+		case 3:
+			run("xreadgroup", "group", "g", "c4", "count", 2, "streams", k, ">")
+		}
+	}
 	run("rename", "s:3", "s:10") // onto an existing key
 	run("lpush", "big:list", "head")
 	run("rpop", "big:list")
@@ -201,7 +224,9 @@ func TestBgsavePointInTime(t *testing.T) {
 	path := filepath.Join(ts.dir, "dump.rdb")
 	got, dups := fileRecords(t, path)
 	assert.Empty(t, dups, "keys written twice")
-	wl, gl := canon(t, want), canon(t, got)
+	// fileRecords does not model streams (rdb.Value's stream form has no redistest
+	// mapping): they are compared below, through redis-server loading the file.
+	wl, gl := canon(t, withoutStreams(want)), canon(t, withoutStreams(got))
 	if !assert.Equal(t, len(wl), len(gl), "keys") || !assert.True(t, slicesEqual(wl, gl)) {
 		t.Fatalf("the file differs from the dataset at BGSAVE:\n%s", diffLines(wl, gl))
 	}
@@ -236,4 +261,14 @@ func slicesEqual(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func withoutStreams(recs []redistest.Record) []redistest.Record {
+	var out []redistest.Record
+	for _, r := range recs {
+		if r.Type != "stream" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
