@@ -21,6 +21,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/thll"
 	"github.com/redisctl/redisctl/engine/tlist"
+	"github.com/redisctl/redisctl/engine/tscript"
 	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tsort"
 	"github.com/redisctl/redisctl/engine/tstream"
@@ -36,10 +37,12 @@ func newEngine() *engine.Engine {
 	t := engine.NewTable()
 	for _, f := range []func() []*engine.Command{engine.CoreCommands, tstring.Commands, tbits.Commands,
 		thll.Commands, thash.Commands, tlist.Commands, tset.Commands, tzset.Commands, tgeo.Commands,
-		tstream.Commands, tsort.Commands, rdbobj.Commands} {
+		tstream.Commands, tsort.Commands, rdbobj.Commands, tscript.Commands} {
 		t.Register(f()...)
 	}
-	return engine.New(engine.DefaultSettings(), t)
+	e := engine.New(engine.DefaultSettings(), t)
+	tscript.Install(e) // function libraries: FUNCTION LOAD in command files, FUNCTION2 in RDB ones
+	return e
 }
 
 type logLines struct{ lines []string }

@@ -149,7 +149,7 @@ func (l *Loader) LoadFile(path, name string, oldStyle bool) (Status, error) {
 			l.log.Logf(levelNotice, "Reading RDB base file on AOF loading...")
 		}
 		d := rdb.NewDecoder(br, &rdb.Options{AllowEmptyKeys: true})
-		st, err := rdbobj.LoadInto(eng, d, &rdbobj.LoadOptions{KeepExpired: true})
+		st, err := rdbobj.LoadInto(eng, d, &rdbobj.LoadOptions{KeepExpired: true, SkipFunctions: l.opts.SkipUnknownCommands && eng.Functions == nil})
 		if st != nil {
 			l.logAux(st.Aux)
 		}

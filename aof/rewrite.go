@@ -51,13 +51,7 @@ func Rewrite(w io.Writer, eng *engine.Engine, opts *RewriteOptions) error {
 		if err != nil {
 			return err
 		}
-		if eng.Functions != nil {
-			for _, code := range eng.Functions.LibraryCodes() {
-				if err := enc.WriteFunction(code); err != nil {
-					return err
-				}
-			}
-		}
+		// SaveAll writes the function libraries (FUNCTION2 records) itself.
 		return rdbobj.SaveAll(enc, eng, &so)
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
