@@ -218,7 +218,7 @@ func TestEvalRESP3AgainstRedis(t *testing.T) {
 HSET h a 1
 SADD s x
 ZADD z 1.5 m
-EVAL "redis.setresp(3) return redis.call('hgetall','h')" 0
+EVAL "redis.setresp(3) return redis.call('hgetall','h')" 0  #pairs
 EVAL "redis.setresp(3) return redis.call('zscore','z','m')" 0
 EVAL "redis.setresp(3) return redis.call('get','nokey')" 0
 EVAL "redis.setresp(3) return {type(redis.call('get','nokey'))}" 0
@@ -241,13 +241,13 @@ EVAL "return {map={a=1}}" 0
 EVAL "return {set={a=true}}" 0
 EVAL "return {big_number='123'}" 0
 EVAL "return {verbatim_string={format='txt', string='hi'}}" 0
-EVAL "redis.setresp(3) return redis.call('hgetall','h')" 0
+EVAL "redis.setresp(3) return redis.call('hgetall','h')" 0  #pairs
 EVAL "redis.setresp(3) return redis.call('zscore','z','m')" 0
 EVAL "redis.setresp(3) return redis.call('zrange','z',0,-1,'withscores')" 0
 EVAL "redis.setresp(3) return redis.call('get','nokey')" 0
 EVAL "redis.setresp(3) return true" 0
 EVAL "redis.setresp(3) return false" 0
-EVAL "return redis.call('hgetall','h')" 0
+EVAL "return redis.call('hgetall','h')" 0  #pairs
 EVAL "return redis.call('get', 'nokey')" 0
 `)
 }
