@@ -160,7 +160,7 @@ func jsonEncode(sb *strings.Builder, v lua.LValue, depth int, L *lua.LState) str
 		sb.WriteByte('{')
 		first := true
 		var msg string
-		v.ForEach(func(k, val lua.LValue) {
+		forEach(v, func(k, val lua.LValue) {
 			if msg != "" {
 				return
 			}

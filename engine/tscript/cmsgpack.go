@@ -171,7 +171,7 @@ func mpEncode(b []byte, v lua.LValue, level int) []byte {
 		n := 0
 		v.ForEach(func(_, _ lua.LValue) { n++ })
 		b = mpEncodeMapLen(b, n)
-		v.ForEach(func(k, val lua.LValue) {
+		forEach(v, func(k, val lua.LValue) {
 			b = mpEncode(b, k, level+1)
 			b = mpEncode(b, val, level+1)
 		})

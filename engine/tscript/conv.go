@@ -227,7 +227,7 @@ func writeReply(w *resp.Writer, v lua.LValue, scriptProto int, depth int) {
 			n := 0
 			m.ForEach(func(_, _ lua.LValue) { n++ })
 			w.WriteMapLen(n)
-			m.ForEach(func(k, val lua.LValue) {
+			forEach(m, func(k, val lua.LValue) {
 				writeReply(w, k, scriptProto, depth+1)
 				writeReply(w, val, scriptProto, depth+1)
 			})
@@ -237,7 +237,7 @@ func writeReply(w *resp.Writer, v lua.LValue, scriptProto int, depth int) {
 			n := 0
 			m.ForEach(func(_, _ lua.LValue) { n++ })
 			w.WriteSetLen(n)
-			m.ForEach(func(k, _ lua.LValue) {
+			forEach(m, func(k, _ lua.LValue) {
 				writeReply(w, k, scriptProto, depth+1)
 			})
 			return
@@ -269,3 +269,14 @@ func sanitize(s string) string {
 }
 
 func inf(sign int) float64 { return math.Inf(sign) }
+
+// forEach visits a table's pairs in the order pairs() and next() give (gopher-lua keeps
+// insertion order there; LTable.ForEach walks Go maps in random order), so replies built
+// from tables are the same on every run.
+func forEach(t *lua.LTable, fn func(k, v lua.LValue)) {
+	k, v := t.Next(lua.LNil)
+	for k != lua.LNil {
+		fn(k, v)
+		k, v = t.Next(k)
+	}
+}

@@ -260,6 +260,8 @@ EVAL "return cjson.encode({1,2,3,'x'})" 0
 EVAL "return cjson.encode({a={b='c'}})" 0
 EVAL "return cjson.encode('a/b\"c\\\\d\\n\\t\\1')" 0
 EVAL "return cjson.encode({})" 0
+EVAL "return cjson.encode({a=1, b=2})" 0
+EVAL "return cjson.encode({name='x', id=3})" 0
 EVAL "return cjson.encode(3.14159)" 0
 EVAL "return cjson.encode(1e20)" 0
 EVAL "return cjson.encode({true, false, cjson.null})" 0
