@@ -655,7 +655,9 @@ func (s *Snapshot) writer() {
 		}
 		s.qmu.Lock()
 		s.qbytes -= len(c.Data)
-		if cap(c.Data) <= 2*s.opts.ChunkBytes && len(s.free) < 8 {
+		// Keep enough buffers for a full queue: a walk then allocates no chunk after
+		// the first QueueBytes (less garbage, less GC work while the lock is held).
+		if cap(c.Data) <= 2*s.opts.ChunkBytes && len(s.free) < s.opts.QueueBytes/s.opts.ChunkBytes+8 {
 			s.free = append(s.free, c.Data[:0])
 		}
 		s.qcond.Broadcast()

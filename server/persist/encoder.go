@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/dict"
@@ -160,8 +161,9 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 
 // appendString is rdbSaveRawString for a key.
 func (r *RDBEncoder) appendString(dst []byte, s string) []byte {
+	b := unsafe.Slice(unsafe.StringData(s), len(s)) // read only
 	if n := len(s); n > 0 && n <= 11 {
-		if v, ok := engine.ParseInt([]byte(s)); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
+		if v, ok := engine.ParseInt(b); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
 			switch {
 			case v >= math.MinInt8 && v <= math.MaxInt8:
 				return append(dst, 0xC0, byte(v))
@@ -177,7 +179,7 @@ func (r *RDBEncoder) appendString(dst []byte, s string) []byte {
 		if cap(r.tmp) < budget {
 			r.tmp = make([]byte, budget)
 		}
-		if n := r.comp.Compress(r.tmp[:budget], []byte(s)); n > 0 {
+		if n := r.comp.Compress(r.tmp[:budget], b); n > 0 {
 			dst = append(dst, 0xC3)
 			dst = rdb.AppendLen(dst, uint64(n))
 			dst = rdb.AppendLen(dst, uint64(len(s)))
