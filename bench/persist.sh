@@ -27,7 +27,7 @@ bench() { # port n -> "p99 max rps"
   redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 --csv 2>/dev/null |
     awk -F'","' 'NR==2{gsub(/"/,"",$0); split($0,a,","); print "p99=" a[7] "ms max=" a[8] "ms rps=" a[2]}'
 }
-for who in redis redisctl; do
+for who in ${WHO:-redis redisctl}; do
   d="$dir/$who"; rm -rf "$d"; mkdir -p "$d"; cp "$data" "$d/dump.rdb"
   port=$((17600 + RANDOM % 300))
   if [ $who = redis ]; then
