@@ -496,7 +496,8 @@ func parseMemory(b []byte) (int64, bool) {
 }
 
 func debugObject(x *engine.Ctx) {
-	e := x.DB.LookupEntry(x.Args[2], false)
+	// dictFind, as debug.c: a logically expired key is still shown (and not deleted).
+	e := x.DB.Keys().GetBytes(x.Args[2])
 	if e == nil {
 		x.Error(engine.ErrNoSuchKey)
 		return

@@ -23,6 +23,8 @@ func init() {
 			directives: []string{"--enable-debug-command", "yes"}},
 		group{name: "debug-error-stats", script: debugErrorStatsScript, resp3: true,
 			directives: []string{"--enable-debug-command", "yes"}},
+		group{name: "debug-expired", script: debugExpiredScript,
+			directives: []string{"--enable-debug-command", "yes"}},
 	)
 }
 
@@ -348,4 +350,23 @@ MULTI
 DEBUG ERROR "BAR baz"
 EXEC
 INFO errorstats
+`
+
+// debugExpiredScript: DEBUG OBJECT, DIGEST and DIGEST-VALUE find keys with dictFind, so
+// a logically expired key is still seen (and not deleted); DEBUG LISTPACK looks up as
+// OBJECT does and expires it.
+const debugExpiredScript = `
+DEBUG SET-ACTIVE-EXPIRE 0
+SET k v PX 1
+HSET h a 1
+PEXPIRE h 1
+SLEEP 50
+DEBUG OBJECT k
+DEBUG DIGEST-VALUE k h
+DEBUG DIGEST
+DBSIZE
+DEBUG LISTPACK h
+DEBUG DIGEST-VALUE h
+DBSIZE
+DEBUG SET-ACTIVE-EXPIRE 1
 `
