@@ -589,6 +589,10 @@ func (s *Stream) entryExists(id ID) bool {
 func cmdXAutoClaim(x *engine.Ctx) {
 	args := x.Args
 	key := args[1]
+	// xautoclaimCommand looks the key up first (lookupKeyRead: counted in keyspace
+	// hits/misses even when an argument then fails) and checks its type after the
+	// arguments.
+	o := x.DB.LookupRead(key)
 	minidle, ok := parseIntMsg(x, 4, "Invalid min-idle-time argument for XAUTOCLAIM")
 	if !ok {
 		return
@@ -624,8 +628,8 @@ func cmdXAutoClaim(x *engine.Ctx) {
 			return
 		}
 	}
-	o, ok := Lookup(x, key, false)
-	if !ok {
+	if o != nil && o.Type() != engine.TypeStream {
+		x.WrongType()
 		return
 	}
 	var g *Group

@@ -25,6 +25,7 @@ func init() {
 			directives: []string{"--enable-debug-command", "yes"}},
 		group{name: "debug-expired", script: debugExpiredScript,
 			directives: []string{"--enable-debug-command", "yes"}},
+		group{name: "xautoclaim-lookup", script: xautoclaimLookupScript},
 	)
 }
 
@@ -369,4 +370,25 @@ DEBUG LISTPACK h
 DEBUG DIGEST-VALUE h
 DBSIZE
 DEBUG SET-ACTIVE-EXPIRE 1
+`
+
+// xautoclaimLookupScript: XAUTOCLAIM looks its key up before it checks its arguments, so
+// the lookup counts in keyspace_hits/keyspace_misses even when an argument fails.
+const xautoclaimLookupScript = `
+CONFIG RESETSTAT
+XAUTOCLAIM nokey g c abc 0
+XAUTOCLAIM nokey g c 0 bad
+XAUTOCLAIM nokey g c 0 0 COUNT 0
+XAUTOCLAIM nokey g c 0 0 BOGUS
+INFO stats
+XADD x 1-1 f v
+XGROUP CREATE x g 0
+XAUTOCLAIM x g c abc 0
+XAUTOCLAIM x g c 0 0 COUNT -1
+XAUTOCLAIM x g c 0 0 JUSTID BOGUS
+XAUTOCLAIM x nogroup c 0 0
+SET str v
+XAUTOCLAIM str g c abc 0
+XAUTOCLAIM str g c 0 0
+INFO stats
 `
