@@ -132,6 +132,7 @@ func xorObjectDigest(d *digest, o *engine.Object, expire int64) {
 // the result, then each key's digest (key mixed, then its value) is XORed into it.
 func datasetDigest(e *engine.Engine) digest {
 	var final digest
+	var kb []byte // the key's bytes, reused
 	for j := 0; j < e.NumDBs(); j++ {
 		db := e.DB(j)
 		if db.Keys().Len() == 0 {
@@ -142,7 +143,8 @@ func datasetDigest(e *engine.Engine) digest {
 		final.mix(aux[:])
 		for ent := range db.Keys().All() {
 			var d digest
-			d.mix([]byte(ent.Key))
+			kb = append(kb[:0], ent.Key...)
+			d.mix(kb)
 			xorObjectDigest(&d, &ent.Value, db.ExpireAt(ent.Key))
 			final.xor(d[:])
 		}
