@@ -509,14 +509,14 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 	n := len(args) / 2
 	set := make([]*entry, n)
 	var invalidArg, errArg, errstr string
-	invalid, denyLoading := false, false
+	invalid, unknown, denyLoading := false, false, false
 	for i := 0; i < n; i++ {
 		name := args[2*i]
 		e := lookup(name)
 		if e == nil {
 			if !invalid {
 				invalidArg = name
-				invalid = true
+				invalid, unknown = true, true
 			}
 			continue
 		}
@@ -625,7 +625,11 @@ func (c *Config) SetWith(ctx SetContext, args ...string) error {
 	switch {
 	case denyLoading:
 		return &Error{"LOADING Redis is loading the dataset in memory"}
-	case invalidArg != "":
+	case unknown:
+		// Redis formats the name with %s: it ends at a NUL byte.
+		if i := strings.IndexByte(invalidArg, 0); i >= 0 {
+			invalidArg = invalidArg[:i]
+		}
 		return &Error{"ERR Unknown option or number of arguments for CONFIG SET - '" + invalidArg + "'"}
 	case errstr != "":
 		return &Error{"ERR CONFIG SET failed (possibly related to argument '" + errArg + "') - " + errstr}

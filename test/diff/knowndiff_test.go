@@ -15,8 +15,6 @@ var knownDiffs = []*difftest.KnownDiff{
 	{Command: "sort_ro", Args: `(?i)LIMIT`, Redis: `One or more scores can't be converted into double`, Ours: `^\(empty array\)$`, Reason: "as sort"},
 	{Command: "dump", Why: `^payloads differ for encoding "stream" \(redis\) / "stream" \(redisctl\)$`,
 		Reason: "not a difference of format: a stream payload carries its consumers' seen times and its PEL delivery times in ms, taken from each process's clock, so two payloads made a millisecond apart differ in those bytes; engine/rdbobj's stream tests compare DUMP bytes with those fields masked (times within 10 s) and byte for byte for streams without consumers"},
-	{Command: "config|set", Redis: `Unknown option or number of arguments for CONFIG SET - ''`, Ours: `CONFIG SET failed \(possibly related to argument ''\)`,
-		Reason: "server CONFIG SET with an empty parameter name: Redis answers \"ERR Unknown option or number of arguments for CONFIG SET - ''\", redisctl \"ERR CONFIG SET failed (possibly related to argument '')\""},
 	{Command: "object|idletime", Why: `^differ by [3-9] \(tolerance 2\)$`,
 		Reason: "an occasional 3-second difference after long random sequences (redisctl 0, Redis 3): some command refreshes a key's LRU clock on one side only; it did not reproduce on fresh servers (timing), and single-command checks of TYPE, EXISTS, TTL, OBJECT, DEBUG OBJECT, MEMORY USAGE, DUMP, COPY, RENAME, MOVE, SWAPDB and the read commands of every type agree"},
 }

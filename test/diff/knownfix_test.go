@@ -26,8 +26,21 @@ func init() {
 		group{name: "debug-expired", script: debugExpiredScript,
 			directives: []string{"--enable-debug-command", "yes"}},
 		group{name: "xautoclaim-lookup", script: xautoclaimLookupScript},
+		group{name: "config-set-unknown", script: configSetUnknownScript},
 	)
 }
+
+// configSetUnknownScript: an unknown or empty name wins over every other failure, and the
+// name is printed up to a NUL byte.
+const configSetUnknownScript = `
+CONFIG SET "" x
+CONFIG SET "" x maxmemory 10
+CONFIG SET maxmemory bogus "" x
+CONFIG SET "no\x00such" 1
+CONFIG SET daemonize yes nosuch 1
+CONFIG SET nosuch 1 daemonize yes
+CONFIG GET maxmemory
+`
 
 const helloOrderScript = `
 HELLO 2 AUTH nobody x XX
