@@ -382,9 +382,7 @@ func escape(b []byte) string {
 }
 
 // TestBlockingInScriptsAgainstRedis: scripts never block; the list and zset blocking
-// commands are noscript in 7.0. (XREAD BLOCK from a script is refused by Redis with "xread
-// command is not allowed with BLOCK option from scripts": tstream's to do, see the
-// scripting report.)
+// commands are noscript in 7.0, and XREAD/XREADGROUP refuse BLOCK from a script.
 func TestBlockingInScriptsAgainstRedis(t *testing.T) {
 	p := enginetest.NewPair(t, append(families(), tstream.Commands())...)
 	p.Run(`
@@ -394,6 +392,12 @@ EVAL "return redis.call('blmove','nolist','dst','left','right',0)" 0
 EVAL "return redis.call('bzpopmin','nozset',0)" 0
 XADD s 1-1 f v
 EVAL "return redis.call('xread','streams','s','0')" 0
+EVAL "return redis.call('XREAD','BLOCK','0','STREAMS','s','0')" 0
+EVAL "return redis.pcall('xread','block','abc','STREAMS','s','0')" 0
+EVAL "return redis.pcall('xread','count','1','block','10','STREAMS','s','$')" 0
+XGROUP CREATE s g 0
+EVAL "return redis.call('xreadgroup','group','g','c','block','10','STREAMS','s','>')" 0
+EVAL "return redis.call('xreadgroup','group','g','c','STREAMS','s','>')" 0
 `)
 }
 

@@ -689,6 +689,12 @@ func cmdXRead(x *engine.Ctx) {
 		o := args[i]
 		switch {
 		case engine.EqualFold(o, "block") && moreargs > 0:
+			if x.C != nil && x.C.Flags&engine.ClientScript != 0 {
+				// Redis refuses BLOCK from scripts before reading the timeout, naming
+				// the command as the script wrote it.
+				x.Error("ERR " + string(args[0]) + " command is not allowed with BLOCK option from scripts")
+				return
+			}
 			i++
 			v, ok := engine.ParseInt(args[i])
 			if !ok {
