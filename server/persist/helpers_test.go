@@ -138,6 +138,22 @@ func waitBgsave(t testing.TB, c *redis.Client, limit time.Duration) {
 	}
 }
 
+// selectDBs counts the SELECTDB records of an RDB file.
+func selectDBs(t testing.TB, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	d := rdb.NewDecoder(bytes.NewReader(data), nil)
+	n := 0
+	for d.Next() {
+		if d.Kind() == rdb.RecSelectDB {
+			n++
+		}
+	}
+	require.NoError(t, d.Err())
+	return n
+}
+
 // fileRecords decodes an RDB file into canonical records (encoding left empty) and
 // reports keys met twice in one database.
 func fileRecords(t testing.TB, path string) (recs []redistest.Record, dups []string) {
