@@ -262,6 +262,15 @@ func TestLoadSemantics(t *testing.T) {
 	assert.Equal(t, &ReplicaOf{Host: "10.0.0.1", Port: 6380}, c.ReplicaOf())
 	assert.Equal(t, uint64(2<<20), c.Maxmemory())
 
+	// A multi-argument directive given as one argument is split (redis-server --save
+	// "900 1 300 10"); an empty one keeps its meaning (save "" disables saving).
+	c = New()
+	require.NoError(t, c.LoadString(`save "900 1 300 10"`))
+	assert.Equal(t, []SaveParam{{900, 1}, {300, 10}}, c.SaveParams())
+	require.NoError(t, c.LoadString(`save ""`))
+	assert.Empty(t, c.SaveParams())
+	assert.Error(t, New().LoadString(`save "900"`))
+
 	var renamed [][]string
 	c = New()
 	c.HandleDirective("rename-command", func(a []string) error { renamed = append(renamed, a); return nil })

@@ -96,7 +96,17 @@ func (c *Config) loadString(text string) error {
 			if e.d.Flags&FlagMultiArg == 0 && len(argv) != 2 {
 				return fail(i, "wrong number of arguments")
 			}
-			if res, msg := c.setDirective(e.d, argv[1:]); res == 0 {
+			vals := argv[1:]
+			if e.d.Flags&FlagMultiArg != 0 && len(argv) == 2 && argv[1] != "" {
+				// A multi-argument directive given as one argument ("save '900 1'",
+				// --save "900 1") is split as a line is (an empty one stays: save "").
+				split, err := SplitArgs(argv[1])
+				if err != nil {
+					return fail(i, "Unbalanced quotes in configuration line")
+				}
+				vals = split
+			}
+			if res, msg := c.setDirective(e.d, vals); res == 0 {
 				return fail(i, msg)
 			}
 			continue
