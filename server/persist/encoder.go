@@ -10,7 +10,9 @@ import (
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/dict"
 	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/redisctl/redisctl/rdb/lzf"
 )
@@ -72,8 +74,9 @@ func (r *RDBEncoder) appendAttrs(dst []byte, o *engine.Object, expireMs int64) [
 	return dst
 }
 
-// BigElements is the element count from which a hashtable-encoded hash or set is
-// serialized in time-bounded steps (engine.SnapshotIncremental) instead of at once.
+// BigElements is the element count from which a hashtable hash or set, a skiplist zset
+// or a quicklist is serialized in time-bounded steps (engine.SnapshotIncremental)
+// instead of at once.
 const BigElements = 2048
 
 // BeginBig implements engine.SnapshotIncremental for hashtable hashes and sets of at
@@ -82,7 +85,28 @@ const BigElements = 2048
 // finished first (in steps too); then nothing moves until the value changes, and the
 // snapshot finishes the job before any change, so every element is written exactly once.
 func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
-	if o.Encoding() != engine.EncHashtable {
+	switch {
+	case o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist:
+		ql := tlist.FromObject(o)
+		if ql.Len() < BigElements {
+			return nil
+		}
+		head := r.appendAttrs(nil, o, expireMs)
+		head = append(head, byte(rdb.TypeListQuicklist2))
+		head = r.appendString(head, key)
+		head = rdb.AppendLen(head, uint64(ql.NodeCount()))
+		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount()}
+	case o.Type() == engine.TypeZSet && o.Encoding() == engine.EncSkiplist:
+		n := tzset.Len(o)
+		if n < BigElements {
+			return nil
+		}
+		head := r.appendAttrs(nil, o, expireMs)
+		head = append(head, byte(rdb.TypeZSet2))
+		head = r.appendString(head, key)
+		head = rdb.AppendLen(head, uint64(n))
+		return &zsetJob{r: r, head: head, o: o, want: n}
+	case o.Encoding() != engine.EncHashtable:
 		return nil
 	}
 	head := r.appendAttrs(nil, o, expireMs)
@@ -188,4 +212,109 @@ func (r *RDBEncoder) appendString(dst []byte, s string) []byte {
 	}
 	dst = rdb.AppendLen(dst, uint64(len(s)))
 	return append(dst, s...)
+}
+
+// listJob writes a quicklist in steps of whole nodes (QUICKLIST_2: the node count, then
+// each node's container and bytes, an LZF node as its LZF blob), as rdbobj writes it.
+// A step skips the nodes already written (pointer hops only) and resumes.
+type listJob struct {
+	r     *RDBEncoder
+	head  []byte
+	ql    *tlist.Quicklist
+	want  int
+	done  int
+	begun bool
+}
+
+// Step implements engine.SnapshotJob.
+func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
+	if !j.begun {
+		dst = append(dst, j.head...)
+		j.begun = true
+	}
+	i, stopped := 0, false
+	j.ql.Nodes(func(n tlist.NodeView) bool {
+		if i < j.done {
+			i++
+			return true
+		}
+		if n.Plain {
+			dst = rdb.AppendLen(dst, 1)
+		} else {
+			dst = rdb.AppendLen(dst, 2)
+		}
+		if n.Compressed {
+			dst = append(dst, 0xC3)
+			dst = rdb.AppendLen(dst, uint64(len(n.Data)))
+			dst = rdb.AppendLen(dst, uint64(n.RawLen))
+			dst = append(dst, n.Data...)
+		} else {
+			dst = j.r.appendRaw(dst, n.Data)
+		}
+		i++
+		j.done++
+		if !deadline.IsZero() && j.done&7 == 0 && time.Now().After(deadline) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	if stopped && j.done < j.want {
+		return dst, false, nil
+	}
+	if j.done != j.want {
+		return dst, true, fmt.Errorf("persist: a %d-node list was written with %d nodes", j.want, j.done)
+	}
+	return dst, true, nil
+}
+
+// zsetJob writes a skiplist sorted set in steps as ZSET_2, greatest score first (as
+// rdbobj and Redis write it). A step skips the members already written and resumes.
+type zsetJob struct {
+	r     *RDBEncoder
+	head  []byte
+	o     *engine.Object
+	want  int
+	done  int
+	begun bool
+}
+
+// Step implements engine.SnapshotJob.
+func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
+	if !j.begun {
+		dst = append(dst, j.head...)
+		j.begun = true
+	}
+	// At least zsetStepMin members per step, so the skipping stays a fraction of the work.
+	i, stopped, from := 0, false, j.done
+	tzset.Descend(j.o, func(m []byte, score float64) bool {
+		if i < j.done {
+			i++
+			return true
+		}
+		dst = j.r.appendRaw(dst, m)
+		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(score))
+		i++
+		j.done++
+		if !deadline.IsZero() && j.done-from >= zsetStepMin && j.done&255 == 0 && time.Now().After(deadline) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	if stopped && j.done < j.want {
+		return dst, false, nil
+	}
+	if j.done != j.want {
+		return dst, true, fmt.Errorf("persist: a %d-member zset was written with %d members", j.want, j.done)
+	}
+	return dst, true, nil
+}
+
+// zsetStepMin is the fewest members a zset step writes (Descend restarts at the top).
+const zsetStepMin = 4096
+
+// appendRaw is appendString for bytes.
+func (r *RDBEncoder) appendRaw(dst, b []byte) []byte {
+	return r.appendString(dst, unsafe.String(unsafe.SliceData(b), len(b)))
 }
