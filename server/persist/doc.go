@@ -14,13 +14,14 @@
 // written with its value and TTL as of the BGSAVE. Files are written to temp-<id>.rdb in
 // dir, fsynced, renamed over dir/dbfilename, and the directory fsynced.
 //
-// Big values. The walker serializes each key under the engine lock in slices of about a
-// millisecond; a hashtable hash or set of BigElements or more is written in steps
-// (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table per step), so walking a
-// 1M-field hash does not stall clients for the whole value. A client that changes such a
-// value mid-job waits for the rest of that one value. Lists (node bytes copied), zsets
-// (skiplist walk) and strings are written at once, and so is the pre-change image a hook
-// takes of a big value the walker has not reached yet: that write pays for the value.
+// Big values. The walker serializes keys under the engine lock in slices of 250 µs; a
+// hashtable hash or set, a skiplist zset or a quicklist of BigElements or more is written
+// in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, 4096+ members
+// from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
+// not stall clients for the whole value. A client that changes such a value mid-job waits
+// for the rest of that one value. Strings are written at once, and so is the pre-change
+// image a hook takes of a big value the walker has not reached yet: that write pays for
+// the whole value (a copy-on-write structure would avoid it; not done).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
