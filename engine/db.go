@@ -247,7 +247,7 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 		db.SignalReady(key, o.typ)
 		db.eng.notify(NotifyNew, "new", key, db.ID)
 	} else {
-		db.beforeChange(e)
+		db.beforeReplace(e) // the old value is dropped whole (snapshot.go)
 		if e.Value.typ == TypeStream {
 			db.SignalReady(key, TypeStream) // dbOverwrite of a stream: XREADGROUP clients
 		}

@@ -62,10 +62,11 @@ type SnapshotJob interface {
 
 // bigJob is a SnapshotJob in progress and where its bytes go.
 type bigJob struct {
-	en  *Entry
-	db  int
-	job SnapshotJob
-	buf []byte
+	en   *Entry // the live entry (walker jobs); nil for a replaced value kept aside
+	db   int
+	job  SnapshotJob
+	buf  []byte
+	kept bool // a replaced value held aside: counted in CowBytes
 }
 
 // SnapshotDB is one database as it was at T0.
@@ -347,6 +348,45 @@ func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 	}
 }
 
+// beforeReplace is the hook for SetKey, which drops the old Object whole: a big old value
+// is kept as it is (nothing references it any more, so nothing changes it) and written
+// later in steps, instead of being serialized at once while the client waits. Lock held.
+func (db *DB) beforeReplace(e *Entry) {
+	if s, ok := db.eng.snap.(*Snapshot); ok && s.keepOld(db, e) {
+		db.memNote(e) // what beforeChange does besides the hook
+		return
+	}
+	db.beforeChange(e)
+}
+
+// keepOld queues a job over the old value of an entry about to be replaced, when the
+// encoder writes such a value in steps; it reports whether it did (and stamped the entry).
+func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
+	if s.inc == nil || s.detached || en.Version >= s.epoch {
+		return false
+	}
+	for _, j := range s.jobs {
+		if j.en == en {
+			return false // the walker's job on it: BeforeChange finishes it
+		}
+	}
+	sd := s.byDic[db.keys]
+	if sd == nil {
+		return false
+	}
+	old := new(Object)
+	*old = en.Value
+	job := s.inc.BeginBig(sd.id, en.Key, old, expireOf(sd.expires, en.Key))
+	if job == nil {
+		return false
+	}
+	en.Version = s.epoch
+	s.jobs = append(s.jobs, &bigJob{db: sd.id, job: job, kept: true})
+	s.hookKeysN.Add(1)
+	s.keysDone.Add(1)
+	return true
+}
+
 // keepsFlushed reports whether the walker takes care of a flushed database's old dicts
 // (Flush then needs no per-entry hook): they are pinned and nothing else touches them.
 func (s *Snapshot) keepsFlushed(db *DB) bool {
@@ -537,7 +577,10 @@ func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
 		return true
 	}
 	if done {
-		s.push(&SnapshotChunk{DB: j.db, Data: j.buf, Keys: 1})
+		if j.kept {
+			s.cowBytes.Add(int64(len(j.buf)))
+		}
+		s.push(&SnapshotChunk{DB: j.db, Data: j.buf, Keys: 1, Hook: j.kept})
 	}
 	return done
 }
