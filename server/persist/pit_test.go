@@ -81,6 +81,18 @@ func TestBgsavePointInTime(t *testing.T) {
 		}
 		cmds = append(cmds, h, z, s)
 	}
+	// Big values a SET replaces during the walk (kept aside and written in steps).
+	for i := 0; i < 3000; i += 500 {
+		h := []any{"hset", "repl:hash"}
+		z := []any{"zadd", "repl:zset"}
+		l := []any{"rpush", "repl:list"}
+		for j := i; j < i+500; j++ {
+			h = append(h, "f"+strconv.Itoa(j), "v")
+			z = append(z, strconv.Itoa(j), "m"+strconv.Itoa(j))
+			l = append(l, "e"+strconv.Itoa(j))
+		}
+		cmds = append(cmds, h, z, l)
+	}
 	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
 		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
 		[]any{"set", "counter", "100"}, []any{"set", "restore:src", "payload"})
@@ -179,6 +191,9 @@ func TestBgsavePointInTime(t *testing.T) {
 		}
 	}
 	run("rename", "s:3", "s:10") // onto an existing key
+	run("set", "repl:hash", "replaced")
+	run("set", "repl:zset", "replaced")
+	run("set", "repl:list", "replaced", "ex", 100)
 	run("lpush", "big:list", "head")
 	run("rpop", "big:list")
 	run("ltrim", "big:list", 0, 99_999)
