@@ -19,8 +19,10 @@
 // in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, 4096+ members
 // from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
 // not stall clients for the whole value. A client that changes such a value mid-job waits
-// for the rest of that one value. Strings are written at once, and so is the pre-change
-// image a hook takes of a big value the walker has not reached yet: that write pays for
+// for the rest of that one value. A SET (or any SetKey) over a big value the walker has
+// not reached keeps the old value aside, untouched since nothing references it, and writes
+// it in steps later. Strings are written at once, and so is the pre-change image a hook
+// takes of a big value changed in place before the walker reached it: that write pays for
 // the whole value (a copy-on-write structure would avoid it; not done).
 //
 // Differences from Redis that follow from having no child process:
