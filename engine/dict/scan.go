@@ -108,8 +108,16 @@ func (d *Dict[V]) All() iter.Seq[*Entry[V]] {
 		d.paused++
 		defer func() { d.paused-- }()
 		for t := range 2 {
+			// While rehashing, ht[0]'s buckets below rehashIdx are empty (invariant 3):
+			// skip them, or every iteration that stops early (MEMORY USAGE's samples)
+			// walks the whole emptied prefix. Iteration pauses rehashing, so the index
+			// holds for the whole loop.
+			start := 0
+			if t == 0 {
+				start = d.rehashIdx
+			}
 			// Re-read the table each bucket: an insert into an empty dict may replace it.
-			for i := 0; i < len(d.ht[t].buckets); i++ {
+			for i := start; i < len(d.ht[t].buckets); i++ {
 				for e := d.ht[t].buckets[i]; e != nil; {
 					next := e.next
 					if !yield(e) {
