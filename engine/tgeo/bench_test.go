@@ -108,3 +108,25 @@ func BenchmarkDistance(b *testing.B) {
 	}
 	_ = s
 }
+
+// fillGrid adds the 10000-member set of the GEOSEARCH performance report: a 2°×2° patch
+// around Sicily, members "m<i>".
+func (b *benchEngine) fillGrid(key string) {
+	for i := range 10000 {
+		lon := 12.36 + float64((i*7919)%10000)/5000
+		lat := 37.11 + float64((i*104729)%10000)/5000
+		b.exec(argv("GEOADD", key, strconv.FormatFloat(lon, 'g', -1, 64),
+			strconv.FormatFloat(lat, 'g', -1, 64), "m"+strconv.Itoa(i))...)
+	}
+}
+
+func BenchmarkGeoSearchGrid10k(b *testing.B) {
+	be := newBenchEngine(b)
+	be.fillGrid("bench:geo")
+	args := argv("GEOSEARCH", "bench:geo", "FROMLONLAT", "13.361389", "38.115556", "BYRADIUS", "10", "km", "ASC", "COUNT", "10")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		be.exec(args...)
+	}
+}

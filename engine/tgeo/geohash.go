@@ -186,12 +186,15 @@ func radDeg(a float64) float64 { return a / dR }
 // Distance is Redis 7.0's geohashGetDistance: the haversine great-circle distance in meters.
 func Distance(lon1, lat1, lon2, lat2 float64) float64 {
 	lat1r := degRad(lat1)
-	lon1r := degRad(lon1)
-	lat2r := degRad(lat2)
-	lon2r := degRad(lon2)
+	return distanceRad(lat1r, degRad(lon1), ccos(lat1r), degRad(lat2), degRad(lon2))
+}
+
+// distanceRad is Distance from a centre already in radians whose cosine is cosLat1 (the
+// same operations in the same order, so the same result).
+func distanceRad(lat1r, lon1r, cosLat1, lat2r, lon2r float64) float64 {
 	u := csin((lat2r - lat1r) / 2)
 	v := csin((lon2r - lon1r) / 2)
-	a := float64(u*u) + float64(float64(float64(ccos(lat1r)*ccos(lat2r))*v)*v)
+	a := float64(u*u) + float64(float64(float64(cosLat1*ccos(lat2r))*v)*v)
 	return 2.0 * earthRadius * casin(math.Sqrt(a))
 }
 
@@ -234,6 +237,27 @@ type shape struct {
 	radius        float64
 	width, height float64
 	bounds        [4]float64
+
+	// set by prepare for radius searches: the centre in radians, its cosine, and the
+	// largest haversine term a (sin² of half the angle) a point may have and still be
+	// within the radius, with a relative margin; 0 when there is no cheap rejection.
+	lat1r, lon1r, cosLat1, aMax float64
+}
+
+// rejectMargin is the relative margin of the cheap rejection in within: far above the
+// rounding error of the exact distance (about 1e-15 relative).
+const rejectMargin = 1e-9
+
+// prepare computes what within needs once per search.
+func (s *shape) prepare() {
+	s.lat1r, s.lon1r = degRad(s.lat), degRad(s.lon)
+	s.cosLat1 = ccos(s.lat1r)
+	s.aMax = 0
+	half := s.radius * s.conversion / (2 * earthRadius)
+	if !s.box && half > 0 && half < 1.5 {
+		sh := math.Sin(half)
+		s.aMax = sh * sh * (1 + rejectMargin)
+	}
 }
 
 // boundingBox is geohashBoundingBox.
@@ -374,11 +398,32 @@ func searchAreas(s *shape) [9]hashBits {
 }
 
 // within is geoWithinShape: the decoded position of score and its distance from the
-// centre (in meters) when it lies in the shape.
+// centre (in meters) when it lies in the shape. s must be prepared.
+//
+// A radius search first rejects points clearly outside the circle with a lower bound of
+// the haversine term a = sin²(Δlat/2) + cos(lat1)·cos(lat2)·sin²(Δlon/2), using
+// sin x >= x - x³/6 (x >= 0) and cos(lat2) >= cos(lat1) - |Δlat| (cos is 1-Lipschitz):
+// when that bound exceeds aMax, Redis's distance exceeds the radius too (the margin
+// covers all rounding), so the decision is Redis's. Points not rejected get the exact
+// distance and Redis's test (dist > radius means outside).
 func (s *shape) within(score float64) (lon, lat, dist float64, ok bool) {
 	lon, lat = Decode(score)
 	if !s.box {
-		dist = Distance(s.lon, s.lat, lon, lat)
+		lat2r, lon2r := degRad(lat), degRad(lon)
+		if s.aMax > 0 {
+			du := math.Abs(lat2r-s.lat1r) / 2
+			dv := math.Abs(lon2r-s.lon1r) / 2
+			ub := max(du*(1-du*du/6), 0)
+			vb := max(dv*(1-dv*dv/6), 0)
+			if dv > 3 {
+				vb = 0
+			}
+			cb := max(s.cosLat1-2*du, 0)
+			if ub*ub+s.cosLat1*cb*vb*vb > s.aMax {
+				return lon, lat, 0, false
+			}
+		}
+		dist = distanceRad(s.lat1r, s.lon1r, s.cosLat1, lat2r, lon2r)
 		return lon, lat, dist, !(dist > s.radius*s.conversion)
 	}
 	dist, ok = inRectangle(s.width*s.conversion, s.height*s.conversion, s.lon, s.lat, lon, lat)

@@ -187,6 +187,9 @@ func csin(x float64) float64 {
 	if x == 0 {
 		return x // keeps the sign of zero
 	}
+	if r, ok := csinFast(x); ok {
+		return r
+	}
 	s, ok := sinDD(x)
 	if !ok {
 		return math.Sin(x)
@@ -195,6 +198,9 @@ func csin(x float64) float64 {
 }
 
 func ccos(x float64) float64 {
+	if r, ok := ccosFast(x); ok {
+		return r
+	}
 	c, ok := cosDD(x)
 	if !ok {
 		return math.Cos(x)
@@ -223,6 +229,9 @@ func casin(x float64) float64 {
 	case x == 0:
 		return x
 	case ax <= 0.5:
+		if r, ok := casinFast(x); ok {
+			return r
+		}
 		return round(asinNewton(dd{x, 0}))
 	}
 	// asin(x) = π/2 - 2 asin(sqrt((1-x)/2)); 1-ax is exact here.

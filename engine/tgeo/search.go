@@ -349,6 +349,7 @@ func searchGeneric(x *engine.Ctx, keyIdx, flags int) {
 	s := getSearch()
 	defer putSearch(s)
 	s.sh = sh
+	s.sh.prepare()
 	limit := 0
 	if any {
 		limit = int(min(count, math.MaxInt32))
