@@ -413,8 +413,8 @@ func (s *shape) within(score float64) (lon, lat, dist float64, ok bool) {
 		if s.aMax > 0 {
 			du := math.Abs(lat2r-s.lat1r) / 2
 			dv := math.Abs(lon2r-s.lon1r) / 2
-			ub := max(du*(1-du*du/6), 0)
-			vb := max(dv*(1-dv*dv/6), 0)
+			ub := max(du*(1-du*du*(1.0/6)), 0)
+			vb := max(dv*(1-dv*dv*(1.0/6)), 0)
 			if dv > 3 {
 				vb = 0
 			}
