@@ -60,6 +60,25 @@ func (c *Coverage) Add(src Source, r *Result) {
 	}
 }
 
+// Reclassify moves one result of name that Add counted as a mismatch to the outcome a
+// script tag (#type, #pairs, #unordered) decided afterwards: accepted (ok) or a known
+// difference (known). Nothing changes when neither holds.
+func (c *Coverage) Reclassify(src Source, name string, ok, known bool) {
+	if !ok && !known {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.cmds[name]
+	if e == nil || e[src].Mismatch == 0 {
+		return
+	}
+	e[src].Mismatch--
+	if known && !ok {
+		e[src].Known++
+	}
+}
+
 // Get returns the counts of one command.
 func (c *Coverage) Get(name string) [2]Counts {
 	c.mu.Lock()

@@ -318,3 +318,24 @@ func BenchmarkCanon(b *testing.B) {
 		_ = Canon(v)
 	}
 }
+
+// TestCoverageReclassify: a result Add counted as a mismatch moves to ok or known when a
+// script tag accepts it afterwards, and nothing else moves.
+func TestCoverageReclassify(t *testing.T) {
+	c := NewCoverage()
+	bad := &Result{Name: "function|list"}
+	c.Add(SourceWritten, bad)
+	c.Add(SourceWritten, bad)
+	c.Add(SourceWritten, bad)
+	c.Reclassify(SourceWritten, "function|list", true, false)
+	c.Reclassify(SourceWritten, "function|list", false, true)
+	c.Reclassify(SourceWritten, "function|list", false, false)
+	got := c.Get("function|list")[SourceWritten]
+	if got.Mismatch != 1 || got.Known != 1 || got.OK != 3 {
+		t.Fatalf("counts after reclassifying: %+v", got)
+	}
+	c.Reclassify(SourceRandom, "function|list", true, false) // nothing counted there
+	if r := c.Get("function|list")[SourceRandom]; r.Mismatch != 0 || r.Known != 0 {
+		t.Fatalf("random counts moved: %+v", r)
+	}
+}

@@ -127,6 +127,7 @@ func (p *Pair) runLine(t testing.TB, line string) error {
 	}
 	res := p.Do(l, b)
 	if tag != "" && res.Err[Redis] == nil && res.Err[Ours] == nil {
+		counted := res.Mismatch() // what p.Do counted in the coverage
 		ok := true
 		switch tag {
 		case "#type":
@@ -143,6 +144,9 @@ func (p *Pair) runLine(t testing.TB, line string) error {
 		res.Known = nil
 		if !ok {
 			res.Known = p.matchKnown(res)
+		}
+		if counted && p.Cov != nil {
+			p.Cov.Reclassify(p.Source, res.Name, res.OK, res.Known != nil)
 		}
 	}
 	prefix := ""
