@@ -30,14 +30,21 @@ e.g. --save "3600 1 300 100"). "-" reads the configuration from standard input.
 Directives given on the command line override the file. An unknown directive stops the
 server with Redis's "FATAL CONFIG FILE ERROR" report naming the offending line.
 
+Persistence is Redis 7.0's, file for file, without fork: at start the server loads
+dump.rdb from dir (or, with appendonly yes, the multi-part AOF in appenddirname); save
+points, SAVE and BGSAVE write point-in-time snapshots; appendonly yes keeps the AOF with
+the appendfsync policy, and BGREWRITEAOF rewrites it. Real redis-server loads these files.
+
 Logs go to the logfile directive, or standard error when it is empty, in Redis's log
 format. io-threads (default 1) is the number of threads that serve client I/O
-(GOMAXPROCS); the GOMAXPROCS environment variable overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save when save
-points are configured and persistence is available).
+(GOMAXPROCS; loading the dataset at start uses every core); the GOMAXPROCS environment
+variable overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
+when save points are configured).
 
 redisctl-only option:
   --metrics-addr host:port   serve Prometheus metrics at http://host:port/metrics`,
-		Example: `  redisctl serve --port 7000 --maxmemory 1gb
+		Example: `  redisctl serve --port 7000 --maxmemory 1gb --maxmemory-policy allkeys-lru
+  redisctl serve --dir /var/lib/redis --save "900 1 300 10" --appendonly yes
   redisctl serve /etc/redis/redis.conf --loglevel verbose
   redisctl serve --bind 127.0.0.1 --port 6379 --dir ./data --metrics-addr 127.0.0.1:9121`,
 		DisableFlagParsing: true,
