@@ -68,26 +68,22 @@ func NewSds(n int) []byte {
 	return make([]byte, n, usableAlloc(h, n))
 }
 
-// GrowZero is sdsgrowzero(b, n): b extended to n bytes with zeros, reallocating with
-// sdsMakeRoomFor's greedy policy only when Redis's alloc is too small.
-func GrowZero(b []byte, n int) []byte {
-	old := len(b)
-	if n <= old {
-		return b
-	}
-	if n <= SdsAlloc(b) {
-		if n > cap(b) {
-			// Redis has the room (allocator slack we did not reserve): take it now
-			// with the capacity Redis records, without greedy growth.
-			nb := make([]byte, n, SdsAlloc(b))
-			copy(nb, b)
-			return nb
+// MakeRoom is sdsMakeRoomFor(b, add) with the greedy policy: the same bytes with at least
+// add spare bytes of capacity. b itself is returned when its capacity already has the
+// room; a new slice (length len(b)) otherwise: with the capacity Redis records when its
+// alloc already has the room (allocator slack we did not reserve), else grown greedily
+// (doubled under 1 MB, +1 MB above) to the usable size of that request.
+func MakeRoom(b []byte, add int) []byte {
+	l := len(b)
+	if a := SdsAlloc(b); a-l >= add {
+		if cap(b)-l >= add {
+			return b
 		}
-		b = b[:n]
-		clear(b[old:])
-		return b
+		nb := make([]byte, l, a)
+		copy(nb, b)
+		return nb
 	}
-	want := n
+	want := l + add
 	if want < sdsMaxPrealloc {
 		want *= 2
 	} else {
@@ -97,7 +93,19 @@ func GrowZero(b []byte, n int) []byte {
 	if h < 3 {
 		h = 3
 	}
-	nb := make([]byte, n, usableAlloc(h, want))
+	nb := make([]byte, l, usableAlloc(h, want))
 	copy(nb, b)
 	return nb
+}
+
+// GrowZero is sdsgrowzero(b, n): b extended to n bytes with zeros, reallocating with
+// sdsMakeRoomFor's greedy policy only when Redis's alloc is too small.
+func GrowZero(b []byte, n int) []byte {
+	old := len(b)
+	if n <= old {
+		return b
+	}
+	b = MakeRoom(b, n-old)[:n]
+	clear(b[old:])
+	return b
 }
