@@ -125,37 +125,7 @@ func blockingMove(x *engine.Ctx, from, to End, deadline int64, kind BlockedKind)
 // cmdBLMPop is BLMPOP timeout numkeys key… LEFT|RIGHT [COUNT count]: the arguments are
 // checked before the timeout, as lmpopGenericCommand does.
 func cmdBLMPop(x *engine.Ctx) {
-	const numkeysIdx = 2
-	numkeys, ok := rangeLong(x, numkeysIdx, 1, 1<<63-1, "ERR numkeys should be greater than 0")
-	if !ok {
-		return
+	if keys, where, count, ok := parseMPop(x, 2); ok {
+		blockingPop(x, keys, where, 1, count)
 	}
-	if numkeys >= int64(len(x.Args)-numkeysIdx-1) {
-		x.SyntaxError()
-		return
-	}
-	whereIdx := numkeysIdx + int(numkeys) + 1
-	where, ok := parseEnd(x, whereIdx)
-	if !ok {
-		return
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(x.Args); j++ {
-		more := len(x.Args) - 1 - j
-		if count == -1 && engine.EqualFold(x.Args[j], "count") && more > 0 {
-			j++
-			v, ok := rangeLong(x, j, 1, 1<<63-1, "ERR count should be greater than 0")
-			if !ok {
-				return
-			}
-			count = v
-		} else {
-			x.SyntaxError()
-			return
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	blockingPop(x, x.Args[numkeysIdx+1:whereIdx], where, 1, count)
 }

@@ -680,39 +680,45 @@ func popCommandName(where End) []byte {
 }
 
 func cmdLMPop(x *engine.Ctx) {
-	const numkeysIdx = 1
+	if keys, where, count, ok := parseMPop(x, 1); ok {
+		MPop(x, keys, where, count)
+	}
+}
+
+// parseMPop parses "numkeys key… LEFT|RIGHT [COUNT count]" with numkeys at
+// x.Args[numkeysIdx] (LMPOP and BLMPOP), replying on error as lmpopGenericCommand does.
+func parseMPop(x *engine.Ctx, numkeysIdx int) (keys [][]byte, where End, count int64, ok bool) {
 	numkeys, ok := rangeLong(x, numkeysIdx, 1, 1<<63-1, "ERR numkeys should be greater than 0")
 	if !ok {
-		return
+		return nil, where, 0, false
 	}
 	if numkeys >= int64(len(x.Args)-numkeysIdx-1) {
 		x.SyntaxError()
-		return
+		return nil, where, 0, false
 	}
 	whereIdx := numkeysIdx + int(numkeys) + 1
-	where, ok := parseEnd(x, whereIdx)
-	if !ok {
-		return
+	if where, ok = parseEnd(x, whereIdx); !ok {
+		return nil, where, 0, false
 	}
-	count := int64(-1)
+	count = -1
 	for j := whereIdx + 1; j < len(x.Args); j++ {
 		more := len(x.Args) - 1 - j
 		if count == -1 && engine.EqualFold(x.Args[j], "count") && more > 0 {
 			j++
 			v, ok := rangeLong(x, j, 1, 1<<63-1, "ERR count should be greater than 0")
 			if !ok {
-				return
+				return nil, where, 0, false
 			}
 			count = v
 		} else {
 			x.SyntaxError()
-			return
+			return nil, where, 0, false
 		}
 	}
 	if count == -1 {
 		count = 1
 	}
-	MPop(x, x.Args[numkeysIdx+1:whereIdx], where, count)
+	return x.Args[numkeysIdx+1 : whereIdx], where, count, true
 }
 
 // MPop is mpopGenericCommand: pop up to count elements from the first non-empty list
