@@ -20,12 +20,12 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/redisctl/redisctl/internal/sidebyside"
 )
 
 func main() {
@@ -45,7 +45,7 @@ func main() {
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	bin, cleanup, err := buildOurs(ctx, *ours)
+	bin, cleanup, err := sidebyside.BuildOurs(ctx, *ours)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "evict:", err)
 		os.Exit(1)
@@ -65,101 +65,16 @@ func main() {
 	}
 }
 
-func buildOurs(ctx context.Context, path string) (string, func(), error) {
-	if path != "" {
-		return path, func() {}, nil
-	}
-	dir, err := os.MkdirTemp("", "evict-bin-")
-	if err != nil {
-		return "", nil, err
-	}
-	out := filepath.Join(dir, "redisctl")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/redisctl")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("building redisctl: %w", err)
-	}
-	return out, func() { os.RemoveAll(dir) }, nil
-}
-
-type server struct {
-	name string
-	port int
-	cmd  *exec.Cmd
-	dir  string
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+type server = sidebyside.Server
 
 func start(ctx context.Context, name, bin string, args ...string) (*server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "evict-"+name+"-")
-	if err != nil {
-		return nil, err
-	}
-	full := append(args, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
-		"--save", "", "--appendonly", "no", "--logfile", "")
-	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{name: name, port: port, cmd: cmd, dir: dir}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := dial(port); err == nil {
-			v, err := c.do("PING")
-			c.close()
-			if err == nil && v == "PONG" {
-				return s, nil
-			}
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s did not answer PING within 10s", name)
+	return sidebyside.Start(ctx, name, bin, args...)
 }
 
-func (s *server) stop() {
-	if s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = s.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-done
-		}
-	}
-	os.RemoveAll(s.dir)
-}
-
-// procStatus reads a "Vm…" field of /proc/<pid>/status in bytes.
+// procStatus reads a "Vm…" field of /proc/<pid>/status in bytes (0 when unreadable).
 func procStatus(pid int, field string) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, field+":") {
-			f := strings.Fields(l[len(field)+1:])
-			if len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
+	n, _ := sidebyside.ProcStatus(pid, field)
+	return n
 }
 
 // client is a minimal pipelining RESP2 client.
@@ -402,12 +317,12 @@ func runAccuracy(ctx context.Context, redisBin, ours, only string) error {
 	if err != nil {
 		return err
 	}
-	defer rs.stop()
+	defer rs.Stop()
 	us, err := start(ctx, "redisctl", ours, "serve")
 	if err != nil {
 		return err
 	}
-	defer us.stop()
+	defer us.Stop()
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "dataset\tredis used_memory\tredisctl used_memory\tdiff\tredis dataset Δ\tredisctl dataset Δ\tdiff Δ\t")
 	for _, ds := range datasets {
@@ -416,7 +331,7 @@ func runAccuracy(ctx context.Context, redisBin, ours, only string) error {
 		}
 		var used, delta [2]int64
 		for i, s := range []*server{rs, us} {
-			c, err := dial(s.port)
+			c, err := dial(s.Port)
 			if err != nil {
 				return err
 			}
@@ -428,7 +343,7 @@ func runAccuracy(ctx context.Context, redisBin, ours, only string) error {
 				return err
 			}
 			if err := c.pipeline(ds.gen(rand.New(rand.NewPCG(1, 2)))); err != nil {
-				return fmt.Errorf("%s on %s: %w", ds.name, s.name, err)
+				return fmt.Errorf("%s on %s: %w", ds.name, s.Name, err)
 			}
 			u, err := c.info("memory", "used_memory")
 			if err != nil {
@@ -469,7 +384,7 @@ func runEvict(ctx context.Context, redisBin, ours, maxmem, policy string, nkeys,
 			return err
 		}
 		o, err := evictLoad(srv, nkeys, vsize, nreads, s)
-		srv.stop()
+		srv.Stop()
 		if err != nil {
 			return fmt.Errorf("%s: %w", side.name, err)
 		}
@@ -492,12 +407,12 @@ func runEvict(ctx context.Context, redisBin, ours, maxmem, policy string, nkeys,
 
 func evictLoad(srv *server, nkeys, vsize, nreads int, s float64) (outcome, error) {
 	var o outcome
-	c, err := dial(srv.port)
+	c, err := dial(srv.Port)
 	if err != nil {
 		return o, err
 	}
 	defer c.close()
-	pid := srv.cmd.Process.Pid
+	pid := srv.Cmd.Process.Pid
 	r := rand.New(rand.NewPCG(7, 11))
 	v := []byte(val(r, vsize))
 	perm := r.Perm(nkeys)

@@ -6,11 +6,11 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/redisctl/redisctl/internal/sidebyside"
 	"github.com/redisctl/redisctl/resp"
 )
 
@@ -107,23 +107,8 @@ func sendAll(ctx context.Context, port int, cmds [][]string) error {
 	return nil
 }
 
-// rssBytes is the resident set size of a process (VmRSS of /proc/<pid>/status).
-func rssBytes(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			f := strings.Fields(rest)
-			if len(f) >= 1 {
-				kb, err := strconv.ParseInt(f[0], 10, 64)
-				return kb * 1024, err
-			}
-		}
-	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
-}
+// rssBytes is the resident set size of a process.
+func rssBytes(pid int) (int64, error) { return sidebyside.ProcStatus(pid, "VmRSS") }
 
 // memDataset is one dataset of the memory comparison.
 type memDataset struct {
@@ -164,13 +149,13 @@ func runMem(ctx context.Context, redisBin, ours string) error {
 			if err != nil {
 				return err
 			}
-			before, err := rssBytes(s.cmd.Process.Pid)
+			before, err := rssBytes(s.Cmd.Process.Pid)
 			if err == nil {
 				cmds := make([][]string, 0, 10000)
 				for k := 0; k < ds.n && err == nil; k++ {
 					cmds = append(cmds, ds.gen(k))
 					if len(cmds) == cap(cmds) || k == ds.n-1 {
-						err = sendAll(ctx, s.port, cmds)
+						err = sendAll(ctx, s.Port, cmds)
 						cmds = cmds[:0]
 					}
 				}
@@ -178,10 +163,10 @@ func runMem(ctx context.Context, redisBin, ours string) error {
 			var after int64
 			if err == nil {
 				time.Sleep(500 * time.Millisecond) // let a GC cycle settle
-				after, err = rssBytes(s.cmd.Process.Pid)
+				after, err = rssBytes(s.Cmd.Process.Pid)
 			}
 			if err == nil {
-				out, e := redisCLI(ctx, s.port, "INFO", "memory")
+				out, e := redisCLI(ctx, s.Port, "INFO", "memory")
 				err = e
 				for _, l := range strings.Split(out, "\n") {
 					if v, ok := strings.CutPrefix(strings.TrimSpace(l), "used_memory:"); ok {
@@ -189,7 +174,7 @@ func runMem(ctx context.Context, redisBin, ours string) error {
 					}
 				}
 			}
-			s.stop()
+			s.Stop()
 			if err != nil {
 				return fmt.Errorf("%s on %s: %w", ds.name, spec.name, err)
 			}

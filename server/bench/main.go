@@ -17,15 +17,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/redisctl/redisctl/internal/sidebyside"
 )
 
 func main() {
@@ -45,7 +44,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	if *mem {
-		ours, cleanup, err := buildOurs(ctx, *ours)
+		ours, cleanup, err := sidebyside.BuildOurs(ctx, *ours)
 		if err == nil {
 			err = runMem(ctx, *redisBin, ours)
 			cleanup()
@@ -62,61 +61,10 @@ func main() {
 	}
 }
 
-type server struct {
-	name string
-	port int
-	cmd  *exec.Cmd
-	dir  string
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+type server = sidebyside.Server
 
 func start(ctx context.Context, name, bin string, args ...string) (*server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "bench-"+name+"-")
-	if err != nil {
-		return nil, err
-	}
-	full := append(args, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
-		"--save", "", "--appendonly", "no", "--logfile", "")
-	cmd := exec.CommandContext(ctx, bin, full...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{name: name, port: port, cmd: cmd, dir: dir}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if out, err := redisCLI(ctx, port, "PING"); err == nil && strings.TrimSpace(out) == "PONG" {
-			return s, nil
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s did not answer PING within 10s", name)
-}
-
-func (s *server) stop() {
-	if s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = s.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-done
-		}
-	}
-	os.RemoveAll(s.dir)
+	return sidebyside.Start(ctx, name, bin, args...)
 }
 
 func redisCLI(ctx context.Context, port int, args ...string) (string, error) {
@@ -177,33 +125,33 @@ func implementedAll(ctx context.Context, port int, cmds []string) bool {
 }
 
 func measure(ctx context.Context, s *server, test string, n, clients, keyspace, pipe int) (result, error) {
-	if !implemented(ctx, s.port, test) {
+	if !implemented(ctx, s.Port, test) {
 		return result{missing: true}, nil
 	}
-	if _, err := redisCLI(ctx, s.port, "FLUSHALL"); err != nil {
+	if _, err := redisCLI(ctx, s.Port, "FLUSHALL"); err != nil {
 		return result{}, err
 	}
-	args := []string{"-p", strconv.Itoa(s.port), "-c", strconv.Itoa(clients),
+	args := []string{"-p", strconv.Itoa(s.Port), "-c", strconv.Itoa(clients),
 		"-r", strconv.Itoa(keyspace), "-n", strconv.Itoa(n), "-P", strconv.Itoa(pipe), "--csv"}
 	if x, ok := extraTests[test]; ok {
 		if x.setup != nil {
-			if err := sendAll(ctx, s.port, x.setup()); err != nil {
-				return result{}, fmt.Errorf("setup of %s on %s: %w", test, s.name, err)
+			if err := sendAll(ctx, s.Port, x.setup()); err != nil {
+				return result{}, fmt.Errorf("setup of %s on %s: %w", test, s.Name, err)
 			}
 		}
 		args = append(args, x.args...)
 	} else {
 		args = append(args, "-t", test)
 	}
-	before, err := cpuTicks(s.cmd.Process.Pid)
+	before, err := cpuTicks(s.Cmd.Process.Pid)
 	if err != nil {
 		return result{}, err
 	}
 	out, err := exec.CommandContext(ctx, "redis-benchmark", args...).Output()
 	if err != nil {
-		return result{}, fmt.Errorf("redis-benchmark %s on %s: %w", test, s.name, err)
+		return result{}, fmt.Errorf("redis-benchmark %s on %s: %w", test, s.Name, err)
 	}
-	after, err := cpuTicks(s.cmd.Process.Pid)
+	after, err := cpuTicks(s.Cmd.Process.Pid)
 	if err != nil {
 		return result{}, err
 	}
@@ -235,7 +183,7 @@ func measure(ctx context.Context, s *server, test string, n, clients, keyspace, 
 }
 
 func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, ours string, rounds int) error {
-	ours, cleanup, err := buildOurs(ctx, ours)
+	ours, cleanup, err := sidebyside.BuildOurs(ctx, ours)
 	if err != nil {
 		return err
 	}
@@ -244,12 +192,12 @@ func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, 
 	if err != nil {
 		return err
 	}
-	defer real.stop()
+	defer real.Stop()
 	mine, err := start(ctx, "redisctl", ours, "serve")
 	if err != nil {
 		return err
 	}
-	defer mine.stop()
+	defer mine.Stop()
 
 	fmt.Printf("redis-benchmark -c %d -r %d -n %d, best of %d; CPU is the server process's user+sys time per request\n\n",
 		clients, keyspace, n, rounds)
@@ -292,24 +240,4 @@ func run(ctx context.Context, n, clients, keyspace int, pipes, tests, redisBin, 
 		}
 	}
 	return tw.Flush()
-}
-
-// buildOurs returns the redisctl binary to run: the given path, or one built now into a
-// temporary directory that cleanup removes.
-func buildOurs(ctx context.Context, ours string) (string, func(), error) {
-	if ours != "" {
-		return ours, func() {}, nil
-	}
-	dir, err := os.MkdirTemp("", "bench-bin-")
-	if err != nil {
-		return "", nil, err
-	}
-	bin := filepath.Join(dir, "redisctl")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/redisctl/redisctl/cmd/redisctl")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("building redisctl: %w", err)
-	}
-	return bin, func() { os.RemoveAll(dir) }, nil
 }
