@@ -35,6 +35,10 @@ type Effects struct {
 	events  []string
 	props   []string
 	propsDB int
+
+	// Stats also compares each line's change of keyspace_hits and keyspace_misses (INFO
+	// stats against Engine.Stats).
+	Stats bool
 }
 
 type effectsRecorder struct{ e *Effects }
@@ -151,16 +155,31 @@ func (e *Effects) oracleProps() []string {
 }
 
 func (e *Effects) oracleDirty() int64 {
-	info := string(e.info.Do("INFO", "persistence").Str)
+	return e.oracleInfo("persistence", "rdb_changes_since_last_save")
+}
+
+// oracleInfo reads one numeric field of an INFO section of the oracle.
+func (e *Effects) oracleInfo(section, field string) int64 {
+	info := string(e.info.Do("INFO", section).Str)
 	sc := bufio.NewScanner(strings.NewReader(info))
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "rdb_changes_since_last_save:"); ok {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), field+":"); ok {
 			n, _ := strconv.ParseInt(v, 10, 64)
 			return n
 		}
 	}
-	e.t.Fatal("no rdb_changes_since_last_save in INFO")
+	e.t.Fatalf("no %s in INFO %s", field, section)
 	return 0
+}
+
+// stats is keyspace_hits and keyspace_misses of the oracle and of the engine.
+func (e *Effects) stats() (o, g [2]int64) {
+	if !e.Stats {
+		return o, g
+	}
+	o = [2]int64{e.oracleInfo("stats", "keyspace_hits"), e.oracleInfo("stats", "keyspace_misses")}
+	g = [2]int64{e.H.E.Stats.KeyspaceHits, e.H.E.Stats.KeyspaceMisses}
+	return o, g
 }
 
 // Check sends args to both sides and compares the reply (with opts, as Pair.Check), the
@@ -168,6 +187,7 @@ func (e *Effects) oracleDirty() int64 {
 func (e *Effects) Check(args []string, opts ...Opt) {
 	e.t.Helper()
 	d0, o0 := e.oracleDirty(), e.H.E.Dirty
+	so0, sg0 := e.stats()
 	e.events, e.props = nil, nil
 	want, got := render(e.O.Do(args...), opts), render(e.H.Do(args...), opts)
 	line := strings.Join(args, " ")
@@ -176,6 +196,14 @@ func (e *Effects) Check(args []string, opts ...Opt) {
 	}
 	if dw, dg := e.oracleDirty()-d0, e.H.E.Dirty-o0; dw != dg {
 		e.t.Errorf("dirty of %s: redis %d, redisctl %d", line, dw, dg)
+	}
+	if e.Stats {
+		so1, sg1 := e.stats()
+		for i, name := range []string{"keyspace_hits", "keyspace_misses"} {
+			if dw, dg := so1[i]-so0[i], sg1[i]-sg0[i]; dw != dg {
+				e.t.Errorf("%s of %s: redis %+d, redisctl %+d", name, line, dw, dg)
+			}
+		}
 	}
 	if w, g := e.oracleEvents(), e.events; strings.Join(w, "\n") != strings.Join(g, "\n") {
 		e.t.Errorf("events of %s\n  redis:    %q\n  redisctl: %q", line, w, g)
