@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/redisctl/redisctl/engine/config"
 )
 
 // FileType is a manifest entry's type byte.
@@ -108,14 +110,14 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		if len(line) == 0 {
 			return nil, fail(line, true, "Invalid AOF manifest file format")
 		}
-		argv, ok := splitArgs(line)
-		if !ok || len(argv) < 6 || len(argv)%2 != 0 {
+		argv, err := config.SplitArgs(string(line))
+		if err != nil || len(argv) < 6 || len(argv)%2 != 0 {
 			return nil, fail(line, true, "Invalid AOF manifest file format")
 		}
 		var fi FileInfo
 		hasName := false
 		for i := 0; i < len(argv); i += 2 {
-			k, v := string(argv[i]), argv[i+1]
+			k, v := argv[i], []byte(argv[i+1])
 			switch {
 			case strings.EqualFold(k, "file"):
 				// sdsnew: the value is a C string.
@@ -212,7 +214,7 @@ func atoll(b []byte) int64 {
 func AppendInfo(dst []byte, fi FileInfo) []byte {
 	dst = append(dst, "file "...)
 	if needsRepr(fi.Name) {
-		dst = appendRepr(dst, fi.Name)
+		dst = append(dst, config.Repr(fi.Name)...)
 	} else {
 		dst = append(dst, fi.Name...)
 	}
