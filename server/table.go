@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/cmdspec"
@@ -84,55 +83,10 @@ func specTable(t *engine.Table) *cmdspec.Table {
 	return r
 }
 
-var specFlagMap = []struct {
-	s cmdspec.Flag
-	e engine.Flags
-}{
-	{cmdspec.FlagWrite, engine.FlagWrite},
-	{cmdspec.FlagReadonly, engine.FlagReadOnly},
-	{cmdspec.FlagDenyOOM, engine.FlagDenyOOM},
-	{cmdspec.FlagAdmin, engine.FlagAdmin},
-	{cmdspec.FlagPubSub, engine.FlagPubSub},
-	{cmdspec.FlagNoScript, engine.FlagNoScript},
-	{cmdspec.FlagBlocking, engine.FlagBlocking},
-	{cmdspec.FlagLoading, engine.FlagLoading},
-	{cmdspec.FlagStale, engine.FlagStale},
-	{cmdspec.FlagSkipMonitor, engine.FlagSkipMonitor},
-	{cmdspec.FlagSkipSlowlog, engine.FlagSkipSlowlog},
-	{cmdspec.FlagFast, engine.FlagFast},
-	{cmdspec.FlagNoAuth, engine.FlagNoAuth},
-	{cmdspec.FlagNoMulti, engine.FlagNoMulti},
-	{cmdspec.FlagAllowBusy, engine.FlagAllowBusy},
-}
-
-func engineFlags(s *cmdspec.Spec) engine.Flags {
-	var f engine.Flags
-	for _, m := range specFlagMap {
-		if s.Flags&m.s != 0 {
-			f |= m.e
-		}
-	}
-	return f
-}
-
 // fromSpec builds a command entry with Redis 7.0's arity, flags and key range.
-func fromSpec(name string, fn engine.HandlerFunc) *engine.Command {
-	s := cmdspec.Full().LookupFull([]byte(name))
-	if s == nil {
-		panic("server: no command " + name + " in Redis 7.0's table")
-	}
-	return &engine.Command{Name: strings.ToLower(name), Arity: s.Arity, Flags: engineFlags(s),
-		FirstKey: s.FirstKey, LastKey: s.LastKey, Step: s.Step, Fn: fn}
-}
+func fromSpec(name string, fn engine.HandlerFunc) *engine.Command { return engine.FromSpec(name, fn) }
 
 // container builds a command with subcommands; fn (may be nil) handles the bare command.
 func container(name string, fn engine.HandlerFunc, subs map[string]engine.HandlerFunc) *engine.Command {
-	c := fromSpec(name, fn)
-	c.Subcommands = map[string]*engine.Command{}
-	for sub, h := range subs {
-		sc := fromSpec(name+"|"+sub, h)
-		sc.Name = ""
-		c.Subcommands[sub] = sc
-	}
-	return c
+	return engine.ContainerFromSpec(name, fn, subs)
 }
