@@ -110,6 +110,14 @@ func (p *Pair) Check(args []string, opts ...Opt) resp.Value {
 // (quotes allowed). A line may end with "  #unordered" or "  #pairs" or "  #type".
 func (p *Pair) Run(script string) {
 	p.t.Helper()
+	runScript(p.t, script, func(args []string, opts ...Opt) { p.Check(args, opts...) })
+}
+
+// runScript calls check for each line of a script (Pair.Run's and Effects.Run's format):
+// blank lines and "//" comments are skipped, a trailing #unordered, #pairs or #type tag
+// becomes an Opt, and the arguments are split by Redis's own rules.
+func runScript(t testing.TB, script string, check func(args []string, opts ...Opt)) {
+	t.Helper()
 	for _, line := range strings.Split(script, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "//") {
@@ -127,9 +135,9 @@ func (p *Pair) Run(script string) {
 		}
 		args, err := config.SplitArgs(line)
 		if err != nil {
-			p.t.Fatalf("bad script line %q: %v", line, err)
+			t.Fatalf("bad script line %q: %v", line, err)
 		}
-		p.Check(args, opts...)
+		check(args, opts...)
 	}
 }
 

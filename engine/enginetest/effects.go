@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/redisctl/redisctl/engine"
-	"github.com/redisctl/redisctl/engine/config"
 	"github.com/redisctl/redisctl/internal/redistest"
 	"github.com/redisctl/redisctl/resp"
 )
@@ -216,27 +215,7 @@ func (e *Effects) Check(args []string, opts ...Opt) {
 // Run checks a script as Pair.Run does, with Check's comparisons for every line.
 func (e *Effects) Run(script string) {
 	e.t.Helper()
-	for _, line := range strings.Split(script, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "//") {
-			continue
-		}
-		var opts []Opt
-		for _, tag := range []struct {
-			s string
-			o Opt
-		}{{"#unordered", Unordered}, {"#pairs", UnorderedPairs}, {"#type", TypeOnly}} {
-			if strings.HasSuffix(line, tag.s) {
-				opts = append(opts, tag.o)
-				line = strings.TrimSpace(strings.TrimSuffix(line, tag.s))
-			}
-		}
-		args, err := config.SplitArgs(line)
-		if err != nil {
-			e.t.Fatalf("bad script line %q: %v", line, err)
-		}
-		e.Check(args, opts...)
-	}
+	runScript(e.t, script, e.Check)
 }
 
 // normTimes replaces unix times in milliseconds near now (absolute expiry times the two
