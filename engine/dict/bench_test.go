@@ -250,3 +250,59 @@ func BenchmarkMemoryPerEntry(b *testing.B) {
 		}
 	})
 }
+
+// engineValue has the size of the engine's keyspace value (a 64-byte entry).
+type engineValue struct {
+	p    *byte
+	n, c int64
+	x    uint64
+}
+
+// BenchmarkGetRandomOrder probes 128k keys of 16 bytes in a random order, as a server
+// under redis-benchmark -r does, so that most probes miss the CPU caches. "keyInEntry"
+// builds the dict with UpsertBytes (the key's bytes in the entry's allocation),
+// "keySeparate" with Upsert of separately allocated strings.
+func BenchmarkGetRandomOrder(b *testing.B) {
+	const n = 1 << 17
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = []byte("key:" + strconv.FormatInt(int64(1000000000000+i*7919), 10))[:16]
+	}
+	order := make([]int, 1<<20)
+	x := uint64(88172645463325252)
+	for i := range order {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		order[i] = int(x % n)
+	}
+	build := map[string]func() *Dict[engineValue]{
+		"keyInEntry": func() *Dict[engineValue] {
+			d := New[engineValue]()
+			for _, k := range keys {
+				d.UpsertBytes(k)
+			}
+			return d
+		},
+		"keySeparate": func() *Dict[engineValue] {
+			d := New[engineValue]()
+			for _, k := range keys {
+				d.Upsert(string(k))
+			}
+			return d
+		},
+	}
+	for _, name := range []string{"keyInEntry", "keySeparate"} {
+		d := build[name]()
+		for d.RehashSteps(1000) {
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if d.GetBytes(keys[order[i&(len(order)-1)]]) == nil {
+					b.Fatal("miss")
+				}
+			}
+		})
+	}
+}
