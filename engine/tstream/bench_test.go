@@ -166,3 +166,15 @@ func BenchmarkXReadGroupNoAck(b *testing.B) {
 	}
 	m.stop(b)
 }
+
+// BenchmarkXAddServer is the server benchmark's XADD (server/bench/extra.go): auto ID,
+// one field with a 12-digit value, propagation rewrite included.
+func BenchmarkXAddServer(b *testing.B) {
+	be := newBenchEngine()
+	args := cmd("XADD", "bench:stream", "*", "field", "000000012345")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}

@@ -324,27 +324,29 @@ func cmdXAdd(x *engine.Ctx) {
 		x.Error(errTooLarge)
 		return
 	}
-	idText := id.Append(nil)
-	x.Bulk(idText)
+	x.Bulk(id.Append(x.Scratch[:0]))
 	x.Notify(engine.NotifyStream, "xadd", key)
 	x.Dirty(1)
 
+	// The propagated form (generated ID, exact trim) is only built when something keeps
+	// it: without a propagator, Call drops what a command propagates.
+	prop := x.E.Propagating()
 	var rw [][]byte
 	if a.Strategy != TrimNone {
 		if s.Trim(&a.TrimArgs) > 0 {
 			x.Notify(engine.NotifyStream, "xtrim", key)
 		}
-		if a.Approx {
+		if a.Approx && prop {
 			rw = append([][]byte(nil), x.Args...)
 			rewriteTrim(rw, s, &a)
 		}
 	}
 	x.SignalModified(key)
-	if !a.idGiven || !a.seqGiven {
+	if prop && (!a.idGiven || !a.seqGiven) {
 		if rw == nil {
 			rw = append([][]byte(nil), x.Args...)
 		}
-		rw[idpos] = idText
+		rw[idpos] = id.Append(nil)
 	}
 	if rw != nil {
 		x.Rewrite(rw...)

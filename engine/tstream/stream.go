@@ -43,6 +43,11 @@ type Stream struct {
 	groups       []*Group // by name, byte order (the cgroups rax); nil until the first XGROUP CREATE
 
 	raxNodes int // cached radix tree node count of the node index; -1: recompute
+
+	// rc is the radix tree counter fed with every node's master in order, kept while
+	// nodes are only appended (rcOK), so a new tail node costs one add, not a recount.
+	rc   raxCounter
+	rcOK bool
 }
 
 // New returns an empty stream (streamNew).
@@ -66,15 +71,28 @@ func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
 // NumNodes is the number of listpack nodes (radix-tree-keys).
 func (s *Stream) NumNodes() int { return len(s.nodes) }
 
-func (s *Stream) changedIndex() { s.raxNodes = -1 }
+// changedIndex says the node index changed other than by appending a node.
+func (s *Stream) changedIndex() { s.raxNodes, s.rcOK = -1, false }
+
+// appendedNode says master was appended at the end of the node index.
+func (s *Stream) appendedNode(master ID) {
+	if s.rcOK {
+		s.rc.add(master)
+	}
+	s.raxNodes = -1
+}
 
 // RaxNodes is the node count Redis's radix tree has for the node keys (radix-tree-nodes).
 func (s *Stream) RaxNodes() int {
 	if s.raxNodes < 0 {
-		var c raxCounter
-		for _, n := range s.nodes {
-			c.add(n.master)
+		if !s.rcOK {
+			s.rc = raxCounter{}
+			for _, n := range s.nodes {
+				s.rc.add(n.master)
+			}
+			s.rcOK = true
 		}
+		c := s.rc // finish consumes the counter's state
 		s.raxNodes = c.finish()
 	}
 	return s.raxNodes
@@ -305,7 +323,7 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 		}
 		n.appendInt(0)
 		s.nodes = append(s.nodes, n)
-		s.changedIndex()
+		s.appendedNode(id)
 		flags |= flagSameFields
 	} else {
 		off := listpack.First(n.lp)
