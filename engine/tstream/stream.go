@@ -1,6 +1,7 @@
 package tstream
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
@@ -147,14 +148,58 @@ func (n *node) replaceInt(off int, v int64) {
 
 func (n *node) appendInt(v int64) {
 	old := len(n.lp)
-	n.lp = listpack.AppendInt(n.lp, v)
+	n.lp = lpAppendInt(n.lp, v)
 	n.resized(old)
 }
 
 func (n *node) appendStr(v []byte) {
 	old := len(n.lp)
-	n.lp = listpack.Append(n.lp, v)
+	n.lp = lpAppendValue(n.lp, v)
 	n.resized(old)
+}
+
+// lpAppendInt is listpack.AppendInt (lpAppendInteger) with the encodings of a stream
+// entry's usual elements written in place: 7-bit unsigned (flags, small ID deltas,
+// lp-count) and 13-bit signed integers, each with its 1-byte backlen. The other encodings
+// go through the listpack package.
+func lpAppendInt(lp []byte, v int64) []byte {
+	switch {
+	case v >= 0 && v <= 127:
+		lp = append(lp[:len(lp)-1], byte(v), 1, listpack.Terminator)
+	case v >= -4096 && v <= 4095:
+		u := uint64(v) & 0x1fff
+		lp = append(lp[:len(lp)-1], byte(u>>8)|0xC0, byte(u), 2, listpack.Terminator)
+	default:
+		return listpack.AppendInt(lp, v)
+	}
+	lpAddedOne(lp)
+	return lp
+}
+
+// lpAppendValue is listpack.Append (lpAppend): a canonical integer string is stored as an
+// integer; a string shorter than 64 bytes (6-bit length header, backlen of one byte) is
+// written in place, longer ones go through the listpack package.
+func lpAppendValue(lp, v []byte) []byte {
+	if iv, ok := listpack.ParseInt(v); ok {
+		return lpAppendInt(lp, iv)
+	}
+	if len(v) >= 64 {
+		return listpack.Append(lp, v)
+	}
+	lp = append(lp[:len(lp)-1], 0x80|byte(len(v)))
+	lp = append(lp, v...)
+	lp = append(lp, byte(1+len(v)), listpack.Terminator)
+	lpAddedOne(lp)
+	return lp
+}
+
+// lpAddedOne updates the header after one entry was appended: total bytes, and the count
+// unless it is unknown (reaching 65535 makes it unknown, as listpack's insert does).
+func lpAddedOne(lp []byte) {
+	binary.LittleEndian.PutUint32(lp, uint32(len(lp)))
+	if c := binary.LittleEndian.Uint16(lp[4:]); c != listpack.CountUnknown {
+		binary.LittleEndian.PutUint16(lp[4:], c+1)
+	}
 }
 
 // shrinkToFit is lpShrinkToFit: the allocation becomes the exact size.
@@ -326,8 +371,13 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 		s.appendedNode(id)
 		flags |= flagSameFields
 	} else {
-		off := listpack.First(n.lp)
-		n.replaceInt(off, lpInt(n.lp, off)+1)
+		// The master entry's count: a 7-bit integer (one byte, backlen 1) is bumped in
+		// place while it stays one; otherwise lpReplaceInteger.
+		if off := listpack.First(n.lp); n.lp[off] < 127 {
+			n.lp[off]++
+		} else {
+			n.replaceInt(off, lpInt(n.lp, off)+1)
+		}
 		nf, f := masterFields(n.lp)
 		if nf == numfields {
 			i := int64(0)

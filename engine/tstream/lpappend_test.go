@@ -1,0 +1,43 @@
+package tstream
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/redisctl/redisctl/rdb/listpack"
+)
+
+// The in-place encoders must write exactly what the listpack package writes.
+func TestLPAppendMatchesListpack(t *testing.T) {
+	ints := []int64{0, 1, 126, 127, 128, 255, 4095, 4096, -1, -4096, -4097, math.MaxInt16, math.MinInt16,
+		1 << 23, -1 << 23, math.MaxInt32, math.MinInt32, math.MaxInt64, math.MinInt64}
+	vals := [][]byte{nil, []byte("a"), []byte("field"), []byte("000000012345"), []byte("12345"), []byte("-7"),
+		[]byte("01"), []byte("9223372036854775808"), bytes.Repeat([]byte("x"), 63), bytes.Repeat([]byte("x"), 64),
+		bytes.Repeat([]byte("y"), 200), bytes.Repeat([]byte("z"), 5000)}
+	for _, v := range ints {
+		vals = append(vals, []byte(strconv.FormatInt(v, 10)))
+	}
+	mine, ref := listpack.New(), listpack.New()
+	for _, v := range ints {
+		mine, ref = lpAppendInt(mine, v), listpack.AppendInt(ref, v)
+		require.Equal(t, ref, mine, "int %d", v)
+	}
+	for _, v := range vals {
+		mine, ref = lpAppendValue(mine, v), listpack.Append(ref, v)
+		require.Equal(t, ref, mine, "value %q", v)
+	}
+	_, err := listpack.Validate(mine)
+	require.NoError(t, err)
+
+	// The count header saturates at 65535 (unknown) as the listpack package's does.
+	mine, ref = listpack.New(), listpack.New()
+	for i := 0; i < 65540; i++ {
+		mine, ref = lpAppendInt(mine, int64(i%128)), listpack.AppendInt(ref, int64(i%128))
+	}
+	require.Equal(t, ref, mine)
+	require.Equal(t, listpack.CountUnknown, listpack.HeaderCount(mine))
+}
