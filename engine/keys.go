@@ -202,8 +202,8 @@ func expireCmd(absolute bool, unitMs int64) HandlerFunc {
 		x.Notify(NotifyGeneric, "expire", key)
 		x.Dirty(1)
 		// Propagated as PEXPIREAT with the absolute time; the options stay as given.
-		// PEXPIREAT itself is propagated unchanged.
-		if !absolute || unitMs != 1 {
+		// PEXPIREAT itself is propagated unchanged. Without a propagator nothing is kept.
+		if (!absolute || unitMs != 1) && x.E.Propagating() {
 			rw := make([][]byte, 0, len(x.Args))
 			rw = append(rw, []byte("PEXPIREAT"), key, strconv.AppendInt(nil, when, 10))
 			x.Rewrite(append(rw, x.Args[3:]...)...)
