@@ -3,6 +3,7 @@ package tzset_test
 import (
 	"io"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -228,4 +229,66 @@ func TestHotCommandsDoNotAllocate(t *testing.T) {
 			t.Errorf("%s: score updates: %.2f allocations per pair", sz.name, n)
 		}
 	}
+}
+
+// BenchmarkZAddRandom100k is redis-benchmark's ZADD test through the engine: "ZADD myzset
+// <rand> element:<rand>" with both numbers drawn from 0..99999 (zero-padded to 12 digits as
+// redis-benchmark writes them), into one skiplist-encoded set. "grow" starts from an empty
+// key and is mostly inserts; "full" starts from all 100k members and is all score updates
+// (a node moved, or its score changed in place).
+func BenchmarkZAddRandom100k(b *testing.B) {
+	const space = 100000
+	const ring = 1 << 16
+	mk := func(seed uint64) [][][]byte {
+		cmds := make([][][]byte, ring)
+		x := seed
+		next := func() string {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			s := strconv.FormatUint(x%space, 10)
+			for len(s) < 12 {
+				s = "0" + s
+			}
+			return s
+		}
+		for i := range cmds {
+			cmds[i] = argv("ZADD", "myzset", next(), "element:"+next())
+		}
+		return cmds
+	}
+	b.Run("grow", func(b *testing.B) {
+		cmds := mk(0x9e3779b97f4a7c15)
+		be := newBenchEngine(b)
+		del := argv("DEL", "myzset")
+		cm := startCPU(b)
+		i := 0
+		for b.Loop() {
+			be.exec(cmds[i]...)
+			i++
+			if i == ring {
+				// Start over on an empty key: the set reaches ~48k members per ring.
+				b.StopTimer()
+				be.exec(del...)
+				i = 0
+				b.StartTimer()
+			}
+		}
+		cm.stop(b)
+	})
+	b.Run("full", func(b *testing.B) {
+		cmds := mk(0x2545f4914f6cdd1d)
+		be := newBenchEngine(b)
+		for i := range space {
+			s := strconv.Itoa(i)
+			be.exec(argv("ZADD", "myzset", s, "element:"+strings.Repeat("0", 12-len(s))+s)...)
+		}
+		cm := startCPU(b)
+		i := 0
+		for b.Loop() {
+			be.exec(cmds[i&(ring-1)]...)
+			i++
+		}
+		cm.stop(b)
+	})
 }

@@ -321,10 +321,10 @@ func cmdZCount(x *engine.Ctx) {
 	} else {
 		zsl := &zsOf(o).zsl
 		if n := zsl.firstInRange(&r); n != nil {
-			rk := zsl.rank(n.score, n.ele)
+			rk := zsl.rank(n.score, n.ele())
 			count = zsl.length - int(rk-1)
 			if n = zsl.lastInRange(&r); n != nil {
-				rk = zsl.rank(n.score, n.ele)
+				rk = zsl.rank(n.score, n.ele())
 				count -= zsl.length - int(rk)
 			}
 		}
@@ -358,10 +358,10 @@ func cmdZLexCount(x *engine.Ctx) {
 	} else {
 		zsl := &zsOf(o).zsl
 		if n := zsl.firstInLexRange(&r); n != nil {
-			rk := zsl.rank(n.score, n.ele)
+			rk := zsl.rank(n.score, n.ele())
 			count = zsl.length - int(rk-1)
 			if n = zsl.lastInLexRange(&r); n != nil {
-				rk = zsl.rank(n.score, n.ele)
+				rk = zsl.rank(n.score, n.ele())
 				count -= zsl.length - int(rk)
 			}
 		}

@@ -33,8 +33,8 @@ func AscendFrom(o *engine.Object, min float64, fn func(member []byte, score floa
 		}
 		return
 	}
-	for n := zsOf(o).zsl.firstInRange(&r); n != nil; n = n.level[0].forward {
-		if !fn(unsafeBytes(n.ele), n.score) {
+	for n := zsOf(o).zsl.firstInRange(&r); n != nil; n = n.lvl(0).forward {
+		if !fn(unsafeBytes(n.ele()), n.score) {
 			return
 		}
 	}

@@ -218,8 +218,8 @@ func TestSkiplistMemoryUsage(t *testing.T) {
 	// Exact structure: recompute objectComputeSize from the nodes.
 	want := 16 + 16 + 32 + 56 + 8*z.dict.Buckets() + memmodel.Class(24+16*32)
 	elesize := 0
-	for n := z.zsl.first(); n != nil; n = n.level[0].forward {
-		elesize += memmodel.SdsAlloc(len(n.ele)) + 24 + memmodel.Class(24+16*len(n.level))
+	for n := z.zsl.first(); n != nil; n = n.lvl(0).forward {
+		elesize += memmodel.SdsAlloc(len(n.ele())) + 24 + memmodel.Class(24+16*n.levels())
 	}
 	want += elesize
 	key := memmodel.KeyOverhead(1)
@@ -234,8 +234,8 @@ func TestSkiplistMemoryUsage(t *testing.T) {
 	require.InDelta(t, float64(redis5), float64(got5), 0.25*float64(redis5), "SAMPLES 5: redis %d ours %d", redis5, got5)
 	// Level distribution: p = 0.25, so about 3/4 of the nodes have level 1.
 	levels := make([]int, 33)
-	for n := z.zsl.first(); n != nil; n = n.level[0].forward {
-		levels[len(n.level)]++
+	for n := z.zsl.first(); n != nil; n = n.lvl(0).forward {
+		levels[n.levels()]++
 	}
 	frac := float64(levels[1]) / 2000
 	require.InDelta(t, 0.75, frac, 0.05, "level-1 fraction %v", levels[:8])

@@ -75,8 +75,8 @@ func convert(o *engine.Object, enc engine.Encoding) {
 	}
 	z := zsOf(o)
 	lp := listpack.New()
-	for n := z.zsl.first(); n != nil; n = n.level[0].forward {
-		lp = zzlInsertAt(lp, -1, unsafeBytes(n.ele), n.score)
+	for n := z.zsl.first(); n != nil; n = n.lvl(0).forward {
+		lp = zzlInsertAt(lp, -1, unsafeBytes(n.ele()), n.score)
 	}
 	o.SetEncodingBytes(engine.EncListpack, lp)
 }
@@ -179,7 +179,7 @@ func add(set *engine.Settings, o *engine.Object, score float64, m []byte, in int
 			return outNop, 0, true
 		}
 		if score != cur {
-			e.Value = z.zsl.updateScore(cur, n.ele, score)
+			e.Value = z.zsl.updateScore(cur, n.ele(), score)
 			out |= outUpdated
 		}
 		return out, score, true
@@ -227,7 +227,7 @@ func rank(o *engine.Object, m []byte, reverse bool) int {
 	if e == nil {
 		return -1
 	}
-	r := int(z.zsl.rank(e.Value.score, e.Value.ele))
+	r := int(z.zsl.rank(e.Value.score, e.Value.ele()))
 	if reverse {
 		return n - r
 	}
@@ -244,7 +244,7 @@ func Dup(o *engine.Object) engine.Object {
 	z := zsOf(&no)
 	z.dict.Expand(src.dict.Len())
 	for n := src.zsl.tail; n != nil; n = n.backward {
-		z.add(n.score, n.ele)
+		z.add(n.score, n.ele())
 	}
 	return no
 }
@@ -258,9 +258,9 @@ func memoryUsage(_ *engine.Engine, o *engine.Object, samples int) int {
 	asize := memmodel.RobjSize + memmodel.ZsetSize + memmodel.SkiplistSize +
 		memmodel.DictOverhead(z.dict.Buckets()) + memmodel.SkiplistHeaderAlloc()
 	elesize, n := 0, 0
-	for node := z.zsl.first(); node != nil && n < samples; node = node.level[0].forward {
-		elesize += memmodel.SdsAlloc(len(node.ele)) + memmodel.DictEntrySize +
-			memmodel.Class(memmodel.SkiplistNodeSize(len(node.level)))
+	for node := z.zsl.first(); node != nil && n < samples; node = node.lvl(0).forward {
+		elesize += memmodel.SdsAlloc(len(node.ele())) + memmodel.DictEntrySize +
+			memmodel.Class(memmodel.SkiplistNodeSize(node.levels()))
 		n++
 	}
 	if n == 0 {
@@ -289,8 +289,8 @@ func Ascend(o *engine.Object, fn func(member []byte, score float64) bool) {
 		}
 		return
 	}
-	for n := zsOf(o).zsl.first(); n != nil; n = n.level[0].forward {
-		if !fn(unsafeBytes(n.ele), n.score) {
+	for n := zsOf(o).zsl.first(); n != nil; n = n.lvl(0).forward {
+		if !fn(unsafeBytes(n.ele()), n.score) {
 			return
 		}
 	}
@@ -310,7 +310,7 @@ func Descend(o *engine.Object, fn func(member []byte, score float64) bool) {
 		return
 	}
 	for n := zsOf(o).zsl.tail; n != nil; n = n.backward {
-		if !fn(unsafeBytes(n.ele), n.score) {
+		if !fn(unsafeBytes(n.ele()), n.score) {
 			return
 		}
 	}

@@ -103,8 +103,8 @@ func popGeneric(x *engine.Ctx, keys [][]byte, opt popOpts) (handled bool) {
 			if opt.nested {
 				x.ArrayLen(2)
 			}
-			x.Bulk(unsafeBytes(n.ele))
-			z.remove(unsafeBytes(n.ele))
+			x.Bulk(unsafeBytes(n.ele()))
+			z.remove(unsafeBytes(n.ele()))
 		}
 		writeScore(x.W, score)
 		x.Dirty(1)

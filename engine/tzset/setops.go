@@ -269,11 +269,11 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 	} else {
 		x.ArrayLen(n)
 	}
-	for node := dz.zsl.first(); node != nil; node = node.level[0].forward {
+	for node := dz.zsl.first(); node != nil; node = node.lvl(0).forward {
 		if nested {
 			x.ArrayLen(2)
 		}
-		x.Bulk(unsafeBytes(node.ele))
+		x.Bulk(unsafeBytes(node.ele()))
 		if withScores {
 			writeScore(x.W, node.score)
 		}
@@ -335,9 +335,9 @@ func zdiff(src []source, dz *zset) (maxLen, totLen int) {
 			break
 		}
 	}
-	for n := dz.zsl.first(); n != nil; n = n.level[0].forward {
-		maxLen = max(maxLen, len(n.ele))
-		totLen += len(n.ele)
+	for n := dz.zsl.first(); n != nil; n = n.lvl(0).forward {
+		maxLen = max(maxLen, len(n.ele()))
+		totLen += len(n.ele())
 	}
 	return maxLen, totLen
 }

@@ -3,6 +3,7 @@ package tzset
 import (
 	"math/rand/v2"
 	"strings"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/engine/dict"
 )
@@ -22,57 +23,100 @@ type zlevel struct {
 	span    uint64
 }
 
+// znode is a skiplist node laid out for the search loops, which read a node's score and
+// then the forward pointer of one of its levels: the score sits right before the level
+// array, which is inline (a node is one allocation of 32+16*levels bytes, Redis's 24+16*
+// levels rounded to 8-byte words), so the score and the level-0 link share a cache line
+// and a level-1 node (three out of four) fits the 48-byte size class. The member is kept
+// as a pointer and a length (the string's bytes are shared with the dict entry's key, as
+// Redis shares the sds) and is only read on a score tie.
+//
+// Only lv[0] is declared: levels 1.. follow it in memory in the larger node types below
+// and are reached through lvl, never beyond ncap.
 type znode struct {
-	ele      string
-	score    float64
+	elep     *byte
+	elen     uint32
+	nlev     uint8 // levels in use
+	ncap     uint8 // levels allocated (≥ nlev); a moved node is recycled when it fits
 	backward *znode
-	level    []zlevel
+	score    float64
+	lv       [1]zlevel
 }
 
-// Nodes of the common levels carry their level array inline, so a node is one allocation
-// (three out of four nodes have level 1).
-type znode1 struct {
-	znode
-	lv [1]zlevel
+// Node types with room for more levels; the extra levels directly follow znode.lv.
+type (
+	znode2 struct {
+		znode
+		more [1]zlevel
+	}
+	znode3 struct {
+		znode
+		more [2]zlevel
+	}
+	znode4 struct {
+		znode
+		more [3]zlevel
+	}
+	znode8 struct {
+		znode
+		more [7]zlevel
+	}
+	znode32 struct {
+		znode
+		more [maxLevel - 1]zlevel
+	}
+)
+
+// lvl returns level i of n (i < n.ncap).
+func (n *znode) lvl(i int) *zlevel {
+	return (*zlevel)(unsafe.Add(unsafe.Pointer(&n.lv[0]), uintptr(i)*unsafe.Sizeof(zlevel{})))
 }
-type znode2 struct {
-	znode
-	lv [2]zlevel
-}
-type znode3 struct {
-	znode
-	lv [3]zlevel
-}
-type znode4 struct {
-	znode
-	lv [4]zlevel
+
+// next is the level-0 successor.
+func (n *znode) next() *znode { return n.lv[0].forward }
+
+// ele is the member.
+func (n *znode) ele() string { return unsafe.String(n.elep, int(n.elen)) }
+
+// levels is the node's level (what Redis allocated it with).
+func (n *znode) levels() int { return int(n.nlev) }
+
+// allocNode returns a zeroed node with room for at least level levels.
+func allocNode(level int) *znode {
+	var n *znode
+	switch {
+	case level == 1:
+		n = &znode{}
+		n.ncap = 1
+	case level == 2:
+		n = &(&znode2{}).znode
+		n.ncap = 2
+	case level == 3:
+		n = &(&znode3{}).znode
+		n.ncap = 3
+	case level == 4:
+		n = &(&znode4{}).znode
+		n.ncap = 4
+	case level <= 8:
+		n = &(&znode8{}).znode
+		n.ncap = 8
+	default:
+		n = &(&znode32{}).znode
+		n.ncap = maxLevel
+	}
+	return n
 }
 
 func newNode(level int, score float64, ele string) *znode {
-	var n *znode
-	switch level {
-	case 1:
-		x := &znode1{}
-		x.level = x.lv[:]
-		n = &x.znode
-	case 2:
-		x := &znode2{}
-		x.level = x.lv[:]
-		n = &x.znode
-	case 3:
-		x := &znode3{}
-		x.level = x.lv[:]
-		n = &x.znode
-	case 4:
-		x := &znode4{}
-		x.level = x.lv[:]
-		n = &x.znode
-	default:
-		n = &znode{level: make([]zlevel, level)}
-	}
+	n := allocNode(level)
+	n.nlev = uint8(level)
 	n.score = score
-	n.ele = ele
+	n.setEle(ele)
 	return n
+}
+
+func (n *znode) setEle(ele string) {
+	n.elep, n.elen = unsafe.StringData(ele), uint32(len(ele))
 }
 
 type skiplist struct {
@@ -90,7 +134,8 @@ type zset struct {
 
 func newZset() *zset {
 	z := &zset{dict: dict.New[*znode]()}
-	z.zsl.header = &znode{level: make([]zlevel, maxLevel)}
+	z.zsl.header = allocNode(maxLevel)
+	z.zsl.header.nlev = maxLevel
 	z.zsl.level = 1
 	return z
 }
@@ -107,9 +152,10 @@ func randomLevel() int {
 	return level
 }
 
-// less reports whether (s1, e1) sorts before (s2, e2).
-func less(s1 float64, e1 string, s2 float64, e2 string) bool {
-	return s1 < s2 || (s1 == s2 && e1 < e2)
+// before reports whether n sorts before (score, ele): score first, the member (memcmp
+// order, as sdscmp) only on a tie.
+func (n *znode) before(score float64, ele string) bool {
+	return n.score < score || (n.score == score && n.ele() < ele)
 }
 
 // insert adds a node for (score, ele), known to be absent (zslInsert).
@@ -129,8 +175,8 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		} else {
 			rank[i] = rank[i+1]
 		}
-		for f := x.level[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level[i].forward {
-			rank[i] += x.level[i].span
+		for f := x.lvl(i).forward; f != nil && f.before(score, ele); f = x.lvl(i).forward {
+			rank[i] += x.lvl(i).span
 			x = f
 		}
 		update[i] = x
@@ -140,32 +186,37 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		for i := zsl.level; i < level; i++ {
 			rank[i] = 0
 			update[i] = zsl.header
-			update[i].level[i].span = uint64(zsl.length)
+			update[i].lvl(i).span = uint64(zsl.length)
 		}
 		zsl.level = level
 	}
-	if reuse != nil && cap(reuse.level) >= level {
+	if reuse != nil && int(reuse.ncap) >= level {
+		// Recycle the node; levels past the new level are cleared too, so a moved node
+		// keeps no stale link alive.
 		x = reuse
-		x.level = x.level[:level]
-		clear(x.level)
-		x.score, x.ele, x.backward = score, ele, nil
+		for i := range int(x.ncap) {
+			*x.lvl(i) = zlevel{}
+		}
+		x.nlev = uint8(level)
+		x.score, x.backward = score, nil
+		x.setEle(ele)
 	} else {
 		x = newNode(level, score, ele)
 	}
 	for i := 0; i < level; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = (rank[0] - rank[i]) + 1
+		x.lvl(i).forward = update[i].lvl(i).forward
+		update[i].lvl(i).forward = x
+		x.lvl(i).span = update[i].lvl(i).span - (rank[0] - rank[i])
+		update[i].lvl(i).span = (rank[0] - rank[i]) + 1
 	}
 	for i := level; i < zsl.level; i++ {
-		update[i].level[i].span++
+		update[i].lvl(i).span++
 	}
 	if update[0] != zsl.header {
 		x.backward = update[0]
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x
+	if x.lvl(0).forward != nil {
+		x.lvl(0).forward.backward = x
 	} else {
 		zsl.tail = x
 	}
@@ -176,19 +227,19 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 // deleteNode unlinks x given the update vector (zslDeleteNode).
 func (zsl *skiplist) deleteNode(x *znode, update *[maxLevel]*znode) {
 	for i := 0; i < zsl.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].lvl(i).forward == x {
+			update[i].lvl(i).span += x.lvl(i).span - 1
+			update[i].lvl(i).forward = x.lvl(i).forward
 		} else {
-			update[i].level[i].span--
+			update[i].lvl(i).span--
 		}
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x.backward
+	if x.lvl(0).forward != nil {
+		x.lvl(0).forward.backward = x.backward
 	} else {
 		zsl.tail = x.backward
 	}
-	for zsl.level > 1 && zsl.header.level[zsl.level-1].forward == nil {
+	for zsl.level > 1 && zsl.header.lvl(zsl.level-1).forward == nil {
 		zsl.level--
 	}
 	zsl.length--
@@ -198,19 +249,19 @@ func (zsl *skiplist) deleteNode(x *znode, update *[maxLevel]*znode) {
 func (zsl *skiplist) findUpdate(score float64, ele string, update *[maxLevel]*znode) *znode {
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && less(f.score, f.ele, score, ele); f = x.level[i].forward {
+		for f := x.lvl(i).forward; f != nil && f.before(score, ele); f = x.lvl(i).forward {
 			x = f
 		}
 		update[i] = x
 	}
-	return x.level[0].forward
+	return x.lvl(0).forward
 }
 
 // delete removes the node of (score, ele) and returns it, or nil (zslDelete).
 func (zsl *skiplist) delete(score float64, ele string) *znode {
 	var update [maxLevel]*znode
 	x := zsl.findUpdate(score, ele, &update)
-	if x != nil && x.score == score && x.ele == ele {
+	if x != nil && x.score == score && x.ele() == ele {
 		zsl.deleteNode(x, &update)
 		return x
 	}
@@ -223,7 +274,7 @@ func (zsl *skiplist) updateScore(cur float64, ele string, newScore float64) *zno
 	var update [maxLevel]*znode
 	x := zsl.findUpdate(cur, ele, &update)
 	if (x.backward == nil || x.backward.score < newScore) &&
-		(x.level[0].forward == nil || x.level[0].forward.score > newScore) {
+		(x.lvl(0).forward == nil || x.lvl(0).forward.score > newScore) {
 		x.score = newScore
 		return x
 	}
@@ -236,11 +287,11 @@ func (zsl *skiplist) rank(score float64, ele string) uint64 {
 	var r uint64
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && (f.score < score || (f.score == score && f.ele <= ele)); f = x.level[i].forward {
-			r += x.level[i].span
+		for f := x.lvl(i).forward; f != nil && (f.score < score || (f.score == score && f.ele() <= ele)); f = x.lvl(i).forward {
+			r += x.lvl(i).span
 			x = f
 		}
-		if x != zsl.header && x.score == score && x.ele == ele {
+		if x != zsl.header && x.score == score && x.ele() == ele {
 			return r
 		}
 	}
@@ -252,9 +303,9 @@ func (zsl *skiplist) byRank(r uint64) *znode {
 	var traversed uint64
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= r {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && traversed+x.lvl(i).span <= r {
+			traversed += x.lvl(i).span
+			x = x.lvl(i).forward
 		}
 		if traversed == r {
 			if x == zsl.header {
@@ -266,7 +317,7 @@ func (zsl *skiplist) byRank(r uint64) *znode {
 	return nil
 }
 
-func (zsl *skiplist) first() *znode { return zsl.header.level[0].forward }
+func (zsl *skiplist) first() *znode { return zsl.header.lvl(0).forward }
 
 // isInRange is zslIsInRange.
 func (zsl *skiplist) isInRange(r *scoreRange) bool {
@@ -287,11 +338,11 @@ func (zsl *skiplist) firstInRange(r *scoreRange) *znode {
 	}
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(x.level[i].forward.score) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && !r.gteMin(x.lvl(i).forward.score) {
+			x = x.lvl(i).forward
 		}
 	}
-	x = x.level[0].forward
+	x = x.lvl(0).forward
 	if x == nil || !r.lteMax(x.score) {
 		return nil
 	}
@@ -305,8 +356,8 @@ func (zsl *skiplist) lastInRange(r *scoreRange) *znode {
 	}
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && r.lteMax(x.level[i].forward.score) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && r.lteMax(x.lvl(i).forward.score) {
+			x = x.lvl(i).forward
 		}
 	}
 	if x == zsl.header || !r.gteMin(x.score) {
@@ -319,11 +370,11 @@ func (zsl *skiplist) isInLexRange(r *lexRange) bool {
 	if r.empty() {
 		return false
 	}
-	if zsl.tail == nil || !r.gteMin(zsl.tail.ele) {
+	if zsl.tail == nil || !r.gteMin(zsl.tail.ele()) {
 		return false
 	}
 	f := zsl.first()
-	return f != nil && r.lteMax(f.ele)
+	return f != nil && r.lteMax(f.ele())
 }
 
 func (zsl *skiplist) firstInLexRange(r *lexRange) *znode {
@@ -332,12 +383,12 @@ func (zsl *skiplist) firstInLexRange(r *lexRange) *znode {
 	}
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(x.level[i].forward.ele) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && !r.gteMin(x.lvl(i).forward.ele()) {
+			x = x.lvl(i).forward
 		}
 	}
-	x = x.level[0].forward
-	if x == nil || !r.lteMax(x.ele) {
+	x = x.lvl(0).forward
+	if x == nil || !r.lteMax(x.ele()) {
 		return nil
 	}
 	return x
@@ -349,11 +400,11 @@ func (zsl *skiplist) lastInLexRange(r *lexRange) *znode {
 	}
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && r.lteMax(x.level[i].forward.ele) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && r.lteMax(x.lvl(i).forward.ele()) {
+			x = x.lvl(i).forward
 		}
 	}
-	if x == zsl.header || !r.gteMin(x.ele) {
+	if x == zsl.header || !r.gteMin(x.ele()) {
 		return nil
 	}
 	return x
@@ -366,17 +417,17 @@ func (z *zset) deleteRangeByScore(r *scoreRange) int {
 	zsl := &z.zsl
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(x.level[i].forward.score) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && !r.gteMin(x.lvl(i).forward.score) {
+			x = x.lvl(i).forward
 		}
 		update[i] = x
 	}
-	x = x.level[0].forward
+	x = x.lvl(0).forward
 	removed := 0
 	for x != nil && r.lteMax(x.score) {
-		next := x.level[0].forward
+		next := x.lvl(0).forward
 		zsl.deleteNode(x, &update)
-		z.dict.Delete(x.ele)
+		z.dict.Delete(x.ele())
 		removed++
 		x = next
 	}
@@ -388,17 +439,17 @@ func (z *zset) deleteRangeByLex(r *lexRange) int {
 	zsl := &z.zsl
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && !r.gteMin(x.level[i].forward.ele) {
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && !r.gteMin(x.lvl(i).forward.ele()) {
+			x = x.lvl(i).forward
 		}
 		update[i] = x
 	}
-	x = x.level[0].forward
+	x = x.lvl(0).forward
 	removed := 0
-	for x != nil && r.lteMax(x.ele) {
-		next := x.level[0].forward
+	for x != nil && r.lteMax(x.ele()) {
+		next := x.lvl(0).forward
 		zsl.deleteNode(x, &update)
-		z.dict.Delete(x.ele)
+		z.dict.Delete(x.ele())
 		removed++
 		x = next
 	}
@@ -412,19 +463,19 @@ func (z *zset) deleteRangeByRank(start, end uint64) int {
 	var traversed uint64
 	x := zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span < start {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lvl(i).forward != nil && traversed+x.lvl(i).span < start {
+			traversed += x.lvl(i).span
+			x = x.lvl(i).forward
 		}
 		update[i] = x
 	}
 	traversed++
-	x = x.level[0].forward
+	x = x.lvl(0).forward
 	removed := 0
 	for x != nil && traversed <= end {
-		next := x.level[0].forward
+		next := x.lvl(0).forward
 		zsl.deleteNode(x, &update)
-		z.dict.Delete(x.ele)
+		z.dict.Delete(x.ele())
 		removed++
 		traversed++
 		x = next
@@ -446,7 +497,7 @@ func (z *zset) remove(ele []byte) bool {
 		return false
 	}
 	n := e.Value
-	z.zsl.delete(n.score, n.ele)
+	z.zsl.delete(n.score, n.ele())
 	return true
 }
 

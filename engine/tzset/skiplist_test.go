@@ -20,6 +20,9 @@ func checkZset(t *testing.T, z *zset, want map[string]float64) {
 	for m, s := range want {
 		sorted = append(sorted, pair{m, s})
 	}
+	less := func(s1 float64, e1 string, s2 float64, e2 string) bool {
+		return s1 < s2 || (s1 == s2 && e1 < e2)
+	}
 	slices.SortFunc(sorted, func(a, b pair) int {
 		if less(a.s, a.m, b.s, b.m) {
 			return -1
@@ -35,15 +38,19 @@ func checkZset(t *testing.T, z *zset, want map[string]float64) {
 	// Level 0 walk: order, backward links, tail, dict entries pointing at the nodes.
 	var prev *znode
 	i := 0
-	for n := zsl.first(); n != nil; n = n.level[0].forward {
+	for n := zsl.first(); n != nil; n = n.lvl(0).forward {
 		require.Less(t, i, len(sorted))
-		require.Equal(t, sorted[i].m, n.ele)
+		require.Equal(t, sorted[i].m, n.ele())
 		require.Equal(t, sorted[i].s, n.score)
-		require.Equal(t, prev, n.backward, "backward of %s", n.ele)
-		e := z.dict.Get(n.ele)
+		require.Equal(t, prev, n.backward, "backward of %s", n.ele())
+		e := z.dict.Get(n.ele())
 		require.NotNil(t, e)
 		require.Same(t, n, e.Value)
-		require.LessOrEqual(t, len(n.level), zsl.level)
+		require.LessOrEqual(t, n.levels(), zsl.level)
+		require.GreaterOrEqual(t, int(n.ncap), n.levels())
+		for lv := n.levels(); lv < int(n.ncap); lv++ {
+			require.Equal(t, zlevel{}, *n.lvl(lv), "unused level %d of %s", lv, n.ele())
+		}
 		prev = n
 		i++
 	}
@@ -52,28 +59,28 @@ func checkZset(t *testing.T, z *zset, want map[string]float64) {
 	// Spans: on every level, following forward pointers adds up to the ranks.
 	rankOf := map[*znode]uint64{}
 	r := uint64(0)
-	for n := zsl.first(); n != nil; n = n.level[0].forward {
+	for n := zsl.first(); n != nil; n = n.lvl(0).forward {
 		r++
 		rankOf[n] = r
 	}
 	for lv := 0; lv < zsl.level; lv++ {
 		x, xr := zsl.header, uint64(0)
-		for x.level[lv].forward != nil {
-			f := x.level[lv].forward
-			require.Equal(t, rankOf[f], xr+x.level[lv].span, "span at level %d", lv)
+		for x.lvl(lv).forward != nil {
+			f := x.lvl(lv).forward
+			require.Equal(t, rankOf[f], xr+x.lvl(lv).span, "span at level %d", lv)
 			x, xr = f, rankOf[f]
 		}
 	}
 	for lv := zsl.level; lv < maxLevel; lv++ {
-		require.Nil(t, zsl.header.level[lv].forward)
+		require.Nil(t, zsl.header.lvl(lv).forward)
 	}
 	if zsl.level > 1 {
-		require.NotNil(t, zsl.header.level[zsl.level-1].forward, "level not lowered")
+		require.NotNil(t, zsl.header.lvl(zsl.level-1).forward, "level not lowered")
 	}
 	// Ranks both ways.
 	for k, p := range sorted {
 		require.Equal(t, uint64(k+1), zsl.rank(p.s, p.m))
-		require.Equal(t, p.m, zsl.byRank(uint64(k+1)).ele)
+		require.Equal(t, p.m, zsl.byRank(uint64(k+1)).ele())
 	}
 	require.Nil(t, zsl.byRank(uint64(len(sorted)+1)))
 }

@@ -280,11 +280,11 @@ func rangeByRank(s *rangeSink, o *engine.Object, start, end int64, reverse bool)
 			}
 		}
 		for i := 0; i < count && ln != nil; i++ {
-			s.emit(unsafeBytes(ln.ele), ln.score)
+			s.emit(unsafeBytes(ln.ele()), ln.score)
 			if reverse {
 				ln = ln.backward
 			} else {
-				ln = ln.level[0].forward
+				ln = ln.lvl(0).forward
 			}
 		}
 	}
@@ -350,7 +350,7 @@ func rangeByScore(s *rangeSink, o *engine.Object, r *scoreRange, offset, limit i
 				break
 			}
 			count++
-			s.emit(unsafeBytes(ln.ele), ln.score)
+			s.emit(unsafeBytes(ln.ele()), ln.score)
 			ln = nodeStep(ln, reverse)
 		}
 	}
@@ -407,14 +407,14 @@ func rangeByLex(s *rangeSink, o *engine.Object, r *lexRange, offset, limit int64
 		for ln != nil && limit != 0 {
 			limit--
 			if reverse {
-				if !r.gteMin(ln.ele) {
+				if !r.gteMin(ln.ele()) {
 					break
 				}
-			} else if !r.lteMax(ln.ele) {
+			} else if !r.lteMax(ln.ele()) {
 				break
 			}
 			count++
-			s.emit(unsafeBytes(ln.ele), ln.score)
+			s.emit(unsafeBytes(ln.ele()), ln.score)
 			ln = nodeStep(ln, reverse)
 		}
 	}
@@ -432,5 +432,5 @@ func nodeStep(n *znode, reverse bool) *znode {
 	if reverse {
 		return n.backward
 	}
-	return n.level[0].forward
+	return n.lvl(0).forward
 }
