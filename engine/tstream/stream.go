@@ -207,7 +207,7 @@ func (n *node) shrinkToFit() {
 	if n.alloc > len(n.lp) {
 		n.alloc = memmodel.Class(len(n.lp))
 	}
-	if cap(n.lp)-len(n.lp) > 64 {
+	if cap(n.lp)-len(n.lp) > 64+len(n.lp)/8 {
 		n.lp = slices.Clone(n.lp)
 	}
 }
@@ -332,6 +332,7 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 	numfields := int64(len(fv) / 2)
 
 	var n *node
+	capHint := 0 // a new node's listpack capacity: the closed tail node's size
 	if len(s.nodes) > 0 {
 		n = s.nodes[len(s.nodes)-1]
 		maxBytes := lim.MaxBytes
@@ -348,6 +349,7 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 			}
 		}
 		if newNode {
+			capHint = len(n.lp) + len(n.lp)/8
 			n.shrinkToFit()
 			n = nil
 		}
@@ -359,7 +361,14 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 		if lim.MaxBytes > 0 && lim.MaxBytes < prealloc {
 			prealloc = lim.MaxBytes
 		}
-		n = &node{master: id, lp: listpack.New(), alloc: memmodel.Class(max(prealloc, listpack.HeaderSize+1))}
+		lp := listpack.New()
+		if capHint > len(lp) && capHint <= maxPrealloc {
+			// The stream is being appended to: size the Go slice as the node will
+			// likely end up, instead of growing it step by step (the modelled
+			// allocation, alloc, is what Redis preallocates either way).
+			lp = append(make([]byte, 0, capHint), lp...)
+		}
+		n = &node{master: id, lp: lp, alloc: memmodel.Class(max(prealloc, listpack.HeaderSize+1))}
 		n.appendInt(1)
 		n.appendInt(0)
 		n.appendInt(numfields)
