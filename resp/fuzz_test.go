@@ -234,3 +234,39 @@ func FuzzSplitArgs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPeekKeys: no panic, nothing consumed, and the keys peeked are, in order, the second
+// arguments of the commands TryCommand then returns (a prefix of them: peeking stops early).
+func FuzzPeekKeys(f *testing.F) {
+	fuzzSeeds(f)
+	f.Add([]byte("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		r := NewReader(bytes.NewReader(in))
+		if _, err := r.ReadCommand(nil); err != nil {
+			return
+		}
+		before := r.Buffered()
+		peeked := r.PeekKeys(nil, 64)
+		if r.Buffered() != before {
+			t.Fatalf("PeekKeys consumed input")
+		}
+		var second [][]byte
+		for {
+			args, ok, err := r.TryCommand(nil)
+			if !ok || err != nil {
+				break
+			}
+			if len(args) >= 2 {
+				second = append(second, args[1])
+			}
+		}
+		if len(peeked) > len(second) {
+			t.Fatalf("peeked %d keys, only %d commands follow", len(peeked), len(second))
+		}
+		for i := range peeked {
+			if !bytes.Equal(peeked[i], second[i]) {
+				t.Fatalf("key %d: peeked %q, command has %q", i, peeked[i], second[i])
+			}
+		}
+	})
+}

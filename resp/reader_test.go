@@ -398,3 +398,35 @@ func TestSplitArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestPeekKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want []string
+	}{
+		{"pipeline", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$0\r\n\r\n", 16, []string{"bb", ""}},
+		{"max", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 1, []string{"b"}},
+		{"incomplete", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$5\r\nab", 16, nil},
+		{"inline stops", "*2\r\n$3\r\nGET\r\n$1\r\na\r\nGET b\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 16, nil},
+		{"bad length stops", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$-5\r\nc\r\n", 16, nil},
+		{"huge length stops", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$4294967296\r\nc\r\n", 16, nil},
+		{"missing CRLF after bulk", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nc", 16, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewReader(strings.NewReader(tc.in))
+			args, err := r.ReadCommand(nil)
+			require.NoError(t, err)
+			require.Equal(t, "GET", string(args[0]))
+			before := r.Buffered()
+			var got []string
+			for _, k := range r.PeekKeys(nil, tc.max) {
+				got = append(got, string(k))
+			}
+			require.Equal(t, tc.want, got)
+			require.Equal(t, before, r.Buffered(), "PeekKeys must not consume")
+		})
+	}
+}

@@ -555,3 +555,48 @@ func (d *Dict[V]) rehash(n int) bool {
 	d.rehashIdx = 0
 	return false
 }
+
+// prefetchSink keeps the loads of Prefetch from being optimized away.
+var prefetchSink uintptr
+
+// PrefetchMax is the most keys one Prefetch call looks at.
+const PrefetchMax = 16
+
+// Prefetch reads, for each key (at most PrefetchMax), the head of its bucket chain and
+// that entry's key, and calls touch (when not nil) on the head entry, so that a pipeline's
+// lookups that follow find those cache lines loaded. Its loads do not depend on one
+// another across keys, so the CPU overlaps their cache misses, where the lookups
+// themselves, run one command at a time, pay them one after another. It changes nothing
+// and has no effect on results; it does not advance an incremental rehash.
+func (d *Dict[V]) Prefetch(keys [][]byte, touch func(*Entry[V]) uintptr) {
+	if d.Len() == 0 || len(d.ht[0].buckets) == 0 {
+		return
+	}
+	if len(keys) > PrefetchMax {
+		keys = keys[:PrefetchMax]
+	}
+	var heads [PrefetchMax]*Entry[V]
+	for i, k := range keys {
+		h := d.hashBytes(k)
+		b := d.ht[0].buckets
+		idx := h & uint64(len(b)-1)
+		if idx < uint64(d.rehashIdx) && len(d.ht[1].buckets) > 0 {
+			b = d.ht[1].buckets
+			idx = h & uint64(len(b)-1)
+		}
+		heads[i] = b[idx]
+	}
+	var sink uintptr
+	for _, e := range heads[:len(keys)] {
+		if e == nil {
+			continue
+		}
+		if n := len(e.Key); n > 0 {
+			sink += uintptr(e.Key[n-1])
+		}
+		if touch != nil {
+			sink += touch(e)
+		}
+	}
+	prefetchSink += sink
+}

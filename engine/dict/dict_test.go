@@ -507,3 +507,26 @@ func TestRandom(t *testing.T) {
 		require.Equal(t, key(0), d.FairRandom().Key)
 	}
 }
+
+func TestPrefetchChangesNothing(t *testing.T) {
+	d := New[int]()
+	for i := range 1000 {
+		e, _ := d.UpsertBytes([]byte("k" + strconv.Itoa(i)))
+		e.Value = i
+	}
+	require.True(t, d.IsRehashing() || d.Len() == 1000)
+	keys := [][]byte{[]byte("k1"), []byte("nokey"), {}, []byte("k999")}
+	for range 20 {
+		keys = append(keys, []byte("k7"))
+	}
+	rehashIdx, n, buckets := d.rehashIdx, d.Len(), d.Buckets()
+	touched := 0
+	d.Prefetch(keys, func(e *Entry[int]) uintptr { touched++; return uintptr(e.Value) })
+	require.Equal(t, rehashIdx, d.rehashIdx)
+	require.Equal(t, n, d.Len())
+	require.Equal(t, buckets, d.Buckets())
+	require.LessOrEqual(t, touched, PrefetchMax)
+	require.Positive(t, touched)
+	New[int]().Prefetch(keys, nil) // empty dict: nothing to do
+	require.Equal(t, 1, d.GetBytes([]byte("k1")).Value)
+}
