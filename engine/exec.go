@@ -134,9 +134,9 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	x.E, x.C, x.DB, x.Cmd, x.Args, x.W = e, c, c.db, cmd, args, c.W
 	top := e.unitDepth == 0
 	e.unitDepth++
-	start := time.Now()
+	start := time.Since(monoBase)
 	cmd.Fn(x)
-	dur := time.Since(start)
+	dur := time.Since(monoBase) - start
 	e.unitDepth--
 	e.memSettle()
 
@@ -171,6 +171,10 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 		}
 	}
 }
+
+// monoBase is the origin of the monotonic clock Call times commands with: time.Since of it
+// reads only the monotonic clock (time.Now reads the wall clock too).
+var monoBase = time.Now()
 
 func (e *Engine) pushCtx() *Ctx {
 	if e.ctxDepth == len(e.ctxStack) {
