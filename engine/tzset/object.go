@@ -68,7 +68,7 @@ func convert(o *engine.Object, enc engine.Encoding) {
 		var buf [24]byte
 		for off := listpack.First(lp); off >= 0; off = zzlNext(lp, off) {
 			m := lpMember(lp, off, buf[:0])
-			z.add(lpGetScore(lp, listpack.Next(lp, off)), string(m))
+			z.addBytes(lpGetScore(lp, listpack.Next(lp, off)), m)
 		}
 		o.SetPtr(engine.EncSkiplist, unsafe.Pointer(z))
 		return
@@ -184,7 +184,7 @@ func add(set *engine.Settings, o *engine.Object, score float64, m []byte, in int
 		}
 		return out, score, true
 	} else if !xx {
-		z.add(score, string(m))
+		z.addBytes(score, m)
 		return outAdded, score, true
 	}
 	return outNop, 0, true
@@ -349,7 +349,7 @@ func FromPairs(set *engine.Settings, pairs []Pair) (engine.Object, error) {
 		if z.dict.GetBytes(p.Member) != nil {
 			return engine.Object{}, fmt.Errorf("%w at pair %d (%q)", ErrDuplicate, i, p.Member)
 		}
-		z.add(p.Score, string(p.Member))
+		z.addBytes(p.Score, p.Member)
 		maxLen = max(maxLen, len(p.Member))
 		totLen += len(p.Member)
 	}

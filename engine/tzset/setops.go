@@ -192,7 +192,7 @@ func setOpGeneric(x *engine.Ctx, dst []byte, numIdx int, op int, cardOnly bool) 
 					cardinality++
 					return limit == 0 || cardinality < limit
 				}
-				dz.add(score, string(m))
+				dz.addBytes(score, m)
 				totLen += len(m)
 				maxLen = max(maxLen, len(m))
 				return true
@@ -309,7 +309,7 @@ func zdiff(src []source, dz *zset) (maxLen, totLen int) {
 					return true
 				}
 			}
-			dz.add(s, string(m))
+			dz.addBytes(s, m)
 			maxLen = max(maxLen, len(m))
 			totLen += len(m)
 			return true
@@ -324,7 +324,7 @@ func zdiff(src []source, dz *zset) (maxLen, totLen int) {
 		}
 		src[j].each(func(m []byte, s float64) bool {
 			if j == 0 {
-				dz.add(s, string(m))
+				dz.addBytes(s, m)
 				card++
 			} else if dz.remove(m) {
 				card--

@@ -490,6 +490,15 @@ func (z *zset) add(score float64, ele string) {
 	e.Value = n
 }
 
+// addBytes inserts a member known to be absent: the dict entry holds the copy of m (in
+// its own allocation for short members) and the node shares it.
+func (z *zset) addBytes(score float64, m []byte) *znode {
+	e, _ := z.dict.UpsertBytes(m)
+	n := z.zsl.insert(score, e.Key)
+	e.Value = n
+	return n
+}
+
 // remove deletes ele from the dict and the skiplist (zsetRemoveFromSkiplist).
 func (z *zset) remove(ele []byte) bool {
 	e := z.dict.DeleteBytes(ele)
