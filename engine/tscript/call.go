@@ -69,7 +69,12 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	s.args = args
 
 	e := s.e
-	cmd := e.Table().Lookup(args[0])
+	var cmd *engine.Command
+	if name, ok := L.Get(1).(lua.LString); ok {
+		cmd = s.lookupCommand(string(name), args[0])
+	} else {
+		cmd = e.Table().Lookup(args[0])
+	}
 	if cmd != nil && cmd.Subcommands != nil && len(args) >= 2 {
 		cmd = cmd.LookupSub(args[1])
 	}
@@ -126,6 +131,35 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	}
 	L.Push(v)
 	return 1
+}
+
+// cmdCacheEntry is a command redis.call resolved, under the name string the script gave.
+type cmdCacheEntry struct {
+	name string
+	cmd  *engine.Command
+}
+
+// lookupCommand is Table.Lookup(arg) for redis.call's command name, remembering the last
+// few names resolved: a script's command names are constants of the script, the very same
+// strings every call, so a hit costs a pointer comparison. The table only ever gains
+// commands, so a name once found keeps its command.
+func (s *Scripting) lookupCommand(name string, arg []byte) *engine.Command {
+	t := s.e.Table()
+	if s.cmdCacheTable != t {
+		s.cmdCache = [len(s.cmdCache)]cmdCacheEntry{}
+		s.cmdCacheTable = t
+	}
+	for i := range s.cmdCache {
+		if c := &s.cmdCache[i]; c.name == name && c.cmd != nil {
+			return c.cmd
+		}
+	}
+	cmd := t.Lookup(arg)
+	if cmd != nil {
+		s.cmdCache[s.cmdCacheNext] = cmdCacheEntry{name: name, cmd: cmd}
+		s.cmdCacheNext = (s.cmdCacheNext + 1) % len(s.cmdCache)
+	}
+	return cmd
 }
 
 // replAll is REPL_ALL (REPL_AOF|REPL_REPLICA); anything less stops propagation here,

@@ -49,6 +49,23 @@ func atoi(b []byte) int64 {
 	return n
 }
 
+// smallInts holds the Lua values of the integers 0..len-1 already boxed: an integer reply
+// becomes a Lua value without an allocation (as Redis's shared integers).
+var smallInts = func() (t [1024]lua.LValue) {
+	for i := range t {
+		t[i] = lua.LNumber(i)
+	}
+	return t
+}()
+
+// luaInt is n as a Lua number value.
+func luaInt(n int64) lua.LValue {
+	if uint64(n) < uint64(len(smallInts)) {
+		return smallInts[n]
+	}
+	return lua.LNumber(n)
+}
+
 func (p *parser) value() lua.LValue {
 	v := p.elem()
 	if t, ok := v.(*lua.LTable); ok && p.depth == 0 && len(p.b) > 0 && p.b[0] == '-' {
@@ -83,7 +100,7 @@ func (p *parser) elem() lua.LValue {
 		tb.RawSetString("err", lua.LString(p.line()))
 		return tb
 	case ':':
-		return lua.LNumber(atoi(p.line()))
+		return luaInt(atoi(p.line()))
 	case '$':
 		n := atoi(p.line())
 		if n < 0 {

@@ -198,7 +198,9 @@ func cmdEval(isSha, ro bool) engine.HandlerFunc {
 			x.Error("ERR Can not execute a script with write flag using *_ro command.")
 			return
 		}
-		r := &run{env: s.eval, caller: x.C, isEval: true, sha: sc.sha,
+		// One run at a time (a script cannot start another): its state is reused.
+		r := &s.runState
+		*r = run{env: s.eval, caller: x.C, isEval: true, sha: sc.sha,
 			readOnly: ro || sc.flags&flagCompat == 0 && sc.flags&flagNoWrites != 0,
 			allowOOM: sc.flags&flagAllowOOM != 0, replMode: 3}
 		s.runScript(x, r, sc.fn, x.Args[3:3+numkeys], x.Args[3+numkeys:], evalChunk, "")

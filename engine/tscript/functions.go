@@ -338,7 +338,8 @@ func cmdFcall(ro bool) engine.HandlerFunc {
 			x.Error("ERR Can not execute a script with write flag using *_ro command.")
 			return
 		}
-		r := &run{env: s.fn, caller: x.C, isEval: false, sha: f.name,
+		r := &s.runState
+		*r = run{env: s.fn, caller: x.C, isEval: false, sha: f.name,
 			readOnly: ro || f.flags&flagNoWrites != 0, allowOOM: f.flags&flagAllowOOM != 0, replMode: 3}
 		s.runScript(x, r, f.fn, x.Args[3:3+numkeys], x.Args[3+numkeys:], fnChunk, f.name)
 	}

@@ -31,9 +31,14 @@ type Scripting struct {
 	sink   sink
 	w      resp.Writer
 	args   [][]byte // reused argument vector of redis.call
-	argBuf []byte
+	// cmdCache: the commands redis.call resolved lately (lookupCommand).
+	cmdCache      [8]cmdCacheEntry
+	cmdCacheNext  int
+	cmdCacheTable *engine.Table
+	argBuf        []byte
 
-	cur *run // the running script, nil between scripts
+	cur      *run // the running script, nil between scripts
+	runState run  // the storage of cur (scripts do not nest)
 
 	// Threshold returns busy-reply-threshold; the server installs its configuration's.
 	Threshold func() time.Duration
