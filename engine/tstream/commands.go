@@ -324,7 +324,7 @@ func cmdXAdd(x *engine.Ctx) {
 		x.Error(errTooLarge)
 		return
 	}
-	x.Bulk(id.Append(x.Scratch[:0]))
+	x.Bulk(s.appendID(x.Scratch[:0], id))
 	x.Notify(engine.NotifyStream, "xadd", key)
 	x.Dirty(1)
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/redisctl/redisctl/engine/memmodel"
 	"github.com/redisctl/redisctl/rdb/listpack"
@@ -45,10 +46,22 @@ type Stream struct {
 
 	raxNodes int // cached radix tree node count of the node index; -1: recompute
 
+	hot *appendState // nil until the stream has more than one node
+}
+
+// appendState is what a stream that is being appended to keeps to make the next append
+// cheap. It is allocated when the stream gets its second node, so that small streams stay
+// small.
+type appendState struct {
 	// rc is the radix tree counter fed with every node's master in order, kept while
 	// nodes are only appended (rcOK), so a new tail node costs one add, not a recount.
 	rc   raxCounter
 	rcOK bool
+
+	// msText is the decimal text of ms, the milliseconds part of the last formatted ID.
+	ms     uint64
+	msLen  uint8
+	msText [20]byte
 }
 
 // New returns an empty stream (streamNew).
@@ -73,30 +86,67 @@ func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
 func (s *Stream) NumNodes() int { return len(s.nodes) }
 
 // changedIndex says the node index changed other than by appending a node.
-func (s *Stream) changedIndex() { s.raxNodes, s.rcOK = -1, false }
+func (s *Stream) changedIndex() {
+	s.raxNodes = -1
+	if s.hot != nil {
+		s.hot.rcOK = false
+	}
+}
 
 // appendedNode says master was appended at the end of the node index.
 func (s *Stream) appendedNode(master ID) {
-	if s.rcOK {
-		s.rc.add(master)
+	if s.hot == nil {
+		if len(s.nodes) >= 2 {
+			s.hot = &appendState{} // its counter is fed by the next RaxNodes
+		}
+	} else if s.hot.rcOK {
+		s.hot.rc.add(master)
 	}
 	s.raxNodes = -1
 }
 
 // RaxNodes is the node count Redis's radix tree has for the node keys (radix-tree-nodes).
 func (s *Stream) RaxNodes() int {
-	if s.raxNodes < 0 {
-		if !s.rcOK {
-			s.rc = raxCounter{}
-			for _, n := range s.nodes {
-				s.rc.add(n.master)
-			}
-			s.rcOK = true
-		}
-		c := s.rc // finish consumes the counter's state
-		s.raxNodes = c.finish()
+	if s.raxNodes >= 0 {
+		return s.raxNodes
 	}
+	if len(s.nodes) < 2 {
+		var c raxCounter
+		for _, n := range s.nodes {
+			c.add(n.master)
+		}
+		s.raxNodes = c.finish()
+		return s.raxNodes
+	}
+	if s.hot == nil {
+		s.hot = &appendState{}
+	}
+	h := s.hot
+	if !h.rcOK {
+		h.rc = raxCounter{}
+		for _, n := range s.nodes {
+			h.rc.add(n.master)
+		}
+		h.rcOK = true
+	}
+	c := h.rc // finish consumes the counter's state
+	s.raxNodes = c.finish()
 	return s.raxNodes
+}
+
+// appendID appends id's text (ID.Append), reusing the milliseconds' text of the previous
+// call while they stay the same.
+func (s *Stream) appendID(dst []byte, id ID) []byte {
+	h := s.hot
+	if h == nil {
+		return id.Append(dst)
+	}
+	if h.msLen == 0 || h.ms != id.Ms {
+		h.ms, h.msLen = id.Ms, uint8(len(strconv.AppendUint(h.msText[:0], id.Ms, 10)))
+	}
+	dst = append(dst, h.msText[:h.msLen]...)
+	dst = append(dst, '-')
+	return strconv.AppendUint(dst, id.Seq, 10)
 }
 
 // lpInt reads the integer at off (lpGetInteger: integers stored as text are parsed).
