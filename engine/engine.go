@@ -153,7 +153,7 @@ func (e *Engine) SwapDB(a, b int) {
 	// in the same numbered db, as in Redis).
 	da.scanForDeletedStreams(db)
 	db.scanForDeletedStreams(da)
-	e.memSettle()
+	e.memSettleAll()
 	da.memKeys, db.memKeys = db.memKeys, da.memKeys
 	da.keys, db.keys = db.keys, da.keys
 	da.expires, db.expires = db.expires, da.expires

@@ -23,6 +23,15 @@ import (
 // Re-measuring uses MemoryUsage with 5 samples, as MEMORY USAGE does, so a big container
 // costs O(samples), not O(elements). Nothing allocates per command once the pending list
 // has grown to its working size.
+//
+// Sampling a hashtable, skiplist, quicklist or stream walks several of its nodes: on a big
+// key written by every command (HSET/SADD/LPUSH into one key) that was a tenth of the
+// command's cost, where Redis's allocator counter costs nothing. So the end of a command
+// measures strings, listpacks, intsets and small containers at once and moves the bigger
+// containers to a short deferred list; they are measured when a total is read (UsedMemory,
+// which INFO, MEMORY STATS, the OOM check and eviction go through; RecountMemory; FLUSHDB;
+// SWAPDB) or when the list fills up. A measurement always sees the entry's current value,
+// so every total read is the same as if each key had been measured after each command.
 
 // Quantized sizes: 5-bit exponent, 11-bit mantissa, rounded up. Sizes under 2048 are exact;
 // above, the error is under 1/1024. 0 means "not counted yet" and memDead marks an entry
@@ -84,6 +93,9 @@ const (
 type memState struct {
 	data    int64 // Σ counted key sizes over all dbs
 	pending []pendingMem
+	// deferred holds containers noted by finished commands and not measured yet (each
+	// entry once); memSettleAll measures them.
+	deferred []pendingMem
 	extra   int64 // server's share: clients, buffers (SetExtraMemory)
 	notCnt  int64 // memory not counted for eviction: AOF and replica buffers
 	peak    int64
@@ -99,6 +111,15 @@ type memState struct {
 
 // memPendingMax bounds the pending list (16 bytes an entry).
 const memPendingMax = 4096
+
+// memDeferredMax bounds the deferred list: past it, a command's settle measures them all.
+// Small, because each new container is looked for in the list.
+const memDeferredMax = 32
+
+// memDeferMin is the counted size from which a container's measure is deferred: smaller
+// ones (a few nodes, cheap to walk and still in cache) are measured at once, so commands
+// spread over many small containers do not fill the deferred list.
+const memDeferMin = 4096
 
 type pendingMem struct {
 	db *DB
@@ -135,13 +156,14 @@ func (db *DB) memForget(e *Entry) {
 // memFlush forgets every key of db before its dicts are replaced (FLUSHDB, FLUSHALL).
 func (db *DB) memFlush() {
 	m := &db.eng.mem
-	db.eng.memSettle()
+	db.eng.memSettleAll()
 	m.data -= db.memKeys
 	db.memKeys = 0
 	m.tablesDirty = true
 }
 
-// memSettle re-measures the entries noted since the last settle.
+// memSettle re-measures the entries noted since the last settle, at the end of every
+// command; containers whose measure samples their nodes go to the deferred list instead.
 func (e *Engine) memSettle() {
 	m := &e.mem
 	if len(m.pending) == 0 {
@@ -149,17 +171,64 @@ func (e *Engine) memSettle() {
 	}
 	for i := range m.pending {
 		p := &m.pending[i]
-		o := &p.e.Value
-		if o.msize != memDead {
-			c := memEncode(int64(e.entryMemory(p.e.Key, o)))
-			d := memDecode(c) - memDecode(o.msize)
-			o.msize = c
-			p.db.memKeys += d
-			m.data += d
+		if o := &p.e.Value; o.msize != memDead {
+			if sampled(o) && memDecode(o.msize) >= memDeferMin {
+				m.deferEntry(*p)
+			} else {
+				e.memMeasure(*p)
+			}
 		}
 		*p = pendingMem{}
 	}
 	m.pending = m.pending[:0]
+	if len(m.deferred) >= memDeferredMax {
+		e.memSettleDeferred()
+	}
+}
+
+// memSettleAll measures everything noted, deferred containers included: every reader of a
+// total (or of the per-db sums) calls it first.
+func (e *Engine) memSettleAll() {
+	e.memSettle()
+	e.memSettleDeferred()
+}
+
+func (e *Engine) memSettleDeferred() {
+	m := &e.mem
+	for i := range m.deferred {
+		p := &m.deferred[i]
+		if p.e.Value.msize != memDead {
+			e.memMeasure(*p)
+		}
+		*p = pendingMem{}
+	}
+	m.deferred = m.deferred[:0]
+}
+
+// sampled reports whether measuring o walks some of its nodes (MemoryUsage's samples):
+// a hashtable, skiplist, quicklist or stream. Strings, listpacks and intsets are O(1).
+func sampled(o *Object) bool {
+	return o.typ != TypeString && !o.IsBytes() && o.enc != EncInt
+}
+
+// deferEntry adds p to the deferred list unless its entry is there already.
+func (m *memState) deferEntry(p pendingMem) {
+	for i := len(m.deferred) - 1; i >= 0; i-- {
+		if m.deferred[i].e == p.e && m.deferred[i].db == p.db {
+			return
+		}
+	}
+	m.deferred = append(m.deferred, p)
+}
+
+// memMeasure measures one live entry again and moves the difference into the totals.
+func (e *Engine) memMeasure(p pendingMem) {
+	o := &p.e.Value
+	c := memEncode(int64(e.entryMemory(p.e.Key, o)))
+	d := memDecode(c) - memDecode(o.msize)
+	o.msize = c
+	p.db.memKeys += d
+	e.mem.data += d
 }
 
 // entryMemory is what one key costs in Redis's allocator: MEMORY USAGE's figure with
@@ -217,7 +286,7 @@ func (e *Engine) SetExtraMemory(total, notCounted int64) {
 // clients. Lock held.
 func (e *Engine) UsedMemory() int64 {
 	m := &e.mem
-	e.memSettle()
+	e.memSettleAll()
 	if m.tablesDirty || m.tablesAt != e.nowMs {
 		m.tables = 0
 		for _, db := range e.dbs {
@@ -277,7 +346,7 @@ func (e *Engine) MemoryInfo() MemoryInfo {
 // RecountMemory measures every key again and returns the running total next to the
 // recount (they must be equal: tests and DEBUG use it). O(keys). Lock held.
 func (e *Engine) RecountMemory() (counted, recounted int64) {
-	e.memSettle()
+	e.memSettleAll()
 	for _, db := range e.dbs {
 		for ent := range db.keys.All() {
 			recounted += memDecode(memEncode(int64(e.entryMemory(ent.Key, &ent.Value))))
