@@ -96,10 +96,10 @@ type memState struct {
 	// deferred holds containers noted by finished commands and not measured yet (each
 	// entry once); memSettleAll measures them.
 	deferred []pendingMem
-	extra   int64 // server's share: clients, buffers (SetExtraMemory)
-	notCnt  int64 // memory not counted for eviction: AOF and replica buffers
-	peak    int64
-	proc    func() ProcessMem // the process's own figures (SetProcessMemory)
+	extra    int64 // server's share: clients, buffers (SetExtraMemory)
+	notCnt   int64 // memory not counted for eviction: AOF and replica buffers
+	peak     int64
+	proc     func() ProcessMem // the process's own figures (SetProcessMemory)
 
 	// tables caches the dicts' tables and expires entries (a walk over the dbs): it is
 	// recomputed after a change to the keyspace, or once per millisecond (incremental
