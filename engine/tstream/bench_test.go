@@ -178,3 +178,20 @@ func BenchmarkXAddServer(b *testing.B) {
 	}
 	m.stop(b)
 }
+
+type nopPropagator struct{}
+
+func (nopPropagator) Propagate(int, [][]byte) {}
+
+// BenchmarkXAddPropagated is BenchmarkXAddServer with a propagator installed (AOF on):
+// the generated ID is rewritten into the propagated arguments.
+func BenchmarkXAddPropagated(b *testing.B) {
+	be := newBenchEngine()
+	be.e.SetPropagator(nopPropagator{})
+	args := cmd("XADD", "bench:stream", "*", "field", "000000012345")
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}

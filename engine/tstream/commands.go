@@ -279,6 +279,13 @@ func rewriteTrim(args [][]byte, s *Stream, a *addTrimArgs) {
 	}
 }
 
+// xaddRewrite holds XADD's propagated form: up to eight arguments with the ID's text
+// ("18446744073709551615-18446744073709551615" at most) beside them.
+type xaddRewrite struct {
+	args [8][]byte
+	id   [41]byte
+}
+
 func cmdXAdd(x *engine.Ctx) {
 	var a addTrimArgs
 	idpos := parseAddTrim(x, &a, true)
@@ -343,10 +350,18 @@ func cmdXAdd(x *engine.Ctx) {
 	}
 	x.SignalModified(key)
 	if prop && (!a.idGiven || !a.seqGiven) {
-		if rw == nil {
-			rw = append([][]byte(nil), x.Args...)
+		if rw == nil && len(x.Args) <= len(xaddRewrite{}.args) {
+			// One allocation for the arguments and the ID's text (kept by the
+			// propagation unit until the end of the EXEC or script).
+			r := new(xaddRewrite)
+			rw = append(r.args[:0], x.Args...)
+			rw[idpos] = s.appendID(r.id[:0], id)
+		} else {
+			if rw == nil {
+				rw = append([][]byte(nil), x.Args...)
+			}
+			rw[idpos] = id.Append(nil)
 		}
-		rw[idpos] = id.Append(nil)
 	}
 	if rw != nil {
 		x.Rewrite(rw...)
