@@ -1,8 +1,11 @@
 package rdbobj_test
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"os"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -236,4 +239,34 @@ func reportCPU(b *testing.B, start time.Duration, size int64, keys int) {
 		b.ReportMetric(float64(size)*float64(b.N)/used.Seconds()/1e6, "cpu-MB/s")
 		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N)/float64(keys), "cpu-ns/key")
 	}
+}
+
+// BenchmarkLoadFile loads the RDB file named by $RDBOBJ_BENCH_FILE (e.g. a bench/rdbgen
+// mixed file) into a fresh engine as `redisctl serve` does at startup (skipped when unset).
+func BenchmarkLoadFile(b *testing.B) {
+	path := os.Getenv("RDBOBJ_BENCH_FILE")
+	if path == "" {
+		b.Skip("RDBOBJ_BENCH_FILE not set")
+	}
+	fi, err := os.Stat(path)
+	require.NoError(b, err)
+	b.SetBytes(fi.Size())
+	b.ReportAllocs()
+	cpu := cpuNow()
+	var keys int64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		eng := enginetest.New(b, families()...).E
+		f, err := os.Open(path)
+		require.NoError(b, err)
+		runtime.GC()
+		b.StartTimer()
+		st, err := rdbobj.Load(eng, bufio.NewReaderSize(f, 1<<20), nil, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		keys = st.Keys
+		f.Close()
+	}
+	reportCPU(b, cpu, fi.Size(), int(keys))
 }

@@ -184,7 +184,7 @@ func loadValue(t rdb.Type, r *reader, lc *LoadConfig) (engine.Object, error) {
 			if len(data) == 0 {
 				return engine.Object{}, fmt.Errorf("%w: empty quicklist node", ErrBadFormat)
 			}
-			nd, err := quicklistNode(t, container, data)
+			nd, err := quicklistNode(t, container, data, r.fresh)
 			if err != nil {
 				return engine.Object{}, err
 			}
@@ -228,9 +228,16 @@ func loadValue(t rdb.Type, r *reader, lc *LoadConfig) (engine.Object, error) {
 // quicklistNode turns one quicklist node into what tlist.FromNodes takes: a copy of a
 // PLAIN element, a validated copy of a quicklist 2 listpack, or a quicklist 1 ziplist
 // converted to a listpack. Data is nil for a node with no elements (skipped, as Redis).
-func quicklistNode(t rdb.Type, container uint64, data []byte) (tlist.NodeData, error) {
+// With owned, data is the caller's freshly decompressed copy and is kept as it is.
+func quicklistNode(t rdb.Type, container uint64, data []byte, owned bool) (tlist.NodeData, error) {
+	keep := func() []byte {
+		if owned {
+			return data
+		}
+		return append([]byte(nil), data...)
+	}
 	if container == containerPlain {
-		return tlist.NodeData{Data: append([]byte(nil), data...), Plain: true}, nil
+		return tlist.NodeData{Data: keep(), Plain: true}, nil
 	}
 	if t == rdb.TypeListQuicklist2 {
 		n, err := listpack.Validate(data)
@@ -240,7 +247,7 @@ func quicklistNode(t rdb.Type, container uint64, data []byte) (tlist.NodeData, e
 		if n == 0 {
 			return tlist.NodeData{}, nil
 		}
-		return tlist.NodeData{Data: append([]byte(nil), data...)}, nil
+		return tlist.NodeData{Data: keep()}, nil
 	}
 	lp, n, err := ziplistToListpack(data, false)
 	if err != nil {

@@ -143,7 +143,10 @@ func loadInto(eng *engine.Engine, d *rdb.Decoder, opts *LoadOptions, c *capture)
 		case rdb.RecModuleAux:
 			return st, fmt.Errorf("%w: module aux data for module %s", ErrUnsupported, d.Module().Name)
 		case rdb.RecKeyBegin:
-			key := append([]byte(nil), d.Key()...)
+			// The key is copied (the value's reads may move the decoder's buffer) into a
+			// scratch buffer: the keyspace makes its own string of it.
+			l.key = append(l.key[:0], d.Key()...)
+			key := l.key
 			expire, idle, freq := d.Expire(), d.Idle(), d.Freq()
 			obj, err := l.value()
 			if errors.Is(err, ErrEmptyKey) {
@@ -195,6 +198,31 @@ type loader struct {
 	lc  *LoadConfig
 	c   *capture
 	num [20]byte
+	// Scratch reused from key to key, so loading allocates only what the keyspace keeps:
+	// the current key, a listpack being rebuilt, zset members and their pairs.
+	key   []byte
+	lp    []byte
+	arena []byte
+	ends  []int
+	pairs []tzset.Pair
+}
+
+// emptyListpack is listpack.New()'s bytes.
+var emptyListpack = listpack.New()
+
+// scratchListpack is an empty listpack in the loader's scratch buffer.
+func (l *loader) scratchListpack() []byte {
+	return append(l.lp[:0], emptyListpack...)
+}
+
+// keepListpack gives back a listpack built in the scratch buffer as exactly sized bytes of
+// its own (as Redis's loader holds a listpack blob), and keeps the buffer for the next key.
+func (l *loader) keepListpack(lp []byte) []byte {
+	l.lp = lp[:0]
+	if cap(l.lp) > 1<<20 {
+		l.lp = nil // a huge value was read: give its memory back
+	}
+	return append([]byte(nil), lp...)
 }
 
 // next advances to the next record of the current value; it reports false at RecKeyEnd.
@@ -293,8 +321,8 @@ func (l *loader) value() (engine.Object, error) {
 		b := thash.NewBuilder(set, l.count())
 		n := 0
 		for l.next() {
-			f := append([]byte(nil), d.Field()...)
-			if err := b.Add(f, d.Value()); err != nil {
+			// Field and value are both valid until the next record; Add copies them.
+			if err := b.Add(d.Field(), d.Value()); err != nil {
 				return engine.Object{}, fmt.Errorf("%w: %w", ErrBadFormat, err)
 			}
 			n++
@@ -308,7 +336,7 @@ func (l *loader) value() (engine.Object, error) {
 		return b.Object(), nil
 
 	case rdb.TypeHashZipmap, rdb.TypeHashZiplist, rdb.TypeHashListpack:
-		lp := listpack.New()
+		lp := l.scratchListpack()
 		n, maxLen := 0, 0
 		var seen map[string]struct{}
 		if t != rdb.TypeHashListpack || l.lc.Deep {
@@ -331,30 +359,49 @@ func (l *loader) value() (engine.Object, error) {
 			return engine.Object{}, err
 		}
 		if n == 0 {
+			l.lp = lp[:0]
 			return engine.Object{}, ErrEmptyKey
 		}
 		if t == rdb.TypeHashZipmap && maxLen > set.HashMaxListpackValue {
-			return listpackToHashtable(set, lp, n)
+			o, err := listpackToHashtable(set, lp, n)
+			l.lp = lp[:0]
+			return o, err
 		}
-		o, err := thash.FromListpack(set, lp, false)
+		o, err := thash.FromListpack(set, l.keepListpack(lp), false)
 		if err != nil {
 			return engine.Object{}, fmt.Errorf("%w: %w", ErrBadFormat, err)
 		}
 		return o, nil
 
 	case rdb.TypeZSet, rdb.TypeZSet2:
-		pairs := make([]tzset.Pair, 0, min(l.count(), 1<<16))
+		// Members go into one scratch arena (FromPairs copies what it keeps); the pairs
+		// take their slices once the arena has stopped moving.
+		arena, ends, pairs := l.arena[:0], l.ends[:0], l.pairs[:0]
+		defer func() {
+			clear(pairs)
+			l.arena, l.ends, l.pairs = arena[:0], ends[:0], pairs[:0]
+			if cap(arena) > 1<<20 || cap(pairs) > 1<<16 {
+				l.arena, l.ends, l.pairs = nil, nil, nil // a huge value: give its memory back
+			}
+		}()
 		for l.next() {
 			if math.IsNaN(d.Score()) {
 				return engine.Object{}, fmt.Errorf("%w: Zset with NAN score detected", ErrBadFormat)
 			}
-			pairs = append(pairs, tzset.Pair{Member: append([]byte(nil), l.elem()...), Score: d.Score()})
+			arena = append(arena, l.elem()...)
+			ends = append(ends, len(arena))
+			pairs = append(pairs, tzset.Pair{Score: d.Score()})
 		}
 		if err := l.finish(); err != nil {
 			return engine.Object{}, err
 		}
 		if len(pairs) == 0 {
 			return engine.Object{}, ErrEmptyKey
+		}
+		start := 0
+		for i, end := range ends {
+			pairs[i].Member = arena[start:end:end]
+			start = end
 		}
 		o, err := tzset.FromPairs(set, pairs)
 		if err != nil {
@@ -363,7 +410,7 @@ func (l *loader) value() (engine.Object, error) {
 		return o, nil
 
 	case rdb.TypeZSetZiplist, rdb.TypeZSetListpack:
-		lp := listpack.New()
+		lp := l.scratchListpack()
 		n := 0
 		for l.next() {
 			lp = listpack.Append(lp, l.elem())
@@ -378,9 +425,10 @@ func (l *loader) value() (engine.Object, error) {
 			return engine.Object{}, err
 		}
 		if n == 0 {
+			l.lp = lp[:0]
 			return engine.Object{}, ErrEmptyKey
 		}
-		o, err := tzset.FromListpack(set, lp)
+		o, err := tzset.FromListpack(set, l.keepListpack(lp))
 		if err != nil {
 			return engine.Object{}, fmt.Errorf("%w: %w", ErrBadFormat, err)
 		}
@@ -470,7 +518,7 @@ func (l *loader) rawQuicklist(t rdb.Type) (engine.Object, error) {
 		if r.err != nil {
 			return engine.Object{}, r.err
 		}
-		nd, err := quicklistNode(t, container, data)
+		nd, err := quicklistNode(t, container, data, r.fresh)
 		if err != nil {
 			return engine.Object{}, err
 		}

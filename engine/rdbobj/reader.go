@@ -28,6 +28,9 @@ type reader struct {
 	off int
 	err error
 	num [24]byte
+	// fresh reports that the last str() returned newly allocated bytes (an LZF string's
+	// output) rather than a view of b: the caller may keep them without a copy.
+	fresh bool
 }
 
 func (r *reader) fail(format string, args ...any) {
@@ -103,6 +106,7 @@ func (r *reader) plainLen() uint64 {
 // str reads an RDB string (rdbGenericLoadStringObject). Integers come back as decimal
 // text in r.num; LZF strings are decompressed into a new slice; raw strings alias input.
 func (r *reader) str() []byte {
+	r.fresh = false
 	n, enc := r.length()
 	if r.err != nil {
 		return nil
@@ -171,6 +175,7 @@ func (r *reader) lzfString() []byte {
 		r.fail("Invalid LZF compressed string")
 		return nil
 	}
+	r.fresh = true
 	return out
 }
 
