@@ -232,6 +232,22 @@ func (db *DB) Add(key []byte, o Object) *Object {
 	return &e.Value
 }
 
+// AddIfAbsent is Add for a key that may exist, with one lookup: when key is present it
+// stores nothing and returns the current value and false (the RDB loader's duplicate check).
+func (db *DB) AddIfAbsent(key []byte, o Object) (*Object, bool) {
+	e, existed := db.keys.UpsertBytes(key)
+	if existed {
+		return &e.Value, false
+	}
+	o.lru = db.eng.initialLRU()
+	o.msize = 0
+	e.Value = o
+	db.memNote(e)
+	db.SignalReady(key, o.typ)
+	db.eng.notify(NotifyNew, "new", key, db.ID)
+	return &e.Value, true
+}
+
 // SetKey stores o under key, replacing any current value (setKey). keepTTL keeps an existing
 // expiry; otherwise it is removed. It signals the modification (WATCH, tracking).
 func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
