@@ -41,3 +41,39 @@ func TestLPAppendMatchesListpack(t *testing.T) {
 	require.Equal(t, ref, mine)
 	require.Equal(t, listpack.CountUnknown, listpack.HeaderCount(mine))
 }
+
+// The running radix counter of an appended-to stream gives what a recount gives, through
+// new nodes, trims from the head and deletions; the ID text cache what ID.Append gives.
+func TestAppendStateMatchesRecount(t *testing.T) {
+	s := New()
+	lim := Limits{MaxBytes: 4096, MaxEntries: 7}
+	recount := func() int {
+		var c raxCounter
+		for _, n := range s.nodes {
+			c.add(n.master)
+		}
+		return c.finish()
+	}
+	fv := [][]byte{[]byte("f"), []byte("v")}
+	now := int64(1700000000000)
+	for i := 0; i < 3000; i++ {
+		if i%3 == 0 {
+			now += int64(i % 700)
+		}
+		id, res := s.Append(fv, nil, false, now, lim)
+		require.Equal(t, AppendOK, res)
+		var buf [64]byte
+		require.Equal(t, id.String(), string(s.appendID(buf[:0], id)))
+		switch {
+		case i%97 == 0:
+			s.Trim(&TrimArgs{Strategy: TrimMaxLen, MaxLen: int64(i / 2)})
+		case i%89 == 0:
+			s.Delete(id)
+		}
+		if i%5 == 0 {
+			require.Equal(t, recount(), s.RaxNodes(), "after %d appends", i+1)
+		}
+	}
+	require.NotNil(t, s.hot)
+	require.Equal(t, recount(), s.RaxNodes())
+}
