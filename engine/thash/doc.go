@@ -19,13 +19,13 @@
 //   - FitsListpack, FitsListpackLen: the encoding decision helpers.
 //   - Len, MemoryUsage (also registered with engine.RegisterType).
 //
-// Memory: a hashtable entry is one dict.Entry[string] (48 bytes) plus a single allocation
-// holding the field and value bytes back to back; the entry's Key and Value are substrings
-// of it. A listpack hash is one byte slice grown with little slack (growFor), so memory per
-// small hash stays close to Redis's jemalloc classes.
+// Memory: a hashtable entry is one allocation holding the dict.Entry[string] (48 bytes)
+// and the field and value bytes back to back (pairs up to 208 bytes; longer ones take a
+// second block); the entry's Key and Value are substrings of them. An update of such an
+// entry allocates the new value alone. A listpack hash is one byte slice grown with little
+// slack (growFor), so memory per small hash stays close to Redis's jemalloc classes.
 //
 // This package must never keep a reference to a request argument (everything stored is
 // copied), never mutate bytes a string in a dict entry refers to (strings are immutable: an
-// update allocates a new field+value block), and never convert a hashtable back to a
-// listpack.
+// update allocates the new value), and never convert a hashtable back to a listpack.
 package thash
