@@ -167,13 +167,14 @@ func loadInto(eng *engine.Engine, d *rdb.Decoder, opts *LoadOptions, c *capture)
 				st.Expired++
 				continue
 			}
-			if db.Keys().GetBytes(key) != nil {
+			p, added := db.AddIfAbsent(key, obj)
+			if !added {
 				if !o.AllowDup {
 					return st, fmt.Errorf("rdbobj: duplicated key %q in db %d", key, db.ID)
 				}
 				db.Delete(key)
+				p = db.Add(key, obj)
 			}
-			p := db.Add(key, obj)
 			if expire != -1 {
 				db.SetExpire(key, expire)
 			}
