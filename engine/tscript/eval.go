@@ -37,6 +37,9 @@ type evalScript struct {
 	body  []byte
 	fn    *lua.LFunction
 	flags int
+	// reuseArgs: the script cannot keep a reference past its run, its KEYS and ARGV
+	// tables may be reused (reuse.go).
+	reuseArgs bool
 }
 
 // shebangFlags parses an EVAL script's "#!lua flags=…" line (evalExtractShebangFlags). It
@@ -100,7 +103,8 @@ func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 	fn.Env = s.eval.proxy
 	// The body is a vararg main chunk that never uses "...": no Lua 5.0 "arg" table per call.
 	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
-	sc := &evalScript{sha: sha, body: engine.CopyBytes(body), fn: fn, flags: flags}
+	sc := &evalScript{sha: sha, body: engine.CopyBytes(body), fn: fn, flags: flags,
+		reuseArgs: retainsNothing(fn.Proto)}
 	s.scripts[sha] = sc
 	s.scriptsBody += int64(len(body))
 	return sc, ""
@@ -202,7 +206,7 @@ func cmdEval(isSha, ro bool) engine.HandlerFunc {
 		r := &s.runState
 		*r = run{env: s.eval, caller: x.C, isEval: true, sha: sc.sha,
 			readOnly: ro || sc.flags&flagCompat == 0 && sc.flags&flagNoWrites != 0,
-			allowOOM: sc.flags&flagAllowOOM != 0, replMode: 3}
+			allowOOM: sc.flags&flagAllowOOM != 0, replMode: 3, reuseArgs: sc.reuseArgs}
 		s.runScript(x, r, sc.fn, x.Args[3:3+numkeys], x.Args[3+numkeys:], evalChunk, "")
 	}
 }
@@ -215,20 +219,29 @@ func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, ar
 	c := s.client
 	c.Select(x.C.DB())
 	s.w.SetProtocol(2)
-	kt := L.CreateTable(len(keys), 0)
-	for i, k := range keys {
-		kt.RawSetInt(i+1, lua.LString(k))
-	}
-	at := L.CreateTable(len(argv), 0)
-	for i, a := range argv {
-		at.RawSetInt(i+1, lua.LString(a))
-	}
 	L.Push(fn)
 	nargs := 0
-	if r.isEval {
+	switch {
+	case r.isEval && r.reuseArgs:
+		// See reuse.go: the cached tables are the globals KEYS and ARGV already.
+		kt, kr := argTable(L, env.keys, keys)
+		at, ar := argTable(L, env.argv, argv)
+		if !kr {
+			env.G.RawSetString("KEYS", kt)
+		}
+		if !ar {
+			env.G.RawSetString("ARGV", at)
+		}
+		env.keys, env.argv = kt, at
+	case r.isEval:
+		kt, _ := argTable(L, nil, keys)
+		at, _ := argTable(L, nil, argv)
 		env.G.RawSetString("KEYS", kt)
 		env.G.RawSetString("ARGV", at)
-	} else {
+		env.keys, env.argv = nil, nil
+	default:
+		kt, _ := argTable(L, nil, keys)
+		at, _ := argTable(L, nil, argv)
 		L.Push(kt)
 		L.Push(at)
 		nargs = 2

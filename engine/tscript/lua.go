@@ -18,8 +18,8 @@ type luaEnv struct {
 	redis  *lua.LTable // the real redis table
 	errH   *lua.LFunction
 	funcs  bool
-	keys   *lua.LTable
-	argv   *lua.LTable
+	keys   *lua.LTable               // EVAL's cached KEYS table (reuse.go), nil when none
+	argv   *lua.LTable               // EVAL's cached ARGV table
 	loadFn map[string]lua.LGFunction // the redis table during FUNCTION LOAD
 	lib    *library                  // the library being loaded
 }

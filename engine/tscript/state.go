@@ -252,6 +252,7 @@ type run struct {
 	noShebang bool   // an EVAL script without a shebang (compatibility mode)
 	allowOOM  bool
 	replMode  int
+	reuseArgs bool // EVAL of a script whose KEYS and ARGV tables may be reused
 
 	// the last error raised by redis.call, to report it as Redis does at top level
 	nestedErr   string // the last error a called command replied (already counted)
