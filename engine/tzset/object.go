@@ -179,7 +179,7 @@ func add(set *engine.Settings, o *engine.Object, score float64, m []byte, in int
 			return outNop, 0, true
 		}
 		if score != cur {
-			e.Value = z.zsl.updateScore(cur, n.ele(), score)
+			e.Value = z.zsl.updateScore(n, score)
 			out |= outUpdated
 		}
 		return out, score, true

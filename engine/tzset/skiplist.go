@@ -299,16 +299,20 @@ func (zsl *skiplist) delete(score float64, ele string) *znode {
 	return nil
 }
 
-// updateScore moves the node of (cur, ele) to newScore (zslUpdateScore) and returns the
-// node now holding ele.
-func (zsl *skiplist) updateScore(cur float64, ele string, newScore float64) *znode {
-	var update [maxLevel]*znode
-	x := zsl.findUpdate(cur, ele, &update)
+// updateScore moves node x to newScore (zslUpdateScore) and returns the node now holding
+// its member. When the new score keeps x between its neighbours the score changes in place;
+// Redis searches for x first, but the test reads only x's own links, so no search is needed
+// for it. Otherwise x is unlinked and inserted again, recycled when its allocation fits the
+// new level.
+func (zsl *skiplist) updateScore(x *znode, newScore float64) *znode {
 	if (x.backward == nil || x.backward.score < newScore) &&
-		(x.lvl(0).forward == nil || x.lvl(0).forward.score > newScore) {
+		(x.next() == nil || x.next().score > newScore) {
 		x.score = newScore
 		return x
 	}
+	var update [maxLevel]*znode
+	ele := x.ele()
+	zsl.findUpdate(x.score, ele, &update)
 	zsl.deleteNode(x, &update)
 	return zsl.insertNode(newScore, ele, x)
 }

@@ -99,9 +99,9 @@ func TestSkiplistInvariants(t *testing.T) {
 				want[m] = s
 			}
 		case 2:
-			if cur, ok := want[m]; ok {
+			if _, ok := want[m]; ok {
 				e := z.dict.Get(m)
-				e.Value = z.zsl.updateScore(cur, m, s)
+				e.Value = z.zsl.updateScore(e.Value, s)
 				want[m] = s
 			}
 		case 3:
