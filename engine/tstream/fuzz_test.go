@@ -185,6 +185,13 @@ func checkModel(t *testing.T, s *Stream, model []modelEntry) {
 			}
 		}
 	}
+	var rc raxCounter
+	for _, n := range s.nodes {
+		rc.add(n.master)
+	}
+	if want := rc.finish(); s.RaxNodes() != want {
+		t.Fatalf("radix tree nodes %d, recount %d", s.RaxNodes(), want)
+	}
 	for _, n := range s.nodes {
 		if err := ValidateNode(n.lp, true); err != nil {
 			t.Fatalf("node %s invalid: %v", n.master, err)
