@@ -105,6 +105,9 @@ func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
 	sc := &evalScript{sha: sha, body: engine.CopyBytes(body), fn: fn, flags: flags,
 		reuseArgs: retainsNothing(fn.Proto)}
+	if sc.reuseArgs && !setsGlobals(fn.Proto) {
+		fn.Env = s.eval.G // reuse.go: the script can neither write nor see the difference
+	}
 	s.scripts[sha] = sc
 	s.scriptsBody += int64(len(body))
 	return sc, ""

@@ -50,6 +50,26 @@ func retainsNothing(p *lua.FunctionProto) bool {
 	return true
 }
 
+// setsGlobals reports whether any function of the chunk may assign a global (has a
+// SETGLOBAL instruction; a word that only looks like one counts too). A chunk that
+// retainsNothing and never assigns a global cannot tell the write-protected proxy of the
+// globals from the globals table itself: compile gives it the real table as its
+// environment, which saves a metatable hop on every global read (reads of a missing
+// global still end in the same error, from the globals' own metatable).
+func setsGlobals(p *lua.FunctionProto) bool {
+	for _, inst := range p.Code {
+		if int(inst>>26) == lua.OP_SETGLOBAL {
+			return true
+		}
+	}
+	for _, sub := range p.FunctionPrototypes {
+		if setsGlobals(sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // ltableLayout locates LTable's unexported fields, so that pristine can read them. When
 // gopher-lua's layout is not the expected one, tables are never reused.
 var ltableLayout = func() (l struct {

@@ -37,6 +37,18 @@ EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 rk rv
 EVAL "return redis.call('GET', KEYS[1])" 1 rk
 EVAL "return redis.pcall('GET', KEYS)" 1 e
 EVAL "return KEYS[1]" 1 after-error
+EVAL "return foo" 0
+EVAL "return redis.nosuch" 0
+EVAL "return nosuch()" 0
+EVAL "return {type(KEYS), type(redis), type(cjson.encode)}" 0
+EVAL "local t = {} t.x = 1 return t.x" 0
+EVAL "foo = 1" 0
+EVAL "local function f() bar = 1 end f()" 0
+EVAL "redis = 1" 0
+EVAL "KEYS = {}" 0
+EVAL "redis.call = 1" 0
+EVAL "string.x = 1" 0
+EVAL "return foo" 0
 `)
 }
 

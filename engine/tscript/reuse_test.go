@@ -72,3 +72,24 @@ func TestPristine(t *testing.T) {
 	empty.RawSetInt(1, lua.LNil)
 	require.False(t, pristine(empty, 0))
 }
+
+func TestSetsGlobals(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool
+	}{
+		{"redis.call('INCR',KEYS[1]) return redis.call('GET',KEYS[1])", false},
+		{"local x = 1 x = 2 local t = {} t.a = 1 return x", false},
+		{"x = 1", true},
+		{"function f() end", true},
+		{"local function f() y = 2 end", true},
+		{"local function f() return function() z = 3 end end", true},
+	}
+	L := lua.NewState()
+	defer L.Close()
+	for _, c := range cases {
+		fn, err := L.Load(bytes.NewReader([]byte(c.src)), "t")
+		require.NoError(t, err, c.src)
+		require.Equal(t, c.want, setsGlobals(fn.Proto), c.src)
+	}
+}
