@@ -95,7 +95,7 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	if cmd.Flags&engine.FlagDenyOOM != 0 && !r.allowOOM && !s.wrote.Load() && e.PreCommandOOM() {
 		return fail(engine.ErrOOM)
 	}
-	if cmd.Flags&engine.FlagWrite != 0 {
+	if cmd.Flags&engine.FlagWrite != 0 && !s.wrote.Load() {
 		s.wrote.Store(true)
 	}
 	if cmd.Flags&engine.FlagWrite != 0 && e.Propagating() {

@@ -211,17 +211,27 @@ func (s *Scripting) RunningScript() (name string, command [][]byte, dur time.Dur
 // beginRun marks a script as running (Busy compares its start with the threshold). Lock held.
 func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
 	s.cur = r
-	s.isEval.Store(r.isEval)
-	s.wrote.Store(false)
-	s.killed.Store(false)
-	s.started.Store(s.e.NowMs() * int64(time.Millisecond))
+	// Atomic stores are full barriers on amd64: only what changes is stored (the server
+	// reads these lock-free; state, stored last, publishes the rest).
+	if s.isEval.Load() != r.isEval {
+		s.isEval.Store(r.isEval)
+	}
+	if s.wrote.Load() {
+		s.wrote.Store(false)
+	}
+	if s.killed.Load() {
+		s.killed.Store(false)
+	}
+	if started := s.e.NowMs() * int64(time.Millisecond); s.started.Load() != started {
+		s.started.Store(started)
+	}
 	if !r.isEval {
 		cp := make([][]byte, len(args))
 		for i, a := range args {
 			cp[i] = engine.CopyBytes(a)
 		}
 		s.runInfo.Store(&runInfo{name: name, command: cp})
-	} else {
+	} else if s.runInfo.Load() != nil {
 		s.runInfo.Store(nil)
 	}
 	s.state.Store(stateRunning)
@@ -230,7 +240,9 @@ func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
 // endRun clears the running state. Lock held.
 func (s *Scripting) endRun() {
 	s.state.Store(stateIdle)
-	s.runInfo.Store(nil)
+	if s.runInfo.Load() != nil {
+		s.runInfo.Store(nil)
+	}
 	s.cur = nil
 	if s.killed.Load() {
 		s.killed.Store(false)
