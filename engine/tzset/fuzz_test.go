@@ -49,7 +49,7 @@ func FuzzFromListpack(f *testing.F) {
 // FuzzParseNumbers: the score and range parsers never panic and agree with strconv on
 // plain decimal numbers.
 func FuzzParseNumbers(f *testing.F) {
-	for _, s := range []string{"1", "-1.5", "(3", "inf", "-inf", "0x1p3", " 1", "1e400", "nan", "", "(", "[a", "-", "+"} {
+	for _, s := range []string{"1", "-1.5", "(3", "inf", "-inf", "0x1p3", " 1", "1e400", "nan", "", "(", "[a", "-", "+", "-0", "000000012345", "999999999999999", "1234567890123456", "-12"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -58,7 +58,7 @@ func FuzzParseNumbers(f *testing.F) {
 		if ok && math.IsNaN(v) {
 			t.Fatalf("parseDouble(%q) = NaN", s)
 		}
-		if g, err := strconv.ParseFloat(s, 64); err == nil && ok && g != v && !math.IsInf(g, 0) {
+		if g, err := strconv.ParseFloat(s, 64); err == nil && ok && (g != v || math.Signbit(g) != math.Signbit(v)) && !math.IsInf(g, 0) {
 			t.Fatalf("parseDouble(%q) = %v, strconv %v", s, v, g)
 		}
 		parseScoreRange(b, b)

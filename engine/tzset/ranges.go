@@ -121,6 +121,7 @@ func strtod(b []byte) (v float64, ok, rangeErr bool) {
 		k++
 		digits++
 	}
+	intDigits := digits
 	if k < len(w) && w[k] == '.' {
 		k++
 		for k < len(w) && isDigit(w[k]) {
@@ -131,6 +132,19 @@ func strtod(b []byte) (v float64, ok, rangeErr bool) {
 	}
 	if digits == 0 {
 		return 0, false, false
+	}
+	if intDigits == len(w) && digits <= 15 {
+		// Plain digits below 10^15 < 2^53: the integer is exactly the double strtod
+		// returns ("-0" is -0.0 as there), without the general conversion.
+		var n int64
+		for _, c := range w {
+			n = n*10 + int64(c-'0')
+		}
+		v = float64(n)
+		if neg {
+			v = -v
+		}
+		return v, true, false
 	}
 	if k < len(w) && w[k]|0x20 == 'e' {
 		e := k + 1
