@@ -2,6 +2,7 @@ package tlist
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"testing"
@@ -20,6 +21,9 @@ func (ql *Quicklist) check() error {
 		}
 		if n.count == 0 {
 			return fmt.Errorf("node %d: empty", nodes)
+		}
+		if n.base != nil && n != ql.head {
+			return fmt.Errorf("node %d: room in front on a node that is not the head", nodes)
 		}
 		raw := n.entry
 		if n.lzf {
@@ -216,4 +220,47 @@ func FuzzQuicklist(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Node.prepend gives exactly the bytes of listpack.Prepend, through block reallocations,
+// the plain path for long elements, integers and the count header turning unknown.
+func TestNodePrependBytes(t *testing.T) {
+	vals := [][]byte{[]byte("xxx"), []byte("12"), []byte("-7"), []byte(""),
+		bytes.Repeat([]byte("a"), 57), bytes.Repeat([]byte("b"), 58), bytes.Repeat([]byte("c"), 300),
+		[]byte("9223372036854775807"), []byte("element:000000012345")}
+	n := newPackedNode([]byte("first"))
+	ref := append([]byte(nil), n.entry...)
+	for i := range 3000 {
+		v := vals[i%len(vals)]
+		if i%500 == 499 {
+			// What other paths do to the head: an append may move the bytes.
+			n.dropBase()
+			n.entry = listpack.Append(n.entry, v)
+			ref = listpack.Append(ref, v)
+		} else {
+			n.entry = n.prepend(v)
+			ref = listpack.Prepend(ref, v)
+		}
+		if !bytes.Equal(n.entry, ref) {
+			t.Fatalf("push %d (%q): bytes differ from listpack.Prepend", i, v)
+		}
+	}
+	if c, err := listpack.Validate(n.entry); err != nil || c != 3001 {
+		t.Fatalf("Validate: %d, %v", c, err)
+	}
+	// The count header: 65533 + 1, + 1 reaches 65535, which means unknown from then on.
+	n.entry = append([]byte(nil), n.entry...)
+	n.dropBase()
+	binary.LittleEndian.PutUint16(n.entry[4:], 65533)
+	ref = append([]byte(nil), n.entry...)
+	for i := range 3 {
+		n.entry = n.prepend([]byte("xxx"))
+		ref = listpack.Prepend(ref, []byte("xxx"))
+		if !bytes.Equal(n.entry, ref) {
+			t.Fatalf("count push %d: bytes differ from listpack.Prepend", i)
+		}
+	}
+	if listpack.HeaderCount(n.entry) != listpack.CountUnknown {
+		t.Fatalf("count header %d, want unknown", listpack.HeaderCount(n.entry))
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/rdb/listpack"
 	"github.com/redisctl/redisctl/rdb/lzf"
@@ -55,7 +56,13 @@ func isLarge(sz int) bool { return int64(sz) >= packedThreshold.Load() }
 type Node struct {
 	prev, next *Node
 	// entry is the listpack, the plain element, or (lzf) their LZF-compressed form.
-	entry        []byte
+	entry []byte
+	// base and room: the head node's listpack may sit room bytes into the block that base
+	// starts, so that a push at the head moves the 6-byte header instead of every entry
+	// (prepend). Valid only while entry still starts at base+room; only the head node
+	// sets them, and paths that give entry a new block drop them (dropBase).
+	base         *byte
+	room         int
 	sz           int // bytes of the uncompressed entry
 	count        int // elements in this node
 	plain        bool
@@ -113,6 +120,7 @@ func (n *Node) compressRaw() bool {
 	if n.sz < minCompressBytes {
 		return false
 	}
+	n.dropBase()
 	buf := make([]byte, n.sz)
 	c := lzf.Compress(buf, n.entry)
 	if c == 0 || c+minCompressImprove >= n.sz {
@@ -229,6 +237,9 @@ func (ql *Quicklist) insertNode(old, nn *Node, after bool) {
 		}
 		if ql.head == old {
 			ql.head = nn
+			if old != nil {
+				old.dropBase() // only the head keeps room in front
+			}
 		}
 	}
 	if ql.len == 0 {
@@ -259,6 +270,7 @@ func (ql *Quicklist) delNode(n *Node) {
 	ql.count -= n.count
 	ql.compressAround(nil)
 	n.entry = nil
+	n.dropBase()
 }
 
 func sizeMeetsOptimization(sz, fill int) bool {
@@ -317,6 +329,63 @@ func fit(lp []byte) []byte {
 	return lp
 }
 
+// hasRoom reports whether base and room still describe entry's block.
+func (n *Node) hasRoom() bool {
+	return n.base != nil && len(n.entry) > 0 &&
+		unsafe.SliceData(n.entry) == (*byte)(unsafe.Add(unsafe.Pointer(n.base), n.room))
+}
+
+func (n *Node) dropBase() { n.base, n.room = nil, 0 }
+
+// prepend is lpPrepend for the head node. Redis moves every entry back to make room at
+// the front; here the listpack sits at the end of its block with free room before it,
+// so only the 6-byte header moves, and a block is reallocated (with room in front, sized
+// as append grows a slice) only when the room runs out. The bytes are
+// exactly those lpPrepend gives. Elements too long for the stack scratch take the plain
+// path.
+func (n *Node) prepend(v []byte) []byte {
+	size := listpack.EntrySize(v)
+	var scratch [64]byte
+	if size > len(scratch)-lpEmptySize {
+		n.dropBase()
+		return listpack.Prepend(n.entry, v)
+	}
+	// The entry's bytes as a one-entry listpack encodes them (string or integer).
+	one := scratch[:lpEmptySize]
+	binary.LittleEndian.PutUint32(one, lpEmptySize)
+	binary.LittleEndian.PutUint16(one[4:], 0)
+	one[listpack.HeaderSize] = 0xFF
+	one = listpack.Append(one, v)
+	enc := one[listpack.HeaderSize : listpack.HeaderSize+size]
+
+	lp := n.entry
+	if !n.hasRoom() || n.room < size {
+		// A new block: the listpack at its end, room in front.
+		need := len(lp) + size
+		grow := need // append's growth: double small blocks, then a quarter more
+		if need > 256 {
+			grow = (need + 3*256) / 4
+		}
+		full := make([]byte, need+grow)
+		room := len(full) - len(lp)
+		copy(full[room:], lp)
+		n.base, n.room = &full[0], room
+		lp = full[room:]
+	}
+	full := unsafe.Slice(n.base, n.room+cap(lp))
+	start := n.room - size
+	copy(full[start:start+listpack.HeaderSize], lp[:listpack.HeaderSize])
+	copy(full[start+listpack.HeaderSize:], enc)
+	total := len(lp) + size
+	out := full[start : start+total]
+	binary.LittleEndian.PutUint32(out, uint32(total))
+	if c := listpack.HeaderCount(out); c != listpack.CountUnknown {
+		binary.LittleEndian.PutUint16(out[4:], uint16(c+1)) // 65535 reads as unknown, as in Redis
+	}
+	n.room = start
+	return out
+}
+
 func newPackedNode(v []byte) *Node {
 	lp := make([]byte, lpEmptySize, lpEmptySize+listpack.EntrySize(v))
 	copy(lp, listpack.New())
@@ -343,7 +412,7 @@ func (ql *Quicklist) PushHead(v []byte) bool {
 	}
 	if allowInsert(ql.head, ql.fill, len(v)) {
 		h := ql.head
-		h.entry = listpack.Prepend(h.entry, v)
+		h.entry = h.prepend(v)
 		h.sz = len(h.entry)
 		h.count++
 	} else {
@@ -362,6 +431,9 @@ func (ql *Quicklist) PushTail(v []byte) bool {
 	}
 	if allowInsert(ql.tail, ql.fill, len(v)) {
 		t := ql.tail
+		if t.base != nil {
+			t.dropBase() // Append may move the bytes to a new block
+		}
 		t.entry = listpack.Append(t.entry, v)
 		t.sz = len(t.entry)
 		t.count++
@@ -413,6 +485,9 @@ func (ql *Quicklist) delIndex(n *Node, off int) bool {
 	} else {
 		n.entry = fit(n.entry)
 		n.sz = len(n.entry)
+		if n.base != nil && !n.hasRoom() {
+			n.dropBase() // fit moved the bytes: let the old block go
+		}
 	}
 	ql.count--
 	return gone
