@@ -155,3 +155,23 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkHSetBigHashGrow is the whole of redis-benchmark's hset test: 300k HSETs of
+// random fields into a hash that starts empty (one op is the 300k commands).
+func BenchmarkHSetBigHashGrow(b *testing.B) {
+	cmds := randArgs("HSET", "myhash", 300000, true)
+	del := [][]byte{[]byte("DEL"), []byte("myhash")}
+	h := newHarness(b)
+	d := newDirectCtx(h)
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		for _, a := range cmds {
+			d.run(a)
+		}
+		b.StopTimer()
+		d.run(del)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/float64(len(cmds)), "cpu-ns/cmd")
+}

@@ -195,3 +195,36 @@ func TestSetHotCommandsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// randArgs returns n argument vectors "cmd key element:<12 digits>" with the digits drawn
+// as redis-benchmark's __rand_int__ with -r 100000 draws them.
+func randArgs(cmd, key string, n int) [][][]byte {
+	rng := uint64(88172645463325252)
+	out := make([][][]byte, n)
+	for i := range out {
+		rng ^= rng << 13
+		rng ^= rng >> 7
+		rng ^= rng << 17
+		// 1e12+n is "1" and n in 12 digits: drop the "1".
+		m := append([]byte("element:"), strconv.AppendUint(nil, 1e12+rng%100000, 10)[1:]...)
+		out[i] = [][]byte{[]byte(cmd), []byte(key), m}
+	}
+	return out
+}
+
+// BenchmarkSAddBigSet is redis-benchmark's "SADD myset element:__rand_int__" with
+// -r 100000: a hashtable set that has grown to (almost) 100k members.
+func BenchmarkSAddBigSet(b *testing.B) {
+	be := newBenchEngine(b)
+	for _, a := range randArgs("SADD", "myset", 300000) {
+		be.exec(a...)
+	}
+	cmds := randArgs("SADD", "myset", 1<<16)
+	cm := startCPU(b)
+	i := 0
+	for b.Loop() {
+		be.exec(cmds[i&(1<<16-1)]...)
+		i++
+	}
+	cm.stop(b)
+}
