@@ -87,6 +87,8 @@ type snapTestSink struct {
 	failAt  int // fail the Nth Write (0: never)
 	writes  int
 	slowFor time.Duration
+	rest    []byte // a record begun in an earlier chunk
+	restDB  int
 }
 
 func (s *snapTestSink) Begin(st *SnapshotStart) error {
@@ -106,19 +108,20 @@ func (s *snapTestSink) Write(c *SnapshotChunk) error {
 		time.Sleep(s.slowFor)
 	}
 	b := c.Data
+	if len(s.rest) > 0 {
+		if s.restDB != c.DB {
+			return fmt.Errorf("a record begun in db %d continues in a chunk of db %d", s.restDB, c.DB)
+		}
+		b = append(s.rest, b...)
+		s.rest = nil
+	}
 	n := 0
 	for len(b) > 0 {
-		db, k := binary.Uvarint(b)
-		b = b[k:]
-		kl, k := binary.Uvarint(b)
-		b = b[k:]
-		key := string(b[:kl])
-		b = b[kl:]
-		vl, k := binary.Uvarint(b)
-		b = b[k:]
-		val := string(b[:vl])
-		b = b[vl:]
-		exp, k := binary.Varint(b)
+		db, key, val, exp, k := snapTestRecord(b)
+		if k == 0 { // the record goes on in the next chunk
+			s.rest, s.restDB = append([]byte(nil), b...), c.DB
+			break
+		}
 		b = b[k:]
 		if int(db) != c.DB {
 			s.badDB = append(s.badDB, key)
@@ -136,7 +139,56 @@ func (s *snapTestSink) Write(c *SnapshotChunk) error {
 	return nil
 }
 
-func (s *snapTestSink) End(err error) error { s.endErr = err; return err }
+func (s *snapTestSink) End(err error) error {
+	if err == nil && len(s.rest) > 0 {
+		err = fmt.Errorf("%d bytes of an unfinished record at the end", len(s.rest))
+	}
+	s.endErr = err
+	return err
+}
+
+// snapTestRecord decodes one record of snapTestEnc; n is 0 when b ends inside it.
+func snapTestRecord(b []byte) (db int, key, val string, exp int64, n int) {
+	uv := func() (uint64, bool) {
+		v, k := binary.Uvarint(b[n:])
+		if k <= 0 {
+			return 0, false
+		}
+		n += k
+		return v, true
+	}
+	bytes := func(l uint64) (string, bool) {
+		if uint64(len(b)-n) < l {
+			return "", false
+		}
+		s := string(b[n : n+int(l)])
+		n += int(l)
+		return s, true
+	}
+	d, ok := uv()
+	kl, ok2 := uint64(0), false
+	if ok {
+		kl, ok2 = uv()
+	}
+	if !ok2 {
+		return 0, "", "", 0, 0
+	}
+	if key, ok = bytes(kl); !ok {
+		return 0, "", "", 0, 0
+	}
+	vl, ok := uv()
+	if !ok {
+		return 0, "", "", 0, 0
+	}
+	if val, ok = bytes(vl); !ok {
+		return 0, "", "", 0, 0
+	}
+	exp, k := binary.Varint(b[n:])
+	if k <= 0 {
+		return 0, "", "", 0, 0
+	}
+	return int(d), key, val, exp, n + k
+}
 
 func strObj(s string) Object { return NewBytesObject(TypeString, EncRaw, []byte(s)) }
 
@@ -172,10 +224,12 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 			want := snapModel(e)
 			sink := &snapTestSink{}
 			var enc SnapshotEncoder = snapTestEnc{}
+			chunk := 256
 			if seed%2 == 0 {
-				enc = snapTestInc{}
+				// Values in steps, and chunks so small that their records come in pieces.
+				enc, chunk = snapTestInc{}, 4+int(seed)
 			}
-			s, err := e.StartSnapshot(enc, sink, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: 256})
+			s, err := e.StartSnapshot(enc, sink, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: chunk})
 			require.NoError(t, err)
 			_, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, nil)
 			require.ErrorIs(t, err, ErrSnapshotRunning)
@@ -200,8 +254,9 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 						k := randKey(db)
 						if len(s.jobs) > 0 && rng.IntN(4) == 0 {
 							// A value being serialized in steps: its job must finish first.
-							// (Jobs over replaced values kept aside have no entry.)
-							for _, j := range s.jobs {
+							// (Jobs over replaced values kept aside have no entry.) Any of
+							// them: one whose record another's pieces precede waits aside.
+							for _, j := range s.jobs[rng.IntN(len(s.jobs)):] {
 								if j.en == nil {
 									keptJobs++
 									continue
@@ -286,6 +341,37 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 			require.Equal(t, want2, sink2.got)
 		})
 	}
+}
+
+// TestSnapshotBigRecordPieces: a value serialized in steps is handed over in pieces; a
+// hook that finishes a second such value meanwhile holds its record aside until the
+// first one's last piece, so the sink sees whole records in order.
+func TestSnapshotBigRecordPieces(t *testing.T) {
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	for i := 0; i < 3000; i++ { // keys of 6 bytes: all serialized in steps by snapTestInc
+		e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
+	}
+	want := snapModel(e)
+	sink := &snapTestSink{}
+	s, err := e.StartSnapshot(snapTestInc{}, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
+	require.NoError(t, err)
+	// Walk under this goroutine's lock (the walker waits for it) until one job has queued
+	// part of its record while a second walker job waits behind it.
+	for tries := 0; !(s.open != nil && len(s.jobs) >= 2 && s.jobs[1].en != nil); tries++ {
+		require.Less(t, tries, 100000)
+		require.True(t, s.slice(time.Nanosecond))
+	}
+	first, second := s.jobs[0], s.jobs[1]
+	require.Same(t, first, s.open)
+	e.DB(0).Delete([]byte(second.en.Key)) // the hook finishes the second job now
+	require.Len(t, s.held, 1)
+	require.Same(t, first, s.open)
+	e.Unlock()
+	require.NoError(t, s.Wait())
+	require.Empty(t, sink.dups)
+	require.Equal(t, want, sink.got)
+	require.Positive(t, s.Stats().CowBytes)
 }
 
 func TestSnapshotCancelAndSinkError(t *testing.T) {
