@@ -92,11 +92,11 @@ func (s *Scripting) redisCall(L *lua.LState, raise bool) int {
 	}
 	// scriptVerifyOOM: over maxmemory when the script started, a deny-oom command is
 	// refused until the script has written something.
-	if cmd.Flags&engine.FlagDenyOOM != 0 && !r.allowOOM && !s.wrote.Load() && e.PreCommandOOM() {
+	if cmd.Flags&engine.FlagDenyOOM != 0 && !r.allowOOM && s.state.Load() != stateWrote && e.PreCommandOOM() {
 		return fail(engine.ErrOOM)
 	}
-	if cmd.Flags&engine.FlagWrite != 0 && !s.wrote.Load() {
-		s.wrote.Store(true)
+	if cmd.Flags&engine.FlagWrite != 0 && s.state.Load() == stateRunning {
+		s.state.Store(stateWrote)
 	}
 	if cmd.Flags&engine.FlagWrite != 0 && e.Propagating() {
 		// What a write propagates may refer to its arguments until the script's unit

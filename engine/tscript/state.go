@@ -47,9 +47,8 @@ type Scripting struct {
 	Log func(level int, msg string)
 
 	// Lock-free state for the server (BUSY replies, SCRIPT KILL).
-	state   atomic.Int32 // stateIdle, stateRunning
+	state   atomic.Int32 // stateIdle, stateRunning, stateWrote
 	isEval  atomic.Bool
-	wrote   atomic.Bool
 	killed  atomic.Bool
 	ctxMu   sync.Mutex
 	cancel  context.CancelFunc
@@ -72,6 +71,7 @@ type runInfo struct {
 const (
 	stateIdle int32 = iota
 	stateRunning
+	stateWrote // running, and it has called a write command (SCRIPT KILL refuses)
 )
 
 // sink is the script client's output: each flush hands over the reply bytes.
@@ -159,10 +159,11 @@ const (
 // Kill is SCRIPT KILL (eval true) or FUNCTION KILL, lock-free: it returns "" for +OK or the
 // error reply.
 func (s *Scripting) Kill(eval bool) string {
-	if s.state.Load() == stateIdle {
+	st := s.state.Load()
+	if st == stateIdle {
 		return errNotBusy
 	}
-	if s.wrote.Load() {
+	if st == stateWrote {
 		return errUnkillable
 	}
 	if s.isEval.Load() != eval {
@@ -215,9 +216,6 @@ func (s *Scripting) beginRun(r *run, name string, args [][]byte) {
 	// reads these lock-free; state, stored last, publishes the rest).
 	if s.isEval.Load() != r.isEval {
 		s.isEval.Store(r.isEval)
-	}
-	if s.wrote.Load() {
-		s.wrote.Store(false)
 	}
 	if s.killed.Load() {
 		s.killed.Store(false)
