@@ -165,8 +165,9 @@ func (zsl *skiplist) insert(score float64, ele string) *znode {
 	return zsl.insertNode(score, ele, nil)
 }
 
-// insertNode is zslInsert; reuse, when not nil and large enough for the drawn level, is
-// recycled instead of allocating a new node.
+// insertNode is zslInsert. reuse, when not nil, is the node to link (a moved node or a new
+// member's preallocated one) and keeps its level; otherwise a node of a random level is
+// allocated.
 func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode {
 	var update [maxLevel]*znode
 	var rank [maxLevel]uint64
@@ -190,7 +191,12 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		update[i] = x
 	}
 	zsl.sink = sink
-	level := randomLevel()
+	var level int
+	if reuse != nil {
+		level = reuse.levels()
+	} else {
+		level = randomLevel()
+	}
 	if level > zsl.level {
 		for i := zsl.level; i < level; i++ {
 			rank[i] = 0
@@ -199,14 +205,9 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		}
 		zsl.level = level
 	}
-	if reuse != nil && int(reuse.ncap) >= level {
-		// Recycle the node; levels past the new level are cleared too, so a moved node
-		// keeps no stale link alive.
+	if reuse != nil {
+		// Every link below level is written by the loop that follows.
 		x = reuse
-		for i := range int(x.ncap) {
-			*x.lvl(i) = zlevel{}
-		}
-		x.nlev = uint8(level)
 		x.score, x.backward = score, nil
 		x.setEle(ele)
 	} else {
@@ -302,8 +303,9 @@ func (zsl *skiplist) delete(score float64, ele string) *znode {
 // updateScore moves node x to newScore (zslUpdateScore) and returns the node now holding
 // its member. When the new score keeps x between its neighbours the score changes in place;
 // Redis searches for x first, but the test reads only x's own links, so no search is needed
-// for it. Otherwise x is unlinked and inserted again, recycled when its allocation fits the
-// new level.
+// for it. Otherwise x is unlinked and linked again at its new place. Unlike zslInsert the
+// moved node keeps its level instead of drawing a new one: levels stay independent draws of
+// the same distribution (what MEMORY USAGE samples), and the node never needs reallocating.
 func (zsl *skiplist) updateScore(x *znode, newScore float64) *znode {
 	if (x.backward == nil || x.backward.score < newScore) &&
 		(x.next() == nil || x.next().score > newScore) {
@@ -518,20 +520,18 @@ func (z *zset) deleteRangeByRank(start, end uint64) int {
 	return removed
 }
 
-// add inserts a member known to be absent, sharing ele between the dict and the node.
-func (z *zset) add(score float64, ele string) {
-	n := z.zsl.insert(score, ele)
-	e, _ := z.dict.Upsert(ele)
-	e.Value = n
+// add inserts a member known to be absent (zslInsert + dictAdd): one allocation holds the
+// dict entry, a copy of the member and the skiplist node (see zmember).
+func (z *zset) add(score float64, ele string) *znode {
+	e, n := newMember(randomLevel(), ele, z.dict.BirthVersion())
+	z.zsl.insertNode(score, e.Key, n)
+	z.dict.AddEntry(e)
+	return n
 }
 
-// addBytes inserts a member known to be absent: the dict entry holds the copy of m (in
-// its own allocation for short members) and the node shares it.
+// addBytes is add for a member held in a []byte (copied).
 func (z *zset) addBytes(score float64, m []byte) *znode {
-	e, _ := z.dict.UpsertBytes(m)
-	n := z.zsl.insert(score, e.Key)
-	e.Value = n
-	return n
+	return z.add(score, unsafeString(m))
 }
 
 // remove deletes ele from the dict and the skiplist (zsetRemoveFromSkiplist).
