@@ -227,7 +227,9 @@ func FuzzQuicklist(f *testing.F) {
 func TestNodePrependBytes(t *testing.T) {
 	vals := [][]byte{[]byte("xxx"), []byte("12"), []byte("-7"), []byte(""),
 		bytes.Repeat([]byte("a"), 57), bytes.Repeat([]byte("b"), 58), bytes.Repeat([]byte("c"), 300),
-		[]byte("9223372036854775807"), []byte("element:000000012345")}
+		[]byte("9223372036854775807"), []byte("element:000000012345"), bytes.Repeat([]byte("d"), 63),
+		bytes.Repeat([]byte("e"), 64), []byte("-"), []byte("007"), []byte("-0"), []byte("0"),
+		[]byte("9223372036854775808"), []byte("12345678901234567890123"), []byte("1.5")}
 	n := newPackedNode([]byte("first"))
 	ref := append([]byte(nil), n.entry...)
 	for i := range 3000 {

@@ -337,6 +337,15 @@ func (n *Node) hasRoom() bool {
 
 func (n *Node) dropBase() { n.base, n.room = nil, 0 }
 
+// lpInteger reports whether a listpack stores v as an integer (a canonical int64).
+func lpInteger(v []byte) bool {
+	if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+		return false
+	}
+	_, ok := listpack.ParseInt(v)
+	return ok
+}
+
 // prepend is lpPrepend for the head node. Redis moves every entry back to make room at
 // the front; here the listpack sits at the end of its block with free room before it,
 // so only the 6-byte header moves, and a block is reallocated (with room in front, sized
@@ -344,19 +353,29 @@ func (n *Node) dropBase() { n.base, n.room = nil, 0 }
 // exactly those lpPrepend gives. Elements too long for the stack scratch take the plain
 // path.
 func (n *Node) prepend(v []byte) []byte {
-	size := listpack.EntrySize(v)
 	var scratch [64]byte
-	if size > len(scratch)-lpEmptySize {
-		n.dropBase()
-		return listpack.Prepend(n.entry, v)
+	var enc []byte
+	if len(v) < 64 && !lpInteger(v) {
+		// A string of under 64 bytes: 6-bit length encoding (0b10LLLLLL), the bytes, and a
+		// one-byte backlen (the entry's length without it).
+		enc = append(scratch[:0], 0x80|byte(len(v)))
+		enc = append(enc, v...)
+		enc = append(enc, byte(1+len(v)))
+	} else {
+		size := listpack.EntrySize(v)
+		if size > len(scratch)-lpEmptySize {
+			n.dropBase()
+			return listpack.Prepend(n.entry, v)
+		}
+		// The entry's bytes as a one-entry listpack encodes them (integers, mostly).
+		one := scratch[:lpEmptySize]
+		binary.LittleEndian.PutUint32(one, lpEmptySize)
+		binary.LittleEndian.PutUint16(one[4:], 0)
+		one[listpack.HeaderSize] = 0xFF
+		one = listpack.Append(one, v)
+		enc = one[listpack.HeaderSize : listpack.HeaderSize+size]
 	}
-	// The entry's bytes as a one-entry listpack encodes them (string or integer).
-	one := scratch[:lpEmptySize]
-	binary.LittleEndian.PutUint32(one, lpEmptySize)
-	binary.LittleEndian.PutUint16(one[4:], 0)
-	one[listpack.HeaderSize] = 0xFF
-	one = listpack.Append(one, v)
-	enc := one[listpack.HeaderSize : listpack.HeaderSize+size]
+	size := len(enc)
 
 	lp := n.entry
 	if !n.hasRoom() || n.room < size {
