@@ -1,7 +1,11 @@
 package persist_test
 
 import (
+	"bufio"
+	"github.com/redisctl/redisctl/engine/rdbobj"
 	"io"
+	"os"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -87,3 +91,71 @@ func BenchmarkRewriteSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRewriteFile: the AOF base of the dataset in the RDB file named by
+// $PERSIST_BENCH_FILE (e.g. a bench/rdbgen mixed file; skipped when unset), through the
+// background snapshot as BGREWRITEAOF runs it: RDB preamble with and without LZF, and
+// commands. The output is framed (RDBWriter) and discarded.
+func BenchmarkRewriteFile(b *testing.B) {
+	path := os.Getenv("PERSIST_BENCH_FILE")
+	if path == "" {
+		b.Skip("PERSIST_BENCH_FILE not set")
+	}
+	eng := engine.New(engine.DefaultSettings(), server.NewTable())
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng.Lock()
+	_, err = rdbobj.Load(eng, bufio.NewReaderSize(f, 1<<20), nil, nil)
+	eng.Unlock()
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	for _, form := range []string{"rdb-lzf", "rdb-raw", "commands"} {
+		b.Run(form, func(b *testing.B) {
+			b.ReportAllocs()
+			var total int64
+			for i := 0; i < b.N; i++ {
+				var enc engine.SnapshotEncoder
+				var sink engine.SnapshotSink
+				c := &countWriter{}
+				bw := bufio.NewWriterSize(c, 1<<20)
+				if form == "commands" {
+					enc, sink = persist.NewCommandEncoder(), &cmdSink{w: bw}
+				} else {
+					enc = persist.NewRDBEncoder(eng, form == "rdb-lzf")
+					sink = persist.NewRDBWriter(bw, persist.HeaderOptions{AOFBase: true})
+				}
+				eng.Lock()
+				s, err := eng.StartSnapshot(enc, sink, nil)
+				eng.Unlock()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Wait(); err != nil {
+					b.Fatal(err)
+				}
+				bw.Flush()
+				total = c.n
+			}
+			b.SetBytes(total)
+		})
+	}
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// cmdSink writes the chunks of a command-form base as they are.
+type cmdSink struct{ w io.Writer }
+
+func (s *cmdSink) Begin(*engine.SnapshotStart) error { return nil }
+func (s *cmdSink) Write(c *engine.SnapshotChunk) error {
+	_, err := s.w.Write(c.Data)
+	return err
+}
+func (s *cmdSink) End(err error) error { return err }

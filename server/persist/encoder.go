@@ -232,12 +232,19 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = append(dst, j.head...)
 		j.begun = true
 	}
-	i, stopped := 0, false
+	i, stopped, wrote := 0, false, 0
 	j.ql.Nodes(func(n tlist.NodeView) bool {
 		if i < j.done {
 			i++
 			return true
 		}
+		// Hand the chunk over rather than grow it: a grown buffer is garbage the collector
+		// then finds by marking the whole dataset. At least one node per step.
+		if wrote > 0 && len(dst)+len(n.Data)+32 > cap(dst) {
+			stopped = true
+			return false
+		}
+		wrote++
 		if n.Plain {
 			dst = rdb.AppendLen(dst, 1)
 		} else {
