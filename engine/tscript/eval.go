@@ -89,6 +89,29 @@ func sha1Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// scriptBySHA finds a cached script by its SHA1 hex in any case; the last one found is
+// checked first (a benchmark or an application usually runs one script over and over).
+func (s *Scripting) scriptBySHA(sha []byte) *evalScript {
+	if len(sha) != 40 {
+		return nil
+	}
+	if sc := s.lastScript; sc != nil && sc.sha == string(sha) {
+		return sc
+	}
+	var lower [40]byte
+	for i, c := range sha {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	sc := s.scripts[string(lower[:])]
+	if sc != nil {
+		s.lastScript = sc
+	}
+	return sc
+}
+
 // compile turns an EVAL body into a cached script. Lock held.
 func (s *Scripting) compile(body []byte, sha string) (*evalScript, string) {
 	flags, n, errS := shebangFlags(body)
@@ -175,17 +198,7 @@ func cmdEval(isSha, ro bool) engine.HandlerFunc {
 		}
 		var sc *evalScript
 		if isSha {
-			sha := x.Args[1]
-			if len(sha) == 40 {
-				var lower [40]byte
-				for i, c := range sha {
-					if 'A' <= c && c <= 'Z' {
-						c += 'a' - 'A'
-					}
-					lower[i] = c
-				}
-				sc = s.scripts[string(lower[:])]
-			}
+			sc = s.scriptBySHA(x.Args[1])
 			if sc == nil {
 				x.Error("NOSCRIPT No matching script. Please use EVAL.")
 				return
@@ -391,6 +404,7 @@ func (s *Scripting) flushScripts() {
 	s.eval.L.Close()
 	s.eval = newLuaEnv(s, false)
 	s.scripts = map[string]*evalScript{}
+	s.lastScript = nil
 	s.scriptsBody = 0
 }
 

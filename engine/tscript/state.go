@@ -2,7 +2,6 @@ package tscript
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +19,8 @@ type Scripting struct {
 
 	eval    *luaEnv
 	scripts map[string]*evalScript // by lower-case SHA1 hex
+	// lastScript is the script EVALSHA found last (scriptBySHA), nil after a flush.
+	lastScript *evalScript
 	// scriptsBody is the memory the cached bodies take (used_memory_scripts_eval).
 	scriptsBody int64
 
@@ -285,11 +286,7 @@ func (s *Scripting) commandFlags(c *engine.Client, cmd *engine.Command, args [][
 		isSha := cmd.Name == "evalsha" || cmd.Name == "evalsha_ro"
 		var sc *evalScript
 		if isSha {
-			if len(args[1]) != 40 {
-				return flags
-			}
-			sc = s.scripts[strings.ToLower(string(args[1]))]
-			if sc == nil {
+			if sc = s.scriptBySHA(args[1]); sc == nil {
 				return flags
 			}
 			sflags = sc.flags
