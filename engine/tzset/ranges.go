@@ -171,9 +171,37 @@ func strtod(b []byte) (v float64, ok, rangeErr bool) {
 	return v, true, rangeErr
 }
 
+// plainInteger converts an optional '-' and 1 to 15 digits, the common form of a score, to
+// the double strtod gives for it (exact: below 2^53; "-0" is -0.0); ok is false for any
+// other text, which takes the general path.
+func plainInteger(b []byte) (float64, bool) {
+	d := b
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	v := float64(n)
+	if len(d) != len(b) {
+		v = -v
+	}
+	return v, true
+}
+
 // parseDouble is Redis's string2d (getDoubleFromObject): the whole argument must be a
 // strtod number, with no leading space, no NaN, and no ERANGE overflow or underflow to 0.
 func parseDouble(b []byte) (float64, bool) {
+	if v, ok := plainInteger(b); ok {
+		return v, true
+	}
 	if len(b) == 0 || isCSpace(b[0]) || bytes.IndexByte(b, 0) >= 0 {
 		return 0, false
 	}
