@@ -394,26 +394,3 @@ func (db *DB) RandomKey() []byte {
 	}
 	return nil
 }
-
-// Prefetch warms the CPU caches for the keys a pipeline is about to look up in the
-// client's database (the server passes each buffered command's first argument): the dict
-// buckets, the entries and the first byte of their values. A hint only: keys that are not
-// keys cost a probe and nothing else.
-func (e *Engine) Prefetch(c *Client, keys [][]byte) {
-	if len(keys) == 0 || c.db == nil {
-		return
-	}
-	c.db.keys.Prefetch(keys, touchValue)
-}
-
-// touchValue loads the first byte of an entry's payload.
-func touchValue(en *Entry) uintptr {
-	o := &en.Value
-	if o.p == nil || (o.IsBytes() && o.n <= 0) {
-		return 0
-	}
-	return uintptr(*(*byte)(o.p))
-}
-
-// PrefetchMax is the most keys one Prefetch call looks at.
-const PrefetchMax = dict.PrefetchMax

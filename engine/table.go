@@ -45,6 +45,9 @@ type Command struct {
 	Subcommands map[string]*Command
 	Parent      *Command
 
+	// memberArg is the argument Prefetch takes for a member of the key (prefetch.go).
+	memberArg int8
+
 	// Statistics for INFO commandstats.
 	Calls         int64
 	Usec          int64
@@ -76,6 +79,7 @@ func (t *Table) Register(cmds ...*Command) {
 				s.Name = c.Name + "|" + name
 			}
 		}
+		c.memberArg = memberArgs[c.Name]
 		t.cmds[c.Name] = c
 	}
 }

@@ -235,9 +235,9 @@ func FuzzSplitArgs(f *testing.F) {
 	})
 }
 
-// FuzzPeekKeys: no panic, nothing consumed, and the keys peeked are, in order, the second
-// arguments of the commands TryCommand then returns (a prefix of them: peeking stops early).
-func FuzzPeekKeys(f *testing.F) {
+// FuzzPeek: no panic, nothing consumed, and the commands peeked are, in order, a prefix of
+// the commands TryCommand then returns, with the same argument count and leading arguments.
+func FuzzPeek(f *testing.F) {
 	fuzzSeeds(f)
 	f.Add([]byte("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -246,26 +246,22 @@ func FuzzPeekKeys(f *testing.F) {
 			return
 		}
 		before := r.Buffered()
-		peeked := r.PeekKeys(nil, 64)
+		peeked := r.Peek(nil, 64)
 		if r.Buffered() != before {
-			t.Fatalf("PeekKeys consumed input")
+			t.Fatalf("Peek consumed input")
 		}
-		var second [][]byte
-		for {
+		for i, p := range peeked {
 			args, ok, err := r.TryCommand(nil)
 			if !ok || err != nil {
-				break
+				t.Fatalf("peeked %d commands, command %d does not parse (%v)", len(peeked), i, err)
 			}
-			if len(args) >= 2 {
-				second = append(second, args[1])
+			if len(args) != p.Argc {
+				t.Fatalf("command %d: peeked argc %d, parsed %d", i, p.Argc, len(args))
 			}
-		}
-		if len(peeked) > len(second) {
-			t.Fatalf("peeked %d keys, only %d commands follow", len(peeked), len(second))
-		}
-		for i := range peeked {
-			if !bytes.Equal(peeked[i], second[i]) {
-				t.Fatalf("key %d: peeked %q, command has %q", i, peeked[i], second[i])
+			for j := 0; j < PeekMaxArgs && j < len(args); j++ {
+				if !bytes.Equal(p.Args[j], args[j]) {
+					t.Fatalf("command %d arg %d: peeked %q, parsed %q", i, j, p.Args[j], args[j])
+				}
 			}
 		}
 	})

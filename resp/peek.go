@@ -1,13 +1,23 @@
 package resp
 
-// PeekKeys appends to dst the second argument (for most commands, the first key) of each
-// complete multibulk command buffered after the one last returned, up to max commands,
-// and returns dst. It consumes nothing and changes no state: what it returns is a hint
-// for prefetching the keyspace entries a pipeline is about to touch, valid until the next
-// ReadCommand. It stops, returning what it found so far, at an inline command, at a
-// command that is not complete yet, at anything that does not parse, and while a
-// command is partly parsed; errors are left for TryCommand to find and report.
-func (r *Reader) PeekKeys(dst [][]byte, max int) [][]byte {
+// PeekMaxArgs is how many leading arguments Peek reports per command.
+const PeekMaxArgs = 4
+
+// Peeked is what Peek reports of one buffered command: its argument count and its first
+// arguments (up to PeekMaxArgs; the rest are nil).
+type Peeked struct {
+	Argc int
+	Args [PeekMaxArgs][]byte
+}
+
+// Peek appends to dst the leading arguments of each complete multibulk command buffered
+// after the one last returned, up to max commands, and returns dst. It consumes nothing
+// and changes no state: what it returns is a hint for prefetching the keyspace entries a
+// pipeline is about to touch, valid until the next ReadCommand. It stops, returning what
+// it found so far, at an inline command, at a command that is not complete yet, at
+// anything that does not parse, and while a command is partly parsed; errors are left for
+// TryCommand to find and report.
+func (r *Reader) Peek(dst []Peeked, max int) []Peeked {
 	if r.err != nil || r.mb {
 		return dst
 	}
@@ -22,7 +32,7 @@ func (r *Reader) PeekKeys(dst [][]byte, max int) [][]byte {
 			return dst
 		}
 		data = data[nl+2:]
-		var key []byte
+		p := Peeked{Argc: int(argc)}
 		for i := int64(0); i < argc; i++ {
 			if len(data) == 0 || data[0] != '$' {
 				return dst
@@ -36,14 +46,12 @@ func (r *Reader) PeekKeys(dst [][]byte, max int) [][]byte {
 				return dst
 			}
 			data = data[nl+2:]
-			if i == 1 {
-				key = data[:ll:ll]
+			if i < PeekMaxArgs {
+				p.Args[i] = data[:ll:ll]
 			}
 			data = data[ll+2:]
 		}
-		if argc >= 2 {
-			dst = append(dst, key) // only once the whole command is known to be buffered
-		}
+		dst = append(dst, p) // only once the whole command is known to be buffered
 	}
 	return dst
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -399,15 +400,16 @@ func TestSplitArgs(t *testing.T) {
 	}
 }
 
-func TestPeekKeys(t *testing.T) {
+func TestPeek(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
 		max  int
-		want []string
+		want []string // each command's peeked arguments joined by spaces, then "/argc"
 	}{
-		{"pipeline", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$0\r\n\r\n", 16, []string{"bb", ""}},
-		{"max", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 1, []string{"b"}},
+		{"pipeline", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n*6\r\n$4\r\nZADD\r\n$1\r\nz\r\n$1\r\n1\r\n$1\r\nm\r\n$1\r\n2\r\n$1\r\nn\r\n", 16, []string{"SET bb x/3", "PING/1", "ZADD z 1 m/6"}},
+		{"max", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 1, []string{"GET b/2"}},
+		{"empty argument", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$0\r\n\r\n", 16, []string{"GET /2"}},
 		{"incomplete", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$5\r\nab", 16, nil},
 		{"inline stops", "*2\r\n$3\r\nGET\r\n$1\r\na\r\nGET b\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 16, nil},
 		{"bad length stops", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$-5\r\nc\r\n", 16, nil},
@@ -422,11 +424,17 @@ func TestPeekKeys(t *testing.T) {
 			require.Equal(t, "GET", string(args[0]))
 			before := r.Buffered()
 			var got []string
-			for _, k := range r.PeekKeys(nil, tc.max) {
-				got = append(got, string(k))
+			for _, p := range r.Peek(nil, tc.max) {
+				var parts []string
+				for _, a := range p.Args {
+					if a != nil {
+						parts = append(parts, string(a))
+					}
+				}
+				got = append(got, strings.Join(parts, " ")+"/"+strconv.Itoa(p.Argc))
 			}
 			require.Equal(t, tc.want, got)
-			require.Equal(t, before, r.Buffered(), "PeekKeys must not consume")
+			require.Equal(t, before, r.Buffered(), "Peek must not consume")
 		})
 	}
 }

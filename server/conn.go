@@ -30,7 +30,8 @@ type conn struct {
 	cur  int
 	null resp.Writer // replies of CLIENT REPLY OFF/SKIP go here and are dropped
 	args [][]byte
-	keys [][]byte // the first arguments of a pipeline's commands, for engine.Prefetch
+	peek []resp.Peeked // the leading arguments of a pipeline's commands, for prefetch
+	pref []engine.PrefetchCmd
 
 	id      int64
 	addr    string // peer "ip:port", or "<unixsocket>:0"
@@ -246,17 +247,23 @@ func (cn *conn) serve() {
 	}
 }
 
-// prefetch hands the engine the keys of the pipeline about to run (the first command's
-// and those of the complete commands buffered behind it), so that their cache misses
-// overlap instead of being paid one command at a time. Lock held.
+// prefetch hands the engine the leading arguments of the pipeline about to run (the
+// first command's and those of the complete commands buffered behind it), so that their
+// cache misses overlap instead of being paid one command at a time. Lock held.
 func (cn *conn) prefetch(args [][]byte) {
-	keys := append(cn.keys[:0], args[1])
-	keys = cn.rd.PeekKeys(keys, engine.PrefetchMax-1)
-	if len(keys) > 1 {
-		cn.srv.eng.Prefetch(cn.cl, keys)
+	peek := cn.rd.Peek(cn.peek[:0], engine.PrefetchMax-1)
+	if len(peek) > 0 {
+		pref := append(cn.pref[:0], engine.PrefetchCmd{Argc: len(args)})
+		copy(pref[0].Args[:], args)
+		for i := range peek {
+			pref = append(pref, engine.PrefetchCmd{Argc: peek[i].Argc, Args: peek[i].Args})
+		}
+		cn.srv.eng.Prefetch(cn.cl, pref)
+		clear(pref) // they point into the read buffer
+		cn.pref = pref[:0]
 	}
-	clear(keys) // they point into the read buffer
-	cn.keys = keys[:0]
+	clear(peek)
+	cn.peek = peek[:0]
 }
 
 // runBatch executes args and then every complete command already buffered. It returns

@@ -600,3 +600,12 @@ func (d *Dict[V]) Prefetch(keys [][]byte, touch func(*Entry[V]) uintptr) {
 	}
 	prefetchSink += sink
 }
+
+// Peek is GetBytes without the incremental rehash step: a lookup that changes nothing
+// (for Prefetch's callers).
+func (d *Dict[V]) Peek(key []byte) *Entry[V] {
+	if d.Len() == 0 {
+		return nil
+	}
+	return d.find(d.hashBytes(key), string(key))
+}
