@@ -195,3 +195,18 @@ func BenchmarkXAddPropagated(b *testing.B) {
 	}
 	m.stop(b)
 }
+
+// BenchmarkXAddMaxLenLarge appends to a 100k-entry stream kept at that length by
+// MAXLEN ~: a head node goes every hundred entries (the radix tree count follows it).
+func BenchmarkXAddMaxLenLarge(b *testing.B) {
+	be := newBenchEngine()
+	args := cmd("XADD", "s", "MAXLEN", "~", "100000", "*", "f", "000000012345")
+	for i := 0; i < 150000; i++ {
+		be.exec(args)
+	}
+	m := startCPU(b)
+	for i := 0; i < b.N; i++ {
+		be.exec(args)
+	}
+	m.stop(b)
+}

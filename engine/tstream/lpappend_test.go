@@ -3,6 +3,8 @@ package tstream
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -76,4 +78,45 @@ func TestAppendStateMatchesRecount(t *testing.T) {
 	}
 	require.NotNil(t, s.hot)
 	require.Equal(t, recount(), s.RaxNodes())
+}
+
+// endDelta against recounts: removing either end of random sorted key sets shaped as
+// stream node masters are (close milliseconds, sequences) and as arbitrary 16-byte keys.
+func TestEndDeltaMatchesRecount(t *testing.T) {
+	count := func(keys []ID) int {
+		var c raxCounter
+		for _, k := range keys {
+			c.add(k)
+		}
+		return c.finish()
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	gens := []func() ID{
+		func() ID { return ID{1700000000000 + uint64(rng.IntN(5000)), uint64(rng.IntN(3))} },
+		func() ID { return ID{uint64(rng.IntN(300)), uint64(rng.IntN(300))} },
+		func() ID { return ID{rng.Uint64(), rng.Uint64()} },
+		func() ID { return ID{uint64(rng.IntN(4)) << 56, uint64(rng.IntN(4)) << uint(8*rng.IntN(8))} },
+		func() ID { return ID{0, uint64(rng.IntN(1 << 16))} },
+	}
+	for trial := 0; trial < 4000; trial++ {
+		gen := gens[trial%len(gens)]
+		set := map[ID]bool{}
+		n := 3 + rng.IntN(40)
+		if trial%10 == 0 {
+			n = 3 + rng.IntN(400)
+		}
+		for len(set) < n {
+			set[gen()] = true
+		}
+		keys := make([]ID, 0, n)
+		for k := range set {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b ID) int { return a.Compare(b) })
+		all := count(keys)
+		head := endDelta(n, func(i int) ID { return keys[i] })
+		require.Equal(t, all-count(keys[1:]), head, "head of %v", keys)
+		tail := endDelta(n, func(i int) ID { return keys[n-1-i] })
+		require.Equal(t, all-count(keys[:n-1]), tail, "tail of %v", keys)
+	}
 }

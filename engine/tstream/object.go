@@ -152,7 +152,7 @@ func (b *Builder) AddNode(master ID, lp []byte, deep bool) error {
 		return fmt.Errorf("stream node %s: master not above %s (duplicate or unordered)", master, b.s.nodes[k-1].master)
 	}
 	b.s.nodes = append(b.s.nodes, &node{master: master, lp: lp, alloc: memmodel.Class(len(lp))})
-	b.s.appendedNode(master)
+	b.s.appendedNode()
 	return nil
 }
 

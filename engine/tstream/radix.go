@@ -1,5 +1,7 @@
 package tstream
 
+import "sort"
+
 // raxCounter computes how many nodes Redis's radix tree (rax.c) has for a set of 16-byte
 // keys, given the keys in ascending order. All keys having the same length, none is a
 // prefix of another, and rax's insertion (node splitting) and removal (re-compression of
@@ -82,4 +84,55 @@ func raxNodeCount(each func(yield func(ID) bool)) int {
 	var c raxCounter
 	each(func(id ID) bool { c.add(id); return true })
 	return c.finish()
+}
+
+// endDelta is how many nodes the radix tree of n >= 3 sorted keys loses when the key at one
+// end is removed (and so gains when it is added): key(0) is that end key, key(1) its
+// neighbour, and so on inward. Only the path to the end key changes: its leaf (and the
+// chain above it) goes; the neighbour's leaf may now hang from a shallower branching node;
+// and the branching node B the end key leaves from goes too when it had two children, its
+// other child C then hanging from B's parent. It takes a binary search over the keys.
+func endDelta(n int, key func(int) ID) int {
+	k0, k1 := key(0), key(1)
+	l := commonPrefix(k0, k1) // depth of B
+	l2 := commonPrefix(k1, key(2))
+	d := leafNodes(l) + leafNodes(max(l, l2)) - leafNodes(l2)
+	// B's subtree is key(0..j): the keys sharing l bytes with the end key.
+	j := sort.Search(n, func(i int) bool { return i > 1 && commonPrefix(k0, key(i)) < l }) - 1
+	if j == 1 || commonPrefix(k1, key(j)) > l { // B has two children
+		pB := -1 // B's parent's depth; -1: B is the top branching node
+		if j+1 < n {
+			pB = commonPrefix(key(j), key(j+1))
+		}
+		d += 1 + chainNodes(l, pB)
+		if j > 1 { // C is the branching node at the depth key(1..j) share
+			dc := commonPrefix(k1, key(j))
+			d += chainNodes(dc, l) - chainNodes(dc, pB)
+		}
+	}
+	return d
+}
+
+// leafNodes is what a leaf hanging from a branching node at depth pd counts: the leaf and,
+// when the rest of the key is two bytes or more, the compressed chain node above it.
+func leafNodes(pd int) int {
+	if 16-pd >= 2 {
+		return 2
+	}
+	return 1
+}
+
+// chainNodes is the compressed chain node above a branching node at depth d whose parent
+// branching node is at depth pd (-1: none, the root is compressed over d bytes).
+func chainNodes(d, pd int) int {
+	if pd >= 0 {
+		if d-pd >= 2 {
+			return 1
+		}
+		return 0
+	}
+	if d != 0 {
+		return 1
+	}
+	return 0
 }

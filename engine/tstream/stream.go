@@ -44,7 +44,7 @@ type Stream struct {
 	entriesAdded uint64
 	groups       []*Group // by name, byte order (the cgroups rax); nil until the first XGROUP CREATE
 
-	raxNodes int // cached radix tree node count of the node index; -1: recompute
+	raxNodes int // radix tree node count of the node index, kept through appends and head removals; -1: recount
 
 	hot *appendState // nil until the stream has more than one node
 }
@@ -53,11 +53,6 @@ type Stream struct {
 // cheap. It is allocated when the stream gets its second node, so that small streams stay
 // small.
 type appendState struct {
-	// rc is the radix tree counter fed with every node's master in order, kept while
-	// nodes are only appended (rcOK), so a new tail node costs one add, not a recount.
-	rc   raxCounter
-	rcOK bool
-
 	// msText is the decimal text of ms, the milliseconds part of the last formatted ID.
 	ms     uint64
 	msLen  uint8
@@ -85,52 +80,32 @@ func (s *Stream) EntriesAdded() uint64 { return s.entriesAdded }
 // NumNodes is the number of listpack nodes (radix-tree-keys).
 func (s *Stream) NumNodes() int { return len(s.nodes) }
 
-// changedIndex says the node index changed other than by appending a node.
-func (s *Stream) changedIndex() {
-	s.raxNodes = -1
-	if s.hot != nil {
-		s.hot.rcOK = false
-	}
-}
+// changedIndex says the node index changed other than at its ends.
+func (s *Stream) changedIndex() { s.raxNodes = -1 }
 
-// appendedNode says master was appended at the end of the node index.
-func (s *Stream) appendedNode(master ID) {
-	if s.hot == nil {
-		if len(s.nodes) >= 2 {
-			s.hot = &appendState{} // its counter is fed by the next RaxNodes
-		}
-	} else if s.hot.rcOK {
-		s.hot.rc.add(master)
+// appendedNode says a node was appended at the end of the node index: the radix tree
+// count follows it (endDelta) instead of being recounted.
+func (s *Stream) appendedNode() {
+	n := len(s.nodes)
+	if s.hot == nil && n >= 2 {
+		s.hot = &appendState{}
 	}
-	s.raxNodes = -1
+	if s.raxNodes >= 0 && n >= 3 {
+		s.raxNodes += endDelta(n, func(i int) ID { return s.nodes[n-1-i].master })
+	} else {
+		s.raxNodes = -1
+	}
 }
 
 // RaxNodes is the node count Redis's radix tree has for the node keys (radix-tree-nodes).
 func (s *Stream) RaxNodes() int {
-	if s.raxNodes >= 0 {
-		return s.raxNodes
-	}
-	if len(s.nodes) < 2 {
+	if s.raxNodes < 0 {
 		var c raxCounter
 		for _, n := range s.nodes {
 			c.add(n.master)
 		}
 		s.raxNodes = c.finish()
-		return s.raxNodes
 	}
-	if s.hot == nil {
-		s.hot = &appendState{}
-	}
-	h := s.hot
-	if !h.rcOK {
-		h.rc = raxCounter{}
-		for _, n := range s.nodes {
-			h.rc.add(n.master)
-		}
-		h.rcOK = true
-	}
-	c := h.rc // finish consumes the counter's state
-	s.raxNodes = c.finish()
 	return s.raxNodes
 }
 
@@ -427,7 +402,7 @@ func (s *Stream) Append(fv [][]byte, useID *ID, seqGiven bool, nowMs int64, lim 
 		}
 		n.appendInt(0)
 		s.nodes = append(s.nodes, n)
-		s.appendedNode(id)
+		s.appendedNode()
 		flags |= flagSameFields
 	} else {
 		// The master entry's count: a 7-bit integer (one byte, backlen 1) is bumped in
@@ -490,13 +465,23 @@ func equalElem(s []byte, n int64, isInt bool, b []byte) bool {
 
 // removeNode drops node i from the index.
 func (s *Stream) removeNode(i int) {
+	n := len(s.nodes)
+	if s.raxNodes >= 0 && n >= 3 && (i == 0 || i == n-1) {
+		// An end node (trimming removes the head): the radix tree count follows.
+		if i == 0 {
+			s.raxNodes -= endDelta(n, func(j int) ID { return s.nodes[j].master })
+		} else {
+			s.raxNodes -= endDelta(n, func(j int) ID { return s.nodes[n-1-j].master })
+		}
+	} else {
+		s.changedIndex()
+	}
 	if i == 0 {
 		s.nodes[0] = nil
 		s.nodes = s.nodes[1:]
 	} else {
 		s.nodes = slices.Delete(s.nodes, i, i+1)
 	}
-	s.changedIndex()
 }
 
 // edgeID is streamGetEdgeID: the first or last entry ID, tombstones included unless
