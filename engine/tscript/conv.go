@@ -106,7 +106,7 @@ func (p *parser) elem() lua.LValue {
 		if n < 0 {
 			return lua.LFalse
 		}
-		return lua.LString(p.bulk(n))
+		return newLString(p.bulk(n))
 	case '*', '~', '%', '>':
 		n := atoi(p.line())
 		if n < 0 {

@@ -112,13 +112,13 @@ func pristine(t *lua.LTable, n int) bool {
 func argTable(L *lua.LState, cached *lua.LTable, vals [][]byte) (t *lua.LTable, reused bool) {
 	if cached != nil && pristine(cached, len(vals)) {
 		for i, v := range vals {
-			cached.RawSetInt(i+1, lua.LString(v))
+			cached.RawSetInt(i+1, newLString(v))
 		}
 		return cached, true
 	}
 	t = L.CreateTable(len(vals), 0)
 	for i, v := range vals {
-		t.RawSetInt(i+1, lua.LString(v))
+		t.RawSetInt(i+1, newLString(v))
 	}
 	return t, false
 }
