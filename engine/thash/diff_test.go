@@ -247,7 +247,7 @@ MEMORY USAGE big SAMPLES 0
 HLEN big
 HSET big field:0 changed
 OBJECT ENCODING big
-HSET big field:512 v
+HSET big field:512 value:512
 OBJECT ENCODING big
 MEMORY USAGE big SAMPLES 0
 MEMORY USAGE big
@@ -275,9 +275,16 @@ MEMORY USAGE mid SAMPLES 0
 MEMORY USAGE mid
 HLEN mid
 `)
-	// Deleting down to a few entries shrinks the dict as Redis's hashTypeDelete does.
+	// Deleting down to a few entries shrinks the dict as Redis's hashTypeDelete does. The
+	// shrink starts at 102 entries left (1024 → 128 buckets); the 52 deletes that follow
+	// move at most 52·11 buckets, so the rehash is still under way on both sides, whatever
+	// the hash seeds (deleting further would make the bucket count depend on where the
+	// seeds put the entries, as the rehash may or may not finish before a second shrink).
+	// All the fields and values left have the same sizes, so MEMORY USAGE's sample (the
+	// first entries in table order) does not depend on the seeds either; likewise every
+	// value of "big" is an sds of the same class.
 	args = []string{"HDEL", "mid"}
-	for i := 0; i < 590; i++ {
+	for i := 0; i < 550; i++ {
 		args = append(args, fmt.Sprintf("f%d", i))
 	}
 	p.Check(args)
