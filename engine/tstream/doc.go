@@ -20,7 +20,8 @@
 // reports them (the tail node is preallocated at 4096 bytes and shrunk to fit when the
 // next node starts; listpack edits reallocate as lpInsert does), and the radix tree
 // estimate from the node count Redis's rax would have for the keys (see raxCounter: the
-// count depends only on the key set, computed from neighbouring keys' common prefixes).
+// count depends only on the key set, computed from neighbouring keys' common prefixes, and
+// kept up to date through node appends and end-node removals by endDelta).
 //
 // For other packages:
 //   - RDB save / DUMP / AOF rewrite / analyzers: Stream.EachNode gives every (master ID,
