@@ -232,6 +232,8 @@ func cmdEval(isSha, ro bool) engine.HandlerFunc {
 func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, argv [][]byte, chunk, fname string) {
 	env := r.env
 	L := env.L
+	// First: its atomic stores drain the store buffer, which is still empty here.
+	s.beginRun(r, fname, x.Args)
 	c := s.client
 	c.Select(x.C.DB())
 	s.w.SetProtocol(2)
@@ -262,7 +264,6 @@ func (s *Scripting) runScript(x *engine.Ctx, r *run, fn *lua.LFunction, keys, ar
 		L.Push(at)
 		nargs = 2
 	}
-	s.beginRun(r, fname, x.Args)
 	// Time stands still for the script's commands (7.0: keys do not expire halfway).
 	s.frozenAt = time.UnixMilli(x.E.NowMs())
 	clock := x.E.SwapClock(s.frozen)
