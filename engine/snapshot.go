@@ -629,15 +629,21 @@ func (s *Snapshot) runJobs(deadline time.Time) bool {
 
 // runJob steps one job until deadline (zero: to its end) in steps of at most jobStep,
 // handing its record over in pieces of about ChunkBytes; it reports whether the job is
-// done.
+// done. A hook finishing a job (zero deadline, a client waiting) calls Step without a
+// deadline instead: a step may restart from the value's start (a zset's members), and
+// the client's stall matters more than that one buffer.
 func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
+	whole := deadline.IsZero() && !s.sync
 	for {
 		if j.buf == nil {
 			j.buf = s.getBuf()
 		}
-		stepEnd := time.Now().Add(jobStep)
-		if !deadline.IsZero() && deadline.Before(stepEnd) {
-			stepEnd = deadline
+		var stepEnd time.Time
+		if !whole {
+			stepEnd = time.Now().Add(jobStep)
+			if !deadline.IsZero() && deadline.Before(stepEnd) {
+				stepEnd = deadline
+			}
 		}
 		out, done, err := j.job.Step(j.buf, stepEnd)
 		j.buf = out
