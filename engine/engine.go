@@ -49,6 +49,8 @@ type Engine struct {
 	clockFn  func() time.Time
 	lruClock uint32
 
+	prefetchMembers [PrefetchMax][]byte // Prefetch's scratch
+
 	Stats Stats
 	// Dirty counts changes since the last save (what save points compare).
 	Dirty int64

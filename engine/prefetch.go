@@ -59,7 +59,7 @@ func (e *Engine) Prefetch(c *Client, cmds []PrefetchCmd) {
 
 	// Members: only commands of a known shape, grouped by key (a pipeline usually writes
 	// one big key), looked up with the key's entry now in cache.
-	var members [PrefetchMax][]byte
+	members := &e.prefetchMembers // the prefetchers are called indirectly: a local would escape
 	var cur *Object
 	var curKey []byte
 	m := 0
@@ -89,6 +89,7 @@ func (e *Engine) Prefetch(c *Client, cmds []PrefetchCmd) {
 	if m > 0 {
 		memberPrefetch[cur.typ](cur, members[:m])
 	}
+	clear(members[:]) // they point into the client's read buffer
 }
 
 // memberArgPos is the position of p's member argument, or 0.
