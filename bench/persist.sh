@@ -33,7 +33,9 @@ for who in ${WHO:-redis redisctl}; do
   if [ $who = redis ]; then
     redis-server --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
   else
-    bin/redisctl serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
+    # stderr (GODEBUG=gctrace=1 lines, if set) goes to $d/stderr; verbose for the walk line.
+    bin/redisctl serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" \
+      --loglevel verbose 2>"$d/stderr" &
   fi
   pid=$!
   until redis-cli -p $port ping 2>/dev/null | grep -q PONG; do sleep 0.2; done
@@ -46,11 +48,14 @@ for who in ${WHO:-redis redisctl}; do
       echo "   SAVE: $(echo "$e - $s" | bc) s (load $(load))"
     done
   fi
+  for round in $(seq "${ROUNDS:-1}"); do # ROUNDS: repeat the idle runs and the BGSAVE on one server
+  [ "${ROUNDS:-1}" -gt 1 ] && echo "   -- round $round"
   for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
   base=$(rss $pid)
   # BGSAVE under load: back-to-back redis-benchmark runs of $N SETs cover the whole
   # snapshot; each run's p99 and max are kept (worst max, median and worst p99 reported).
   out="$d/bgbench"; : > "$out"
+  gc0=$(grep -c '^gc ' "$d/stderr" 2>/dev/null || true)
   redis-cli -p $port bgsave >/dev/null
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
@@ -69,6 +74,11 @@ for who in ${WHO:-redis redisctl}; do
   summary="$n runs, p99 median ${med} ms worst ${worst} ms, max ${mx} ms"
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load))"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
+  grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
+  if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1
+    echo "   GC cycles during BGSAVE: $(( $(grep -c '^gc ' "$d/stderr") - ${gc0:-0} )); last: $(grep '^gc ' "$d/stderr" | tail -1)"
+  fi
+  done
   redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
   wait $pid 2>/dev/null || true
 done
