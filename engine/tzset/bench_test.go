@@ -276,6 +276,36 @@ func BenchmarkZAddRandom100k(b *testing.B) {
 		}
 		cm.stop(b)
 	})
+	for _, pipe := range []int{1, 16} {
+		b.Run("full-P"+strconv.Itoa(pipe), func(b *testing.B) {
+			// As "full" but in pipelines: engine.Prefetch sees the commands of each batch
+			// before they run, as the server calls it.
+			cmds := mk(0x2545f4914f6cdd1d)
+			be := newBenchEngine(b)
+			for i := range space {
+				s := strconv.Itoa(i)
+				be.exec(argv("ZADD", "myzset", s, "element:"+strings.Repeat("0", 12-len(s))+s)...)
+			}
+			pre := make([]engine.PrefetchCmd, pipe)
+			cm := startCPU(b)
+			i := 0
+			for b.Loop() {
+				if i%pipe == 0 {
+					for k := range pre {
+						c := cmds[(i+k)&(ring-1)]
+						pre[k] = engine.PrefetchCmd{Argc: len(c)}
+						copy(pre[k].Args[:], c)
+					}
+					be.e.Lock()
+					be.e.Prefetch(be.c, pre)
+					be.e.Unlock()
+				}
+				be.exec(cmds[i&(ring-1)]...)
+				i++
+			}
+			cm.stop(b)
+		})
+	}
 	b.Run("full", func(b *testing.B) {
 		cmds := mk(0x2545f4914f6cdd1d)
 		be := newBenchEngine(b)
