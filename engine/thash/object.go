@@ -178,7 +178,10 @@ func lpSet(lp, field, value []byte) ([]byte, bool) {
 // field existed.
 func htSet(d *table, field, value []byte) bool {
 	if e := d.GetBytes(field); e != nil {
-		if embedded(e) {
+		if e.Value == string(value) {
+			// The same value again (an idempotent write): nothing to replace. The bytes
+			// are next to the field the probe just compared.
+		} else if embedded(e) {
 			// The field stays in the entry's block (with the first value, now unused):
 			// only the value is new.
 			e.Value = string(value)
