@@ -36,9 +36,10 @@ type zlevel struct {
 // and are reached through lvl, never beyond ncap.
 type znode struct {
 	elep     *byte
-	elen     uint32
-	nlev     uint8 // levels in use
-	ncap     uint8 // levels allocated (≥ nlev); a moved node is recycled when it fits
+	elen     uint32 // member length: low 32 bits
+	nlev     uint8  // levels in use (fixed for the node's life)
+	ncap     uint8  // levels allocated (≥ nlev)
+	elenHi   uint16 // member length: bits 32-47
 	backward *znode
 	score    float64
 	lv       [1]zlevel
@@ -77,7 +78,9 @@ func (n *znode) lvl(i int) *zlevel {
 func (n *znode) next() *znode { return n.lv[0].forward }
 
 // ele is the member.
-func (n *znode) ele() string { return unsafe.String(n.elep, int(n.elen)) }
+func (n *znode) ele() string {
+	return unsafe.String(n.elep, int(n.elen)|int(n.elenHi)<<32)
+}
 
 // levels is the node's level (what Redis allocated it with).
 func (n *znode) levels() int { return int(n.nlev) }
@@ -117,7 +120,7 @@ func newNode(level int, score float64, ele string) *znode {
 }
 
 func (n *znode) setEle(ele string) {
-	n.elep, n.elen = unsafe.StringData(ele), uint32(len(ele))
+	n.elep, n.elen, n.elenHi = unsafe.StringData(ele), uint32(len(ele)), uint16(uint64(len(ele))>>32)
 }
 
 type skiplist struct {

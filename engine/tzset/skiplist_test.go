@@ -4,7 +4,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -145,4 +147,22 @@ func TestRandomLevelDistribution(t *testing.T) {
 	require.InDelta(t, 0.75, float64(counts[1])/n, 0.01)
 	require.InDelta(t, 0.1875, float64(counts[2])/n, 0.01)
 	require.Zero(t, counts[0])
+}
+
+// TestNodeLayout pins the node size the search loops are laid out for (a level-1 node is
+// 48 bytes, one Go size class) and the member blocks' level capacities.
+func TestNodeLayout(t *testing.T) {
+	require.Equal(t, uintptr(48), unsafe.Sizeof(znode{}))
+	require.Equal(t, unsafe.Offsetof(znode{}.score)+8, unsafe.Offsetof(znode{}.lv))
+	for level := 1; level <= maxLevel; level++ {
+		for _, m := range []string{"", "a", strings.Repeat("x", 24), strings.Repeat("y", 57)} {
+			e, n := newMember(level, m, 7)
+			require.Equal(t, m, n.ele())
+			require.Equal(t, m, e.Key)
+			require.Same(t, n, e.Value)
+			require.Equal(t, uint32(7), e.Version)
+			require.Equal(t, level, n.levels())
+			require.GreaterOrEqual(t, int(n.ncap), level)
+		}
+	}
 }
