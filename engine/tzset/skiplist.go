@@ -32,8 +32,8 @@ type zlevel struct {
 // as a pointer and a length (the string's bytes are shared with the dict entry's key, as
 // Redis shares the sds) and is only read on a score tie.
 //
-// Only lv[0] is declared: levels 1.. follow it in memory in the larger node types below
-// and are reached through lvl, never beyond ncap.
+// Only lv[0] is declared: levels 1.. follow it in memory (in the member's block, see
+// member.go, or the header's headerNode) and are reached through lvl, never beyond ncap.
 type znode struct {
 	elep     *byte
 	elen     uint32 // member length: low 32 bits
@@ -45,29 +45,11 @@ type znode struct {
 	lv       [1]zlevel
 }
 
-// Node types with room for more levels; the extra levels directly follow znode.lv.
-type (
-	znode2 struct {
-		znode
-		more [1]zlevel
-	}
-	znode3 struct {
-		znode
-		more [2]zlevel
-	}
-	znode4 struct {
-		znode
-		more [3]zlevel
-	}
-	znode8 struct {
-		znode
-		more [7]zlevel
-	}
-	znode32 struct {
-		znode
-		more [maxLevel - 1]zlevel
-	}
-)
+// headerNode is the skiplist header's allocation: all ZSKIPLIST_MAXLEVEL levels.
+type headerNode struct {
+	znode
+	more [maxLevel - 1]zlevel
+}
 
 // lvl returns level i of n (i < n.ncap).
 func (n *znode) lvl(i int) *zlevel {
@@ -84,40 +66,6 @@ func (n *znode) ele() string {
 
 // levels is the node's level (what Redis allocated it with).
 func (n *znode) levels() int { return int(n.nlev) }
-
-// allocNode returns a zeroed node with room for at least level levels.
-func allocNode(level int) *znode {
-	var n *znode
-	switch {
-	case level == 1:
-		n = &znode{}
-		n.ncap = 1
-	case level == 2:
-		n = &(&znode2{}).znode
-		n.ncap = 2
-	case level == 3:
-		n = &(&znode3{}).znode
-		n.ncap = 3
-	case level == 4:
-		n = &(&znode4{}).znode
-		n.ncap = 4
-	case level <= 8:
-		n = &(&znode8{}).znode
-		n.ncap = 8
-	default:
-		n = &(&znode32{}).znode
-		n.ncap = maxLevel
-	}
-	return n
-}
-
-func newNode(level int, score float64, ele string) *znode {
-	n := allocNode(level)
-	n.nlev = uint8(level)
-	n.score = score
-	n.setEle(ele)
-	return n
-}
 
 func (n *znode) setEle(ele string) {
 	n.elep, n.elen, n.elenHi = unsafe.StringData(ele), uint32(len(ele)), uint16(uint64(len(ele))>>32)
@@ -139,8 +87,9 @@ type zset struct {
 
 func newZset() *zset {
 	z := &zset{dict: dict.New[*znode]()}
-	z.zsl.header = allocNode(maxLevel)
-	z.zsl.header.nlev = maxLevel
+	h := &(&headerNode{}).znode
+	h.nlev, h.ncap = maxLevel, maxLevel
+	z.zsl.header = h
 	z.zsl.level = 1
 	return z
 }
@@ -163,19 +112,14 @@ func (n *znode) before(score float64, ele string) bool {
 	return n.score < score || (n.score == score && n.ele() < ele)
 }
 
-// insert adds a node for (score, ele), known to be absent (zslInsert).
-func (zsl *skiplist) insert(score float64, ele string) *znode {
-	return zsl.insertNode(score, ele, nil)
-}
-
-// insertNode is zslInsert. reuse, when not nil, is the node to link (a moved node or a new
-// member's preallocated one) and keeps its level; otherwise a node of a random level is
-// allocated.
-func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode {
+// insertNode is zslInsert for node x, not linked, whose level is set (a new member's node
+// with a random level, or a moved node keeping its own); it links x for (score, ele).
+func (zsl *skiplist) insertNode(score float64, ele string, x *znode) *znode {
 	var update [maxLevel]*znode
 	var rank [maxLevel]uint64
 	var sink uint64
-	x := zsl.header
+	node := x
+	x = zsl.header
 	for i := zsl.level - 1; i >= 0; i-- {
 		if i == zsl.level-1 {
 			rank[i] = 0
@@ -194,12 +138,7 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		update[i] = x
 	}
 	zsl.sink = sink
-	var level int
-	if reuse != nil {
-		level = reuse.levels()
-	} else {
-		level = randomLevel()
-	}
+	level := node.levels()
 	if level > zsl.level {
 		for i := zsl.level; i < level; i++ {
 			rank[i] = 0
@@ -208,14 +147,9 @@ func (zsl *skiplist) insertNode(score float64, ele string, reuse *znode) *znode 
 		}
 		zsl.level = level
 	}
-	if reuse != nil {
-		// Every link below level is written by the loop that follows.
-		x = reuse
-		x.score, x.backward = score, nil
-		x.setEle(ele)
-	} else {
-		x = newNode(level, score, ele)
-	}
+	// Every link below level is written by the loop that follows; the member is set.
+	x = node
+	x.score, x.backward = score, nil
 	for i := 0; i < level; i++ {
 		x.lvl(i).forward = update[i].lvl(i).forward
 		update[i].lvl(i).forward = x
