@@ -50,8 +50,8 @@ func (e *Engine) Prefetch(c *Client, cmds []PrefetchCmd) {
 	var keys [PrefetchMax][]byte
 	n := 0
 	for i := range cmds {
-		if cmds[i].Argc >= 2 {
-			keys[n] = cmds[i].Args[1]
+		if k := prefetchKey(&cmds[i]); k != nil {
+			keys[n] = k
 			n++
 		}
 	}
@@ -90,6 +90,27 @@ func (e *Engine) Prefetch(c *Client, cmds []PrefetchCmd) {
 		memberPrefetch[cur.typ](cur, members[:m])
 	}
 	clear(members[:]) // they point into the client's read buffer
+}
+
+// prefetchKey is the key p's command looks up first: its first argument, but for
+// EVAL/EVALSHA/FCALL (and their _RO forms), "<script> <numkeys> <key> ...", the first key
+// when numkeys is at least 1, and none otherwise.
+func prefetchKey(p *PrefetchCmd) []byte {
+	if p.Argc < 2 {
+		return nil
+	}
+	if name := p.Args[0]; len(name) >= 4 && (name[0]|0x20 == 'e' || name[0]|0x20 == 'f') &&
+		(EqualFold(name, "evalsha") || EqualFold(name, "eval") || EqualFold(name, "fcall") ||
+			EqualFold(name, "evalsha_ro") || EqualFold(name, "eval_ro") || EqualFold(name, "fcall_ro")) {
+		if p.Argc < 4 {
+			return nil
+		}
+		if n, ok := ParseInt(p.Args[2]); !ok || n < 1 {
+			return nil
+		}
+		return p.Args[3]
+	}
+	return p.Args[1]
 }
 
 // memberArgPos is the position of p's member argument, or 0.
