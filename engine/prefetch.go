@@ -56,6 +56,8 @@ func (e *Engine) Prefetch(c *Client, cmds []PrefetchCmd) {
 		}
 	}
 	db.keys.Prefetch(keys[:n], touchValue)
+	// Keys with a TTL: every lookup checks the expires dict too.
+	db.expires.Prefetch(keys[:n], nil)
 
 	// Members: only commands of a known shape, grouped by key (a pipeline usually writes
 	// one big key), looked up with the key's entry now in cache.
