@@ -148,7 +148,21 @@ func (a *AOFFile) newBaseEncoder() engine.SnapshotEncoder {
 }
 
 // cmdEncoder writes a key in rewriteAppendOnlyFileRio's command form.
-type cmdEncoder struct{ rw aof.CommandRewriter }
+type cmdEncoder struct {
+	rw      aof.CommandRewriter
+	scratch scratchPool
+}
+
+// BeginBig implements engine.SnapshotIncremental: a big value's commands are written
+// whole and handed over in pieces (renderJob).
+func (c *cmdEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
+	if !rendered(o) {
+		return nil
+	}
+	return &renderJob{pool: &c.scratch, render: func(dst []byte) ([]byte, error) {
+		return c.AppendEntry(dst, 0, key, o, expireMs)
+	}}
+}
 
 // NewCommandEncoder is the snapshot encoder of a command-form AOF base (one key's
 // SET/RPUSH/SADD/ZADD/HMSET/XADD… commands and its PEXPIREAT per record; the sink writes

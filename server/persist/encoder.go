@@ -29,6 +29,7 @@ type RDBEncoder struct {
 	lru, lfu bool
 	comp     lzf.Compressor
 	tmp      []byte
+	scratch  scratchPool
 }
 
 // NewRDBEncoder returns an encoder for eng's current maxmemory policy (lock held).
@@ -89,7 +90,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	case o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist:
 		ql := tlist.FromObject(o)
 		if ql.Len() < BigElements {
-			return nil
+			return r.renderJob(key, o, expireMs)
 		}
 		head := r.appendAttrs(nil, o, expireMs)
 		head = append(head, byte(rdb.TypeListQuicklist2))
@@ -99,7 +100,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	case o.Type() == engine.TypeZSet && o.Encoding() == engine.EncSkiplist:
 		n := tzset.Len(o)
 		if n < BigElements {
-			return nil
+			return r.renderJob(key, o, expireMs)
 		}
 		head := r.appendAttrs(nil, o, expireMs)
 		head = append(head, byte(rdb.TypeZSet2))
@@ -107,14 +108,14 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = rdb.AppendLen(head, uint64(n))
 		return &zsetJob{r: r, head: head, o: o, want: n}
 	case o.Encoding() != engine.EncHashtable:
-		return nil
+		return r.renderJob(key, o, expireMs)
 	}
 	head := r.appendAttrs(nil, o, expireMs)
 	switch o.Type() {
 	case engine.TypeHash:
 		d := (*dict.Dict[string])(o.Ptr()) // thash's hashtable encoding
 		if d.Len() < BigElements {
-			return nil
+			return r.renderJob(key, o, expireMs)
 		}
 		head = append(head, byte(rdb.TypeHash))
 		head = r.appendString(head, key)
@@ -126,7 +127,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	case engine.TypeSet:
 		d := tset.Hashtable(o)
 		if d == nil || d.Len() < BigElements {
-			return nil
+			return r.renderJob(key, o, expireMs)
 		}
 		head = append(head, byte(rdb.TypeSet))
 		head = r.appendString(head, key)
@@ -134,7 +135,18 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(),
 			emit: func(dst []byte, e *dict.Entry[struct{}]) []byte { return r.appendString(dst, e.Key) }}
 	}
-	return nil
+	return r.renderJob(key, o, expireMs)
+}
+
+// renderJob is the job of a record written whole but handed over in pieces (see
+// renderJob), or nil for a record written by AppendEntry.
+func (r *RDBEncoder) renderJob(key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
+	if !rendered(o) {
+		return nil
+	}
+	return &renderJob{pool: &r.scratch, render: func(dst []byte) ([]byte, error) {
+		return r.AppendEntry(dst, 0, key, o, expireMs)
+	}}
 }
 
 // tableJob writes a hashtable value in steps.
