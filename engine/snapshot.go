@@ -132,6 +132,12 @@ type SnapshotOptions struct {
 	// KeyDelay is slept (off the lock) per key the walker serializes: Redis's
 	// rdb-key-save-delay, for tests that need a long background save.
 	KeyDelay time.Duration
+	// Procs is the GOMAXPROCS a background snapshot runs with when the process has
+	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
+	// with GOMAXPROCS 1 (io-threads): the writer's CRC and disk writes then take the
+	// connections' only P, and a second one halved the SET p99 during a 5M-key BGSAVE
+	// (BENCHMARKS.md). It is put back when the walk ends, unless changed meanwhile.
+	Procs int
 }
 
 // SnapshotStats describe a snapshot's progress or outcome (safe to read at any time).
@@ -189,6 +195,7 @@ type Snapshot struct {
 	inc       SnapshotIncremental
 	jobs      []*bigJob // big values being serialized in steps
 	open      *bigJob   // the job whose record is partly queued
+	procs     [2]int    // GOMAXPROCS before the snapshot raised it, and the raised value
 	held      []*SnapshotChunk
 
 	// The queue, under qmu.
@@ -226,6 +233,7 @@ func (e *Engine) StartSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Sna
 	}
 	e.snap = s
 	e.snapRun = s
+	s.raiseProcs()
 	go s.writer()
 	go s.walker()
 	return s, nil
@@ -299,6 +307,26 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 	}
 	s.keysTotal = total
 	return s
+}
+
+// raiseProcs applies SnapshotOptions.Procs for a background snapshot.
+func (s *Snapshot) raiseProcs() {
+	want := s.opts.Procs
+	if want == 0 {
+		want = min(2, runtime.NumCPU())
+	}
+	if cur := runtime.GOMAXPROCS(0); want > cur {
+		runtime.GOMAXPROCS(want)
+		s.procs = [2]int{cur, want}
+	}
+}
+
+// restoreProcs undoes raiseProcs, unless GOMAXPROCS was changed since.
+func (s *Snapshot) restoreProcs() {
+	if s.procs[0] > 0 && runtime.GOMAXPROCS(0) == s.procs[1] {
+		runtime.GOMAXPROCS(s.procs[0])
+	}
+	s.procs = [2]int{}
 }
 
 // bumpEpoch starts a new epoch for a background snapshot.
@@ -717,6 +745,7 @@ func (s *Snapshot) finishLocked() {
 	}
 	s.detached = true
 	s.jobs = nil
+	s.restoreProcs()
 	incomplete := s.open != nil // a record partly queued: the output is cut short
 	s.open, s.held = nil, nil
 	if s.eng.snap == SnapshotHook(s) {

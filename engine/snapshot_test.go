@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -372,6 +373,38 @@ func TestSnapshotBigRecordPieces(t *testing.T) {
 	require.Empty(t, sink.dups)
 	require.Equal(t, want, sink.got)
 	require.Positive(t, s.Stats().CowBytes)
+}
+
+// TestSnapshotProcs: a background snapshot runs with at least two Ps and puts GOMAXPROCS
+// back when it ends.
+func TestSnapshotProcs(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one CPU")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	for i := 0; i < 1000; i++ {
+		e.DB(0).Add([]byte(fmt.Sprint(i)), strObj("v"))
+	}
+	s, err := e.StartSnapshot(snapTestEnc{}, &snapTestSink{slowFor: time.Millisecond}, &SnapshotOptions{ChunkBytes: 64})
+	require.NoError(t, err)
+	require.Equal(t, 2, runtime.GOMAXPROCS(0))
+	e.Unlock()
+	require.NoError(t, s.Wait())
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+
+	e.Lock() // Procs -1 leaves it; Cancel puts it back too
+	s, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, &SnapshotOptions{Procs: -1})
+	require.NoError(t, err)
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+	s.Cancel()
+	s, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, nil)
+	require.NoError(t, err)
+	s.Cancel()
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+	e.Unlock()
+	require.ErrorIs(t, s.Wait(), ErrSnapshotCanceled)
 }
 
 func TestSnapshotCancelAndSinkError(t *testing.T) {
