@@ -15,7 +15,8 @@ RUNS=${RUNS:-2}
 N=${N:-50000}
 ONLY_BGSAVE=${ONLY_BGSAVE:-}
 mkdir -p "$dir"
-go build -o bin/redisctl ./cmd/redisctl
+bin=${REDISCTL_BIN:-bin/redisctl} # REDISCTL_BIN: an experiment's binary instead of the tree's
+[ -n "${REDISCTL_BIN:-}" ] || go build -o bin/redisctl ./cmd/redisctl
 go build -o bin/persistgen ./bench/persistgen
 data="$dir/mixed5m.rdb"
 [ -f "$data" ] || bin/persistgen -keys 5000000 -out "$data"
@@ -34,7 +35,7 @@ for who in ${WHO:-redis redisctl}; do
     redis-server --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
   else
     # stderr (GODEBUG=gctrace=1 lines, if set) goes to $d/stderr; verbose for the walk line.
-    bin/redisctl serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" \
+    "$bin" serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" \
       --loglevel verbose 2>"$d/stderr" &
   fi
   pid=$!
