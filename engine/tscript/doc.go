@@ -13,6 +13,12 @@
 // without taking the engine lock (Scripting.Busy, Scripting.Kill are lock-free), and
 // SCRIPT KILL / FUNCTION KILL stop the script through a context the Lua VM checks.
 //
+// Hot path (EVALSHA of a short script): the run state, the command each redis.call name
+// resolves to and the last script found are reused; an EVAL script that cannot keep a
+// reference past its run reuses its KEYS/ARGV tables and, when it assigns no global,
+// reads globals from the real table instead of the write-protected proxy (reuse.go);
+// Lua strings made from bytes take one allocation (lstring.go).
+//
 // Function libraries are part of the dataset: Scripting implements engine.FunctionStore,
 // and FUNCTION DUMP / RESTORE payloads are Redis 7.0's bytes (FUNCTION2 records, RDB
 // version, CRC-64).
