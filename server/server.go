@@ -459,21 +459,23 @@ func (s *Server) handle(nc net.Conn, unix bool) {
 	}
 	if n := s.numConns.Add(1); n > int64(s.cfg.Maxclients()) {
 		s.numConns.Add(-1)
-		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
-		nc.Close()
+		// Counted before the reply: a client that sees the refusal and asks INFO at once
+		// finds it counted.
 		s.eng.Lock()
 		s.stats.rejectedConns++
 		s.eng.Unlock()
+		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
+		nc.Close()
 		return
 	}
 	if !local && s.cfg.ProtectedMode() {
 		if _, ok := s.cfg.Requirepass(); !ok {
 			s.numConns.Add(-1)
-			_, _ = io.WriteString(nc, protectedModeError)
-			nc.Close()
 			s.eng.Lock()
 			s.stats.rejectedConns++
 			s.eng.Unlock()
+			_, _ = io.WriteString(nc, protectedModeError)
+			nc.Close()
 			return
 		}
 	}
