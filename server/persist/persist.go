@@ -155,13 +155,14 @@ func (p *Persistence) Load(e *engine.Engine, log *server.Logger) error {
 }
 
 // loadGCPercent is the collector's GOGC while the dataset loads at startup.
-const loadGCPercent = 400
+const loadGCPercent = 1000
 
 // lessGCWhileLoading raises GOGC to loadGCPercent for the startup load and returns what
 // puts it back. Loading only adds live data, yet with GOGC 100 the collector marks the
 // whole growing heap again every time it doubles (about ten full cycles for a 1 GB RDB,
-// a third of the load's CPU); at 400 it runs a few times and peak RSS stays about the same,
-// since little of what the loader allocates is garbage. Once GOGC is back the next cycle
+// a third of the load's CPU); at 1000 it runs a few times, and since little of what the
+// loader allocates is garbage, peak RSS barely moves (1 GB mixed RDB: 2080 MB against
+// 2046 MB at 400, load CPU 5.5 s against 6.6 s). Once GOGC is back the next cycle
 // runs concurrently with the clients. A GOGC set in the environment (or one already
 // higher) is left as it is; a memory limit (GOMEMLIMIT) still applies throughout.
 func lessGCWhileLoading() (restore func()) {
