@@ -366,3 +366,21 @@ func TestFastPathsAgree(t *testing.T) {
 		require.Equal(t, in, got)
 	}
 }
+
+// BenchmarkCompressWords compresses random lowercase words in pieces of 8 KiB (a list
+// node) as an RDB save of such data does: mostly literals and short matches.
+func BenchmarkCompressWords(b *testing.B) {
+	in := wordsInput()
+	dst := make([]byte, 8<<10)
+	var c Compressor
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = 0
+		for off := 0; off < len(in); off += 8 << 10 {
+			n += c.Compress(dst[:8<<10-4], in[off:off+8<<10])
+		}
+	}
+	b.ReportMetric(float64(n)/float64(len(in)), "ratio")
+}
