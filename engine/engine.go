@@ -50,6 +50,7 @@ type Engine struct {
 	lruClock uint32
 
 	prefetchMembers [PrefetchMax][]byte // Prefetch's scratch
+	lastCmd         *Command            // Exec's last top-level command (a lookup cache)
 
 	Stats Stats
 	// Dirty counts changes since the last save (what save points compare).

@@ -18,10 +18,15 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 	if len(args) == 0 {
 		return
 	}
-	cmd := e.table.Lookup(args[0])
-	if cmd == nil {
-		e.reject(c, nil, unknownCommandError(args))
-		return
+	cmd := e.lastCmd
+	if cmd == nil || !nameIs(args[0], cmd.Name) {
+		// Pipelines usually repeat one command: the last one found is checked first.
+		cmd = e.table.Lookup(args[0])
+		if cmd == nil {
+			e.reject(c, nil, unknownCommandError(args))
+			return
+		}
+		e.lastCmd = cmd
 	}
 	if cmd.Subcommands != nil && len(args) >= 2 {
 		sub := cmd.LookupSub(args[1])
@@ -268,4 +273,21 @@ func (e *Engine) ErrorStats(fn func(code string, count int64)) {
 func (e *Engine) ResetErrorStats() {
 	e.errorStats = nil
 	e.TotalErrorReplies = 0
+}
+
+// nameIs reports whether arg, compared without regard to ASCII case, is the lower-case
+// command name name.
+func nameIs(arg []byte, name string) bool {
+	if len(arg) != len(name) {
+		return false
+	}
+	for i, b := range arg {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != name[i] {
+			return false
+		}
+	}
+	return true
 }
