@@ -125,7 +125,10 @@ func memberArgPos(e *Engine, p *PrefetchCmd) int {
 	default:
 		return 0
 	}
-	cmd := e.table.Lookup(p.Args[0])
+	cmd := e.lastCmd // most pipelines repeat the command that ran last
+	if cmd == nil || !nameIs(p.Args[0], cmd.Name) {
+		cmd = e.table.Lookup(p.Args[0])
+	}
 	if cmd == nil || cmd.memberArg == 0 || int(cmd.memberArg) >= p.Argc {
 		return 0
 	}
