@@ -25,8 +25,14 @@ type parsed struct {
 	err  string
 }
 
-func parseWith(rd io.Reader) parsed {
+func parseWith(rd io.Reader) parsed { return parseWithOpts(rd, false, false) }
+
+// parseWithOpts parses rd, optionally with authentication required (the unauthenticated
+// limits) and with a Peek after every command, as the server does before a pipeline.
+func parseWithOpts(rd io.Reader, auth, peek bool) parsed {
 	r := NewReader(rd, WithBufferSize(32))
+	r.SetAuthRequired(auth)
+	var peeked []Peeked
 	var p parsed
 	var args [][]byte
 	for {
@@ -42,6 +48,16 @@ func parseWith(rd io.Reader) parsed {
 			return p
 		}
 		p.cmds = append(p.cmds, string(bytes.Join(args, []byte{0xff})))
+		if peek {
+			peeked = r.Peek(peeked[:0], 15)
+			for {
+				more, ok, err := r.TryCommand(nil)
+				if err != nil || !ok {
+					break
+				}
+				p.cmds = append(p.cmds, string(bytes.Join(more, []byte{0xff})))
+			}
+		}
 	}
 }
 
@@ -64,6 +80,20 @@ func FuzzReader(f *testing.F) {
 		for i := range whole.cmds {
 			if whole.cmds[i] != one.cmds[i] || whole.cmds[i] != half.cmds[i] {
 				t.Fatalf("command %d differs", i)
+			}
+		}
+		// Peeking ahead (and the parse it remembers) changes nothing, with or without
+		// the unauthenticated limits.
+		for _, auth := range []bool{false, true} {
+			plain := parseWithOpts(bytes.NewReader(in), auth, false)
+			peek := parseWithOpts(iotest.HalfReader(bytes.NewReader(in)), auth, true)
+			if plain.err != peek.err || len(plain.cmds) != len(peek.cmds) {
+				t.Fatalf("auth=%v: peeking changed the result: %+v / %+v", auth, plain, peek)
+			}
+			for i := range plain.cmds {
+				if plain.cmds[i] != peek.cmds[i] {
+					t.Fatalf("auth=%v: command %d differs with peeking", auth, i)
+				}
 			}
 		}
 	})

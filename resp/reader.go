@@ -98,6 +98,14 @@ type Reader struct {
 	// whether a NUL byte blocks the line forever (Redis uses strchr).
 	scanned int
 	stuck   bool
+
+	// Commands Peek parsed ahead (peek.go): pq[phead:] are still to be returned,
+	// valid while auth and maxBulk are as they were (pauth, pmaxBulk).
+	pq       []peekedCmd
+	pspans   []span
+	phead    int
+	pauth    bool
+	pmaxBulk int64
 }
 
 // NewReader returns a request parser over rd. Options: WithMaxBulkLen,
@@ -122,6 +130,7 @@ func (r *Reader) Reset(rd io.Reader) {
 	r.in.reset(rd, r.in.size)
 	r.err, r.mb, r.mbLeft, r.bulkLen, r.cur, r.need = nil, false, 0, -1, 0, 0
 	r.spans, r.scanned, r.stuck = r.spans[:0], 0, false
+	r.pq, r.pspans, r.phead = r.pq[:0], r.pspans[:0], 0
 }
 
 // SetMaxBulkLen changes proto-max-bulk-len for the next length read.
@@ -192,6 +201,11 @@ func (r *Reader) TryCommand(args [][]byte) (_ [][]byte, ok bool, err error) {
 		}
 		if r.in.r == r.in.w {
 			return args[:0], false, nil
+		}
+		if r.phead < len(r.pq) {
+			if out, ok := r.takePeeked(args); ok {
+				return out, true, nil
+			}
 		}
 		var st parseState
 		if r.mb || r.in.buf[r.in.r] == '*' {
