@@ -138,8 +138,9 @@ func loadInto(eng *engine.Engine, d *rdb.Decoder, opts *LoadOptions, c *capture)
 			}
 			db = eng.DB(d.DB())
 		case rdb.RecResizeDB:
-			keys, _ := d.ResizeDB()
+			keys, expires := d.ResizeDB()
 			db.Keys().Expand(int(min(keys, maxPresize)))
+			db.Expires().Expand(int(min(expires, keys, maxPresize)))
 		case rdb.RecModuleAux:
 			return st, fmt.Errorf("%w: module aux data for module %s", ErrUnsupported, d.Module().Name)
 		case rdb.RecKeyBegin:
