@@ -405,6 +405,7 @@ func (d *Dict[V]) resize(n int) bool {
 		return false
 	}
 	nt := make([]*Entry[V], size)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(nt)), uintptr(size)*unsafe.Sizeof(nt[0]))
 	if d.ht[0].used == 0 {
 		d.ht[0].buckets = nt
 		return true
