@@ -3,6 +3,7 @@ package rdbobj_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 
@@ -177,4 +178,68 @@ func TestLoadThenDump(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestLoadBatches: keys are inserted in batches (with prefetching), yet every key lands in
+// its own database with its value, TTL and LRU, a duplicate is reported before a damaged
+// record that follows it, and a damaged record is reported after the keys before it went in.
+func TestLoadBatches(t *testing.T) {
+	write := func(fn func(e *rdb.Encoder)) []byte {
+		var buf bytes.Buffer
+		e, err := rdb.NewEncoder(&buf, nil)
+		require.NoError(t, err)
+		fn(e)
+		require.NoError(t, e.Close())
+		return buf.Bytes()
+	}
+	val := func(i int) *rdb.Value { return &rdb.Value{Kind: rdb.KindString, String: []byte(fmt.Sprint("v", i))} }
+	file := write(func(e *rdb.Encoder) {
+		for db := range 3 {
+			require.NoError(t, e.SelectDB(db, 21, 5))
+			for i := range 21 {
+				k := &rdb.Key{Name: []byte(fmt.Sprint("k", i))}
+				if i%4 == 0 {
+					k.Expire = 4102444800000 + int64(db*100+i)
+				}
+				require.NoError(t, e.WriteValue(k, val(db*100+i)))
+			}
+		}
+	})
+	eng := newEngine(t)
+	st, err := rdbobj.Load(eng, bytes.NewReader(file), nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(63), st.Keys)
+	for db := range 3 {
+		require.Equal(t, 21, eng.DB(db).Len())
+		require.Equal(t, 6, eng.DB(db).ExpiresLen())
+		for i := range 21 {
+			o := eng.DB(db).LookupRead([]byte(fmt.Sprint("k", i)))
+			require.NotNil(t, o, "db %d k%d", db, i)
+			require.Equal(t, fmt.Sprint("v", db*100+i), string(o.Bytes()))
+		}
+	}
+
+	// A duplicate inside a batch, then a record the loader cannot build.
+	dupThenBad := write(func(e *rdb.Encoder) {
+		require.NoError(t, e.SelectDB(0, 4, 0))
+		for _, k := range []string{"a", "b", "a"} {
+			require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte(k)}, val(1)))
+		}
+		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("bad")},
+			&rdb.Value{Kind: rdb.KindZSet, ZSet: []rdb.ZMember{{Member: []byte("m"), Score: 1}, {Member: []byte("m"), Score: 2}}}))
+	})
+	_, err = rdbobj.Load(newEngine(t), bytes.NewReader(dupThenBad), nil, nil)
+	require.ErrorContains(t, err, "duplicated key \"a\"")
+	// Without the duplicate, the damaged record is what fails, after the keys before it.
+	onlyBad := write(func(e *rdb.Encoder) {
+		require.NoError(t, e.SelectDB(0, 2, 0))
+		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("a")}, val(1)))
+		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("bad")},
+			&rdb.Value{Kind: rdb.KindZSet, ZSet: []rdb.ZMember{{Member: []byte("m"), Score: 1}, {Member: []byte("m"), Score: 2}}}))
+	})
+	eng = newEngine(t)
+	_, err = rdbobj.Load(eng, bytes.NewReader(onlyBad), nil, nil)
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "duplicated key")
+	require.Equal(t, 1, eng.DB(0).Len(), "the key before the damaged record is in")
 }
