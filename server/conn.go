@@ -720,7 +720,12 @@ type clientSock interface {
 // epoll goroutine waking the connection goroutines, reads skipped after a draining short
 // read) was tried and measured: it saved that read but cost more in goroutine hand-offs
 // and blocking-syscall scheduling (server CPU per request at -P 1 rose from ~4.7 µs to
-// ~6.6 µs), so client sockets stay on Go's netpoller.
+// ~6.6 µs), so client sockets stay on Go's netpoller. Skipping that read while staying
+// on the netpoller is not safe: RawConn.Read (like net.Conn.Read) first resets the fd's
+// readiness, so data whose edge-triggered event the runtime already consumed (sysmon's
+// poll, or another P's, since a snapshot runs with two) would never wake the goroutine.
+// At -P 1 this read is the whole of the remaining CPU gap to Redis (2 reads per request
+// against 1, by perf stat; user-space CPU per request is at parity).
 //
 // Reads and writes go through the socket's syscall.RawConn with raw system calls: the fd
 // stays on the netpoller (a read that finds nothing, or a write that finds the send
