@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/redisctl/redisctl/engine/dict"
+import (
+	"github.com/redisctl/redisctl/engine/dict"
+	"github.com/redisctl/redisctl/resp"
+)
 
 // Prefetching: the server hands the engine the leading arguments of the commands of a
 // pipeline before it runs them, and the engine loads the cache lines those commands are
@@ -13,12 +16,9 @@ import "github.com/redisctl/redisctl/engine/dict"
 // PrefetchMax is the most commands one Prefetch call looks at.
 const PrefetchMax = dict.PrefetchMax
 
-// PrefetchCmd is what Prefetch needs of one command: its first arguments (name, key and
-// the two after it) as far as there are any.
-type PrefetchCmd struct {
-	Argc int
-	Args [4][]byte
-}
+// PrefetchCmd is what Prefetch needs of one command: its argument count and first
+// arguments (name, key and the two after it), as the request reader's Peek reports them.
+type PrefetchCmd = resp.Peeked
 
 // MemberPrefetcher loads what looking up members in o (a value of the family's type)
 // would miss on. It must change nothing.

@@ -32,7 +32,6 @@ type conn struct {
 	null resp.Writer // replies of CLIENT REPLY OFF/SKIP go here and are dropped
 	args [][]byte
 	peek []resp.Peeked // the leading arguments of a pipeline's commands, for prefetch
-	pref []engine.PrefetchCmd
 
 	id      int64
 	addr    string // peer "ip:port", or "<unixsocket>:0"
@@ -252,19 +251,14 @@ func (cn *conn) serve() {
 // first command's and those of the complete commands buffered behind it), so that their
 // cache misses overlap instead of being paid one command at a time. Lock held.
 func (cn *conn) prefetch(args [][]byte) {
-	peek := cn.rd.Peek(cn.peek[:0], engine.PrefetchMax-1)
-	if len(peek) > 0 {
-		pref := append(cn.pref[:0], engine.PrefetchCmd{Argc: len(args)})
-		copy(pref[0].Args[:], args)
-		for i := range peek {
-			pref = append(pref, engine.PrefetchCmd{Argc: peek[i].Argc, Args: peek[i].Args})
-		}
-		cn.srv.eng.Prefetch(cn.cl, pref)
-		clear(pref) // they point into the read buffer
-		cn.pref = pref[:0]
+	cmds := append(cn.peek[:0], resp.Peeked{Argc: len(args)})
+	copy(cmds[0].Args[:], args)
+	cmds = cn.rd.Peek(cmds, engine.PrefetchMax-1)
+	if len(cmds) > 1 {
+		cn.srv.eng.Prefetch(cn.cl, cmds)
 	}
-	clear(peek)
-	cn.peek = peek[:0]
+	clear(cmds) // they point into the read buffer
+	cn.peek = cmds[:0]
 }
 
 // runBatch executes args and then every complete command already buffered. It returns
