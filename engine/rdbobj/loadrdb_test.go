@@ -69,14 +69,7 @@ func TestLoadFixtures(t *testing.T) {
 
 // TestLoadErrors: duplicate keys, databases out of range, expired keys.
 func TestLoadErrors(t *testing.T) {
-	write := func(fn func(e *rdb.Encoder)) []byte {
-		var buf bytes.Buffer
-		e, err := rdb.NewEncoder(&buf, nil)
-		require.NoError(t, err)
-		fn(e)
-		require.NoError(t, e.Close())
-		return buf.Bytes()
-	}
+	write := func(fn func(e *rdb.Encoder)) []byte { return writeRDB(t, fn) }
 	str := &rdb.Value{Kind: rdb.KindString, String: []byte("v")}
 	dup := write(func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(0, 2, 0))
@@ -184,14 +177,7 @@ func TestLoadThenDump(t *testing.T) {
 // its own database with its value, TTL and LRU, a duplicate is reported before a damaged
 // record that follows it, and a damaged record is reported after the keys before it went in.
 func TestLoadBatches(t *testing.T) {
-	write := func(fn func(e *rdb.Encoder)) []byte {
-		var buf bytes.Buffer
-		e, err := rdb.NewEncoder(&buf, nil)
-		require.NoError(t, err)
-		fn(e)
-		require.NoError(t, e.Close())
-		return buf.Bytes()
-	}
+	write := func(fn func(e *rdb.Encoder)) []byte { return writeRDB(t, fn) }
 	val := func(i int) *rdb.Value { return &rdb.Value{Kind: rdb.KindString, String: []byte(fmt.Sprint("v", i))} }
 	file := write(func(e *rdb.Encoder) {
 		for db := range 3 {
@@ -242,4 +228,15 @@ func TestLoadBatches(t *testing.T) {
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), "duplicated key")
 	require.Equal(t, 1, eng.DB(0).Len(), "the key before the damaged record is in")
+}
+
+// writeRDB encodes an RDB file with what fn writes.
+func writeRDB(t *testing.T, fn func(e *rdb.Encoder)) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	e, err := rdb.NewEncoder(&buf, nil)
+	require.NoError(t, err)
+	fn(e)
+	require.NoError(t, e.Close())
+	return buf.Bytes()
 }
