@@ -69,9 +69,8 @@ func TestLoadFixtures(t *testing.T) {
 
 // TestLoadErrors: duplicate keys, databases out of range, expired keys.
 func TestLoadErrors(t *testing.T) {
-	write := func(fn func(e *rdb.Encoder)) []byte { return writeRDB(t, fn) }
 	str := &rdb.Value{Kind: rdb.KindString, String: []byte("v")}
-	dup := write(func(e *rdb.Encoder) {
+	dup := writeRDB(t, func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(0, 2, 0))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("k")}, str))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("k")}, str))
@@ -84,14 +83,14 @@ func TestLoadErrors(t *testing.T) {
 	require.Equal(t, int64(2), st.Keys)
 	require.Equal(t, 1, eng.DB(0).Len())
 
-	far := write(func(e *rdb.Encoder) {
+	far := writeRDB(t, func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(20, 1, 0))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("k")}, str))
 	})
 	_, err = rdbobj.Load(newEngine(t), bytes.NewReader(far), nil, nil)
 	require.ErrorContains(t, err, "db 20")
 
-	expired := write(func(e *rdb.Encoder) {
+	expired := writeRDB(t, func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(0, 2, 2))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("old"), Expire: 1000}, str))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("new"), Expire: 1 << 50}, str))
@@ -177,9 +176,8 @@ func TestLoadThenDump(t *testing.T) {
 // its own database with its value, TTL and LRU, a duplicate is reported before a damaged
 // record that follows it, and a damaged record is reported after the keys before it went in.
 func TestLoadBatches(t *testing.T) {
-	write := func(fn func(e *rdb.Encoder)) []byte { return writeRDB(t, fn) }
 	val := func(i int) *rdb.Value { return &rdb.Value{Kind: rdb.KindString, String: []byte(fmt.Sprint("v", i))} }
-	file := write(func(e *rdb.Encoder) {
+	file := writeRDB(t, func(e *rdb.Encoder) {
 		for db := range 3 {
 			require.NoError(t, e.SelectDB(db, 21, 5))
 			for i := range 21 {
@@ -206,7 +204,7 @@ func TestLoadBatches(t *testing.T) {
 	}
 
 	// A duplicate inside a batch, then a record the loader cannot build.
-	dupThenBad := write(func(e *rdb.Encoder) {
+	dupThenBad := writeRDB(t, func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(0, 4, 0))
 		for _, k := range []string{"a", "b", "a"} {
 			require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte(k)}, val(1)))
@@ -217,7 +215,7 @@ func TestLoadBatches(t *testing.T) {
 	_, err = rdbobj.Load(newEngine(t), bytes.NewReader(dupThenBad), nil, nil)
 	require.ErrorContains(t, err, "duplicated key \"a\"")
 	// Without the duplicate, the damaged record is what fails, after the keys before it.
-	onlyBad := write(func(e *rdb.Encoder) {
+	onlyBad := writeRDB(t, func(e *rdb.Encoder) {
 		require.NoError(t, e.SelectDB(0, 2, 0))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("a")}, val(1)))
 		require.NoError(t, e.WriteValue(&rdb.Key{Name: []byte("bad")},
