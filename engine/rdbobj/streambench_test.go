@@ -6,20 +6,13 @@ import (
 
 	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/rdbobj"
-	"github.com/redisctl/redisctl/engine/thash"
-	"github.com/redisctl/redisctl/engine/tlist"
-	"github.com/redisctl/redisctl/engine/tset"
-	"github.com/redisctl/redisctl/engine/tstream"
-	"github.com/redisctl/redisctl/engine/tstring"
-	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/stretchr/testify/require"
 )
 
 // benchStream builds a stream of n entries (3 fields each) with a group whose PEL holds a
 // tenth of them, spread over 4 consumers, and returns it with its DUMP payload.
 func benchStream(b *testing.B, n int) (*enginetest.Harness, []byte) {
-	h := enginetest.New(b, tstring.Commands(), tlist.Commands(), thash.Commands(), tset.Commands(),
-		tzset.Commands(), tstream.Commands(), rdbobj.Commands())
+	h := enginetest.New(b, families()...)
 	for i := 1; i <= n; i++ {
 		h.Do("XADD", "s", strconv.Itoa(i)+"-1", "name", "item-"+strconv.Itoa(i), "count", strconv.Itoa(i*7), "flag", "on")
 	}
