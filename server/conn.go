@@ -190,14 +190,16 @@ func (cn *conn) serve() {
 			cn.lastIO.Store(s.clockMs.Load())
 			cn.applyLimits()
 		}
+		cmds := cn.peekPipeline(args) // the reader is this goroutine's: no lock needed
 		cn.wmu.Lock()
 		if !cn.lockEngine(args) {
 			cn.wmu.Unlock() // answered during a busy script, without the lock
 			continue
 		}
-		if cn.rd.Buffered() > 0 && len(args) >= 2 {
-			cn.prefetch(args)
+		if len(cmds) > 1 {
+			e.Prefetch(cn.cl, cmds)
 		}
+		clear(cmds) // they point into the read buffer
 		s.cachedNow = time.Now()
 		s.stats.netInput += cn.inBytes
 		s.stats.readsProcessed++
@@ -247,18 +249,18 @@ func (cn *conn) serve() {
 	}
 }
 
-// prefetch hands the engine the leading arguments of the pipeline about to run (the
-// first command's and those of the complete commands buffered behind it), so that their
-// cache misses overlap instead of being paid one command at a time. Lock held.
-func (cn *conn) prefetch(args [][]byte) {
+// peekPipeline returns the leading arguments of the pipeline about to run (args, then the
+// complete commands buffered behind it), for engine.Prefetch: their cache misses then
+// overlap instead of being paid one command at a time. Nil when nothing is buffered.
+func (cn *conn) peekPipeline(args [][]byte) []resp.Peeked {
+	if cn.rd.Buffered() == 0 || len(args) < 2 {
+		return nil
+	}
 	cmds := append(cn.peek[:0], resp.Peeked{Argc: len(args)})
 	copy(cmds[0].Args[:], args)
 	cmds = cn.rd.Peek(cmds, engine.PrefetchMax-1)
-	if len(cmds) > 1 {
-		cn.srv.eng.Prefetch(cn.cl, cmds)
-	}
-	clear(cmds) // they point into the read buffer
 	cn.peek = cmds[:0]
+	return cmds
 }
 
 // runBatch executes args and then every complete command already buffered. It returns
