@@ -16,7 +16,11 @@
 //     "Fork-free snapshots") travels with it.
 //
 // Keys are binary-safe byte strings held as Go strings; GetBytes and DeleteBytes look keys
-// up from a []byte without allocating.
+// up from a []byte without allocating, and UpsertBytes keeps a key of up to 48 bytes in its
+// entry's own allocation, so a hit compares the key without a second cache miss. Prefetch
+// and Peek read without changing anything (no rehash step): the engine warms a pipeline's
+// buckets with them. A bucket array of 4 MiB or more asks the kernel for transparent huge
+// pages (a madvise hint on Linux, hugepage_linux.go).
 //
 // What it must never do:
 //   - be used from two goroutines at once: even Get moves buckets during a rehash. The
