@@ -8,9 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/resp"
@@ -169,11 +167,17 @@ func (cn *conn) applyLimits() {
 	cn.rd.SetMaxQueryBuffer(int(q))
 }
 
-// serve is the connection loop: read a pipeline, run it under one lock, flush once.
+// serve runs the connection loop with the socket held for reading (clientSock.Hold),
+// then frees the client and closes the socket.
 func (cn *conn) serve() {
+	defer cn.teardown()
+	cn.sock.Hold(cn.loop)
+}
+
+// loop is the connection loop: read a pipeline, run it under one lock, flush once.
+func (cn *conn) loop() {
 	s := cn.srv
 	e := s.eng
-	defer cn.teardown()
 	resume := cn.pending
 	cn.pending = nil
 	for {
@@ -695,157 +699,6 @@ func (cn *conn) unblockLocked() {
 	if b := cn.blocked; b != nil {
 		b.release()
 	}
-}
-
-// clientSock is a client connection's socket. Read and Write are called by one goroutine
-// at a time (the connection goroutine, or a flush under wmu); Shutdown from anywhere;
-// Close once, by the connection goroutine, at the end.
-type clientSock interface {
-	Read([]byte) (int, error)
-	Write([]byte) (int, error)
-	Shutdown()
-	Close() error
-	PeerClosed() bool
-}
-
-// newClientSock wraps an accepted connection.
-//
-// Design note: Go's netpoller costs one read that returns EAGAIN per request/reply round
-// trip (net.Conn.Read tries the read before parking), which Redis's event loop does not
-// pay. A poller of our own (the sockets detached from Go's netpoller, one edge-triggered
-// epoll goroutine waking the connection goroutines, reads skipped after a draining short
-// read) was tried and measured: it saved that read but cost more in goroutine hand-offs
-// and blocking-syscall scheduling (server CPU per request at -P 1 rose from ~4.7 µs to
-// ~6.6 µs), so client sockets stay on Go's netpoller. Skipping that read while staying
-// on the netpoller is not safe: RawConn.Read (like net.Conn.Read) first resets the fd's
-// readiness, so data whose edge-triggered event the runtime already consumed (sysmon's
-// poll, or another P's, since a snapshot runs with two) would never wake the goroutine.
-// At -P 1 this read is the whole of the remaining CPU gap to Redis (2 reads per request
-// against 1, by perf stat; user-space CPU per request is at parity).
-//
-// Reads and writes go through the socket's syscall.RawConn with raw system calls: the fd
-// stays on the netpoller (a read that finds nothing, or a write that finds the send
-// buffer full, parks the goroutine exactly as net.Conn would, and Close still waits for
-// them), but the call itself skips the runtime's blocking-syscall bookkeeping, which
-// costs on every call and, on the way out, wakes the runtime's monitor thread when it
-// sleeps: at -P 1 that was a context switch per request. A socket read or write with
-// O_NONBLOCK never blocks, so holding the P through it is safe.
-func newClientSock(nc net.Conn) (clientSock, int) {
-	ns := &netSock{nc: nc, fd: -1}
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			_ = raw.Control(func(fd uintptr) { ns.fd = int(fd) })
-			ns.rc = raw
-			ns.rfn, ns.wfn = ns.rawRead, ns.rawWrite
-		}
-	}
-	return ns, ns.fd
-}
-
-// netSock is a client socket on Go's netpoller.
-type netSock struct {
-	nc net.Conn
-	fd int
-	rc syscall.RawConn // nil: plain net.Conn calls
-
-	// The raw read and write in progress (one of each at a time: see clientSock) and
-	// the method values that perform them, built once so that a call allocates nothing.
-	rfn, wfn func(uintptr) bool
-	rb, wb   []byte
-	rn, wn   int
-	rerr     error
-	werr     error
-}
-
-func (s *netSock) Read(b []byte) (int, error) {
-	if s.rc == nil || len(b) == 0 {
-		return s.nc.Read(b)
-	}
-	s.rb, s.rn, s.rerr = b, 0, nil
-	err := s.rc.Read(s.rfn)
-	n := s.rn
-	if err == nil {
-		err = s.rerr
-	}
-	s.rb, s.rerr = nil, nil
-	return n, err
-}
-
-// rawRead is the RawConn.Read callback: false asks to wait until the socket is readable.
-func (s *netSock) rawRead(fd uintptr) bool {
-	for {
-		r, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&s.rb[0])), uintptr(len(s.rb)))
-		switch errno {
-		case 0:
-			s.rn = int(r)
-			if r == 0 {
-				s.rerr = io.EOF
-			}
-			return true
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			return false
-		default:
-			s.rerr = errno
-			return true
-		}
-	}
-}
-
-func (s *netSock) Write(b []byte) (int, error) {
-	if s.rc == nil || len(b) == 0 {
-		return s.nc.Write(b)
-	}
-	s.wb, s.wn, s.werr = b, 0, nil
-	err := s.rc.Write(s.wfn)
-	n := s.wn
-	if err == nil {
-		err = s.werr
-	}
-	s.wb, s.werr = nil, nil
-	return n, err
-}
-
-// rawWrite is the RawConn.Write callback: it writes until done, and returns false to wait
-// for room in the send buffer.
-func (s *netSock) rawWrite(fd uintptr) bool {
-	for s.wn < len(s.wb) {
-		p := s.wb[s.wn:]
-		r, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-		switch errno {
-		case 0:
-			s.wn += int(r)
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			return false
-		default:
-			s.werr = errno
-			return true
-		}
-	}
-	return true
-}
-
-func (s *netSock) Shutdown()    { s.nc.Close() }
-func (s *netSock) Close() error { return s.nc.Close() }
-
-func (s *netSock) PeerClosed() bool {
-	sc, ok := s.nc.(syscall.Conn)
-	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
-		return false
-	}
-	closed := false
-	_ = raw.Control(func(fd uintptr) {
-		var b [1]byte
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		closed = n == 0 && err == nil
-	})
-	return closed
 }
 
 // peerID is Redis's getClientPeerId.
