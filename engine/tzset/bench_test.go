@@ -306,6 +306,39 @@ func BenchmarkZAddRandom100k(b *testing.B) {
 			cm.stop(b)
 		})
 	}
+	b.Run("random-P16", func(b *testing.B) {
+		// As redis-benchmark leaves the set: built by 300k random ZADDs (members inserted in
+		// random order, ~95k of them), then more random ZADDs in pipelines of 16, mostly
+		// score updates that move a node, some inserts.
+		be := newBenchEngine(b)
+		build := mk(0x9e3779b97f4a7c15)
+		for i := range 300000 {
+			be.exec(build[i&(ring-1)]...)
+			if i&(ring-1) == ring-1 {
+				build = mk(uint64(i) + 0x51afd7ed558ccd)
+			}
+		}
+		cmds := mk(0x2545f4914f6cdd1d)
+		const pipe = 16
+		pre := make([]engine.PrefetchCmd, pipe)
+		cm := startCPU(b)
+		i := 0
+		for b.Loop() {
+			if i%pipe == 0 {
+				for k := range pre {
+					c := cmds[(i+k)&(ring-1)]
+					pre[k] = engine.PrefetchCmd{Argc: len(c)}
+					copy(pre[k].Args[:], c)
+				}
+				be.e.Lock()
+				be.e.Prefetch(be.c, pre)
+				be.e.Unlock()
+			}
+			be.exec(cmds[i&(ring-1)]...)
+			i++
+		}
+		cm.stop(b)
+	})
 	b.Run("full", func(b *testing.B) {
 		cmds := mk(0x2545f4914f6cdd1d)
 		be := newBenchEngine(b)

@@ -9,10 +9,11 @@
 // once when a key can serve, else the client blocks on its keys through
 // engine.Ctx.BlockOn and is served by popGeneric when one is filled).
 //
-// Skiplist layout (skiplist.go, member.go): each member of a skiplist-encoded set is one
-// allocation holding its dict entry, its bytes and its node (levels inline, the score next
-// to the level-0 link); a member whose score changes keeps its node and its level (Redis
-// draws a new level; the distribution is the same). Searches read the next level's
+// Skiplist layout (skiplist.go, member.go): each member of a skiplist-encoded set is two
+// allocations, its dict entry with its bytes, and its node (levels inline, the score next
+// to the level-0 link) alone in a block of its level's size class, so that searches miss on
+// lines holding nodes only; a member whose score changes keeps its node and its level
+// (Redis draws a new level; the distribution is the same). Searches read the next level's
 // candidate early so that two cache misses overlap. None of this shows in replies, ranks,
 // encodings or MEMORY USAGE, which follow Redis's node sizes (engine/memmodel).
 //

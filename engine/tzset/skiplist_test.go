@@ -150,10 +150,20 @@ func TestRandomLevelDistribution(t *testing.T) {
 }
 
 // TestNodeLayout pins the node size the search loops are laid out for (a level-1 node is
-// 48 bytes, one Go size class) and the member blocks' level capacities.
+// 48 bytes, one Go size class), the node and key blocks' sizes and the level capacities.
 func TestNodeLayout(t *testing.T) {
 	require.Equal(t, uintptr(48), unsafe.Sizeof(znode{}))
 	require.Equal(t, unsafe.Offsetof(znode{}.score)+8, unsafe.Offsetof(znode{}.lv))
+	// Node blocks and key blocks are exactly Go size classes.
+	require.Equal(t, uintptr(48), unsafe.Sizeof(znodeBlock1{}))
+	require.Equal(t, uintptr(64), unsafe.Sizeof(znodeBlock[[1]zlevel]{}))
+	require.Equal(t, uintptr(80), unsafe.Sizeof(znodeBlock[[2]zlevel]{}))
+	require.Equal(t, uintptr(96), unsafe.Sizeof(znodeBlock[[3]zlevel]{}))
+	require.Equal(t, uintptr(160), unsafe.Sizeof(znodeBlock[[7]zlevel]{}))
+	require.Equal(t, uintptr(48), unsafe.Sizeof(zmember[[8]byte]{}))
+	require.Equal(t, uintptr(64), unsafe.Sizeof(zmember[[24]byte]{}))
+	require.Equal(t, uintptr(80), unsafe.Sizeof(zmember[[40]byte]{}))
+	require.Equal(t, uintptr(96), unsafe.Sizeof(zmember[[56]byte]{}))
 	for level := 1; level <= maxLevel; level++ {
 		for _, m := range []string{"", "a", strings.Repeat("x", 24), strings.Repeat("y", 57)} {
 			e, n := newMember(level, m, 7)
