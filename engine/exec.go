@@ -139,9 +139,18 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	x.E, x.C, x.DB, x.Cmd, x.Args, x.W = e, c, c.db, cmd, args, c.W
 	top := e.unitDepth == 0
 	e.unitDepth++
-	start := time.Since(monoBase)
+	var start time.Duration
+	if top && e.ChainClock && e.clockMarkOK {
+		start = e.clockMark
+	} else {
+		start = time.Since(monoBase)
+	}
 	cmd.Fn(x)
-	dur := time.Since(monoBase) - start
+	end := time.Since(monoBase)
+	dur := end - start
+	if top {
+		e.clockMark, e.clockMarkOK = end, true
+	}
 	e.unitDepth--
 	e.memSettle()
 

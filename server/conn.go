@@ -272,10 +272,14 @@ func (cn *conn) peekPipeline(args [][]byte) []resp.Peeked {
 func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
 	s := cn.srv
 	c := cn.cl
+	defer func() { s.eng.ChainClock = false }()
 	for n := 1; ; n++ {
 		if n%clockEvery == 0 {
 			s.cachedNow = time.Now()
 		}
+		// The commands after the first start where the previous one ended (one clock
+		// reading per command: engine.Engine.ChainClock).
+		s.eng.ChainClock = n > 1
 		if cn.closeASAP || s.exiting {
 			return true, nil
 		}
