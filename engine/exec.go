@@ -186,6 +186,12 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	}
 }
 
+// StartClockChain makes t (a time.Now reading taken just before) the start of the next
+// top-level Call's timing, for a batch that sets ChainClock from its first command.
+func (e *Engine) StartClockChain(t time.Time) {
+	e.clockMark, e.clockMarkOK = t.Sub(monoBase), true
+}
+
 // monoBase is the origin of the monotonic clock Call times commands with: time.Since of it
 // reads only the monotonic clock (time.Now reads the wall clock too).
 var monoBase = time.Now()

@@ -98,7 +98,9 @@ func (w connWriter) Write(p []byte) (int, error) {
 	cn.inflight.Store(0)
 	cn.outBytes.Add(int64(n))
 	cn.writes.Add(1)
-	cn.lastIO.Store(cn.srv.clockMs.Load())
+	if now := cn.srv.clockMs.Load(); cn.lastIO.Load() != now {
+		cn.lastIO.Store(now)
+	}
 	return n, err
 }
 
@@ -191,7 +193,9 @@ func (cn *conn) loop() {
 				cn.readError(err)
 				return
 			}
-			cn.lastIO.Store(s.clockMs.Load())
+			if now := s.clockMs.Load(); cn.lastIO.Load() != now {
+				cn.lastIO.Store(now)
+			}
 			cn.applyLimits()
 		}
 		cmds := cn.peekPipeline(args) // the reader is this goroutine's: no lock needed
@@ -272,14 +276,15 @@ func (cn *conn) peekPipeline(args [][]byte) []resp.Peeked {
 func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
 	s := cn.srv
 	c := cn.cl
+	// Each command's timing starts where the previous one's ended, the first's at the
+	// batch's clock reading (one clock reading per command: engine.Engine.ChainClock).
+	s.eng.StartClockChain(s.cachedNow)
+	s.eng.ChainClock = true
 	defer func() { s.eng.ChainClock = false }()
 	for n := 1; ; n++ {
 		if n%clockEvery == 0 {
 			s.cachedNow = time.Now()
 		}
-		// The commands after the first start where the previous one ended (one clock
-		// reading per command: engine.Engine.ChainClock).
-		s.eng.ChainClock = n > 1
 		if cn.closeASAP || s.exiting {
 			return true, nil
 		}
