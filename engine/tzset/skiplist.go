@@ -192,23 +192,34 @@ func (zsl *skiplist) deleteNode(x *znode, update *[maxLevel]*znode) {
 	zsl.length--
 }
 
-// findUpdate fills update with the last node before (score, ele) on every level.
-func (zsl *skiplist) findUpdate(score float64, ele string, update *[maxLevel]*znode) *znode {
+// findUpdateOf fills update with the last node before x, a linked node, on every level
+// (the search of zslDelete and zslUpdateScore for x's score and member), without walking
+// level 0: x's predecessor there is x.backward (or the header when x is first), so the
+// search stops at level 1, and the level-0 nodes between there and x, each a likely cache
+// miss in a big set, are never read.
+func (zsl *skiplist) findUpdateOf(x *znode, update *[maxLevel]*znode) {
+	score, ele := x.score, x.ele()
 	var sink uint64
-	x := zsl.header
-	for i := zsl.level - 1; i >= 0; i-- {
+	y := zsl.header
+	for i := zsl.level - 1; i >= 1; i-- {
 		for {
-			f := x.lvl(i).forward
-			sink += touchBelow(x, i)
+			f := y.lvl(i).forward
+			if i > 1 {
+				sink += touchBelow(y, i)
+			}
 			if f == nil || !f.before(score, ele) {
 				break
 			}
-			x = f
+			y = f
 		}
-		update[i] = x
+		update[i] = y
 	}
 	zsl.sink = sink
-	return x.lvl(0).forward
+	if b := x.backward; b != nil {
+		update[0] = b
+	} else {
+		update[0] = zsl.header
+	}
 }
 
 // touchBelow reads the score of x's successor one level down, where the search goes next
@@ -226,17 +237,6 @@ func touchBelow(x *znode, i int) uint64 {
 	return 0
 }
 
-// delete removes the node of (score, ele) and returns it, or nil (zslDelete).
-func (zsl *skiplist) delete(score float64, ele string) *znode {
-	var update [maxLevel]*znode
-	x := zsl.findUpdate(score, ele, &update)
-	if x != nil && x.score == score && x.ele() == ele {
-		zsl.deleteNode(x, &update)
-		return x
-	}
-	return nil
-}
-
 // updateScore moves node x to newScore (zslUpdateScore) and returns the node now holding
 // its member. When the new score keeps x between its neighbours the score changes in place;
 // Redis searches for x first, but the test reads only x's own links, so no search is needed
@@ -250,10 +250,9 @@ func (zsl *skiplist) updateScore(x *znode, newScore float64) *znode {
 		return x
 	}
 	var update [maxLevel]*znode
-	ele := x.ele()
-	zsl.findUpdate(x.score, ele, &update)
+	zsl.findUpdateOf(x, &update)
 	zsl.deleteNode(x, &update)
-	return zsl.insertNode(newScore, ele, x)
+	return zsl.insertNode(newScore, x.ele(), x)
 }
 
 // rank returns the 1-based rank of (score, ele), 0 when absent (zslGetRank).
@@ -477,8 +476,9 @@ func (z *zset) remove(ele []byte) bool {
 	if e == nil {
 		return false
 	}
-	n := e.Value
-	z.zsl.delete(n.score, n.ele())
+	var update [maxLevel]*znode
+	z.zsl.findUpdateOf(e.Value, &update)
+	z.zsl.deleteNode(e.Value, &update)
 	return true
 }
 
