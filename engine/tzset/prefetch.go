@@ -18,10 +18,20 @@ func prefetchMembers(o *engine.Object, members [][]byte) {
 	}
 }
 
-// touchNode loads the skiplist node of a dict entry (its score and links).
+// touchNode loads the skiplist node of a dict entry (its score and links) and its level-0
+// neighbours: a score update reads their scores (does the order still hold?) and, when the
+// node moves, unlinking it writes their links.
 func touchNode(e *dict.Entry[*znode]) uintptr {
-	if n := e.Value; n != nil {
-		return uintptr(math.Float64bits(n.score))
+	n := e.Value
+	if n == nil {
+		return 0
 	}
-	return 0
+	s := math.Float64bits(n.score)
+	if b := n.backward; b != nil {
+		s += math.Float64bits(b.score)
+	}
+	if f := n.lv[0].forward; f != nil {
+		s += math.Float64bits(f.score)
+	}
+	return uintptr(s)
 }
