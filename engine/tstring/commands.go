@@ -539,10 +539,11 @@ func incrDecr(x *engine.Ctx, incr int64) {
 	v := old + incr
 	if o != nil {
 		o.SetInt(v)
-		x.SignalModified(key)
 	} else {
-		x.DB.SetKey(key, FromInt(v), false)
+		// dbAdd: the write lookup found no live key, so no second lookup (SetKey's) is needed.
+		x.DB.Add(key, FromInt(v))
 	}
+	x.SignalModified(key)
 	x.Notify(engine.NotifyString, "incrby", key)
 	x.Dirty(1)
 	x.Int(v)
