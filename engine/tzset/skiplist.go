@@ -207,7 +207,7 @@ func (zsl *skiplist) findUpdateOf(x *znode, update *[maxLevel]*znode) {
 			if i > 1 {
 				sink += touchBelow(y, i)
 			}
-			if f == nil || !f.before(score, ele) {
+			if f == nil || f == x || !f.before(score, ele) { // x itself: no member compare
 				break
 			}
 			y = f
