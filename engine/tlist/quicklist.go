@@ -353,6 +353,26 @@ func lpInteger(v []byte) bool {
 // exactly those lpPrepend gives. Elements too long for the stack scratch take the plain
 // path.
 func (n *Node) prepend(v []byte) []byte {
+	if size := 2 + len(v); len(v) < 64 && n.hasRoom() && n.room >= size && !lpInteger(v) {
+		// The common case, written in place: a string of under 64 bytes (6-bit length
+		// encoding 0b10LLLLLL, the bytes, a one-byte backlen: the entry's length without it)
+		// into the room in front, the header moved before it.
+		lp := n.entry
+		start := n.room - size
+		full := unsafe.Slice(n.base, n.room+cap(lp))
+		out := full[start : n.room+len(lp)]
+		copy(out[:listpack.HeaderSize], lp[:listpack.HeaderSize])
+		e := out[listpack.HeaderSize : listpack.HeaderSize+size]
+		e[0] = 0x80 | byte(len(v))
+		copy(e[1:], v)
+		e[size-1] = byte(1 + len(v))
+		binary.LittleEndian.PutUint32(out, uint32(len(out)))
+		if c := listpack.HeaderCount(out); c != listpack.CountUnknown {
+			binary.LittleEndian.PutUint16(out[4:], uint16(c+1)) // 65535 reads as unknown, as in Redis
+		}
+		n.room = start
+		return out
+	}
 	var scratch [64]byte
 	var enc []byte
 	if len(v) < 64 && !lpInteger(v) {
