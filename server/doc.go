@@ -34,10 +34,12 @@
 // server/bench, which runs redis-benchmark against redis-server and `redisctl serve`
 // side by side and reads each server's CPU time from /proc/<pid>/stat):
 //
-//   - one read and one write system call per pipeline, plus the read that finds the
-//     socket empty before the goroutine parks (Go's netpoller; a poller of our own was
-//     tried and was slower, see newClientSock);
-//   - the engine's clock is read once per batch (Server.cachedNow), not per command;
+//   - one read and one write system call per pipeline, as Redis: the connection loop runs
+//     inside one RawConn.Read, so after a read that drained the socket it waits on the
+//     runtime's poll descriptor instead of trying a read that finds nothing (see
+//     newClientSock in sock.go; a poller of our own was tried and was slower);
+//   - the engine's clock is read once per batch (Server.cachedNow), not per command, and
+//     the monotonic clock that times commands once per command (engine ChainClock);
 //   - `redisctl serve` runs with GOMAXPROCS = io-threads (default 1): the engine executes
 //     one command at a time anyway, and fewer processors spin less in the scheduler;
 //   - no allocation per command on the connection path: args are sub-slices of the read
