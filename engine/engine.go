@@ -2,7 +2,6 @@ package engine
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redisctl/redisctl/engine/dict"
@@ -39,9 +38,6 @@ type Stats struct {
 // All methods require the lock (Lock/Unlock) unless they say otherwise.
 type Engine struct {
 	mu sync.Mutex
-	// lockWaiters counts the goroutines waiting in Lock: a background snapshot's walker
-	// ends its slice as soon as one does (snapshot.go).
-	lockWaiters atomic.Int32
 
 	Set   Settings
 	dbs   []*DB
@@ -126,17 +122,8 @@ func New(set Settings, table *Table) *Engine {
 	return e
 }
 
-// Lock takes the engine lock: call it once per pipelined batch. A caller that finds it
-// held is counted in lockWaiters while it waits, so that a background snapshot's walker
-// holding it gives it up within microseconds; the uncontended path is one CAS, as before.
-func (e *Engine) Lock() {
-	if e.mu.TryLock() {
-		return
-	}
-	e.lockWaiters.Add(1)
-	e.mu.Lock()
-	e.lockWaiters.Add(-1)
-}
+// Lock takes the engine lock: call it once per pipelined batch.
+func (e *Engine) Lock() { e.mu.Lock() }
 
 // Unlock releases the engine lock.
 func (e *Engine) Unlock() { e.mu.Unlock() }

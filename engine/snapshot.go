@@ -80,9 +80,8 @@ type bigJob struct {
 }
 
 // jobStep bounds one Step call, so a piece of a big record stays near ChunkBytes (the
-// buffers are then recycled) whatever deadline the caller has, and a client waiting for
-// the lock (checked between steps) waits at most about this long for a big value.
-const jobStep = 20 * time.Microsecond
+// buffers are then recycled) whatever deadline the caller has.
+const jobStep = 50 * time.Microsecond
 
 // SnapshotDB is one database as it was at T0.
 type SnapshotDB struct {
@@ -125,7 +124,6 @@ type SnapshotSink interface {
 type SnapshotOptions struct {
 	// SliceBudget bounds each walker slice under the lock (0: 250 µs; with the duty cycle
 	// this kept a SET load's p99 during a 5M-key BGSAVE at 2.3 ms where 1 ms gave 5 ms).
-	// A slice of a background snapshot also ends as soon as a client waits for the lock.
 	SliceBudget time.Duration
 	// SlicePause is slept between slices (0: none, just yield). Tests slow the walk with it.
 	SlicePause time.Duration
@@ -153,7 +151,6 @@ type SnapshotStats struct {
 	PeakQueue    int64 // most bytes ever queued for the writer
 	BytesWritten int64 // bytes handed to the sink
 	Slices       int64 // walker slices taken
-	Yields       int64 // slices ended early because a client waited for the lock
 	MaxSlice     time.Duration
 }
 
@@ -219,7 +216,6 @@ type Snapshot struct {
 	peakQ     atomic.Int64
 	written   atomic.Int64
 	slices    atomic.Int64
-	yields    atomic.Int64
 	maxSlice  atomic.Int64
 
 	done chan struct{}
@@ -639,9 +635,6 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 		if len(s.jobs) > 0 && !s.runJobs(deadline) {
 			break
 		}
-		if budget > 0 && s.clientWaiting() {
-			break
-		}
 		steps++
 		if budget > 0 && (steps&15 == 0 && time.Since(start) >= budget || s.opts.KeyDelay > 0 && s.sliceKeys > 0) {
 			break
@@ -698,21 +691,10 @@ func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
 		if len(j.buf) >= s.opts.ChunkBytes {
 			s.pushJob(j, false)
 		}
-		if !deadline.IsZero() && (s.clientWaiting() || !time.Now().Before(deadline)) {
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
 			return false
 		}
 	}
-}
-
-// clientWaiting reports whether a goroutine waits in Engine.Lock (a background walker
-// slice then ends at once: the client waits for the walker about one bucket of the
-// keyspace or one job step, not the rest of the slice). Lock held.
-func (s *Snapshot) clientWaiting() bool {
-	if s.sync || s.eng.lockWaiters.Load() == 0 {
-		return false
-	}
-	s.yields.Add(1)
-	return true
 }
 
 func (s *Snapshot) writerFailed() bool {
@@ -724,11 +706,7 @@ func (s *Snapshot) writerFailed() bool {
 // walker runs the background walk in slices. When clients ran commands since its last
 // slice, it leaves the lock free for as long as the slice held it (a 50% duty cycle, as
 // Dragonfly's serializer sleeps after its slices), so a busy server's clients keep most
-// of the lock; an idle server gets the walk at full speed. A slice ends as soon as a
-// client waits for the lock (clientWaiting): under a SET load the slices are then tens
-// of microseconds, and fewer of them are caught holding the lock when the kernel
-// preempts the walker's thread (5M-key BGSAVE at load 5-10: slices over 2 ms of wall,
-// nearly all with < 1 ms of CPU, 373-409 → 137-180).
+// of the lock; an idle server gets the walk at full speed.
 func (s *Snapshot) walker() {
 	e := s.eng
 	lastCmds := int64(-1)
@@ -770,7 +748,7 @@ func (s *Snapshot) finishLocked() {
 	s.detached = true
 	for _, j := range s.jobs {
 		if a, ok := j.job.(interface{ Abort() }); ok {
-			a.Abort()
+			a.Abort() // a zset job's descent held between steps
 		}
 	}
 	s.jobs = nil
@@ -894,7 +872,6 @@ func (s *Snapshot) Stats() SnapshotStats {
 		PeakQueue:    s.peakQ.Load(),
 		BytesWritten: s.written.Load(),
 		Slices:       s.slices.Load(),
-		Yields:       s.yields.Load(),
 		MaxSlice:     time.Duration(s.maxSlice.Load()),
 	}
 }

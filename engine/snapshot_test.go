@@ -407,45 +407,6 @@ func TestSnapshotProcs(t *testing.T) {
 	require.ErrorIs(t, s.Wait(), ErrSnapshotCanceled)
 }
 
-// slowSnapEnc spends about 20 µs per entry, as a big value's encoding would.
-type slowSnapEnc struct{ snapTestEnc }
-
-func (x slowSnapEnc) AppendEntry(dst []byte, dbID int, key string, o *Object, exp int64) ([]byte, error) {
-	for t := time.Now(); time.Since(t) < 20*time.Microsecond; {
-	}
-	return x.snapTestEnc.AppendEntry(dst, dbID, key, o, exp)
-}
-
-// A client waiting for the lock ends the walker's slice: with a one-second slice budget
-// (the whole walk, ~0.2 s of encoding) each Lock still returns in about an entry's time.
-func TestSnapshotSliceEndsForWaitingClient(t *testing.T) {
-	if runtime.NumCPU() < 2 {
-		t.Skip("one CPU")
-	}
-	e := New(DefaultSettings(), NewTable())
-	e.Lock()
-	for i := 0; i < 10000; i++ {
-		e.DB(0).Add([]byte(fmt.Sprint(i)), strObj("v"))
-	}
-	sink := &snapTestSink{}
-	s, err := e.StartSnapshot(slowSnapEnc{}, sink, &SnapshotOptions{SliceBudget: time.Second})
-	require.NoError(t, err)
-	e.Unlock()
-	var worst time.Duration
-	for i := 0; i < 50; i++ {
-		time.Sleep(100 * time.Microsecond)
-		t0 := time.Now()
-		e.Lock()
-		worst = max(worst, time.Since(t0))
-		e.Unlock()
-	}
-	require.NoError(t, s.Wait())
-	require.Len(t, sink.got, 10000)
-	require.Empty(t, sink.dups)
-	require.Positive(t, s.Stats().Yields)
-	require.Less(t, worst, 50*time.Millisecond, "a client waited for the rest of a slice")
-}
-
 func TestSnapshotCancelAndSinkError(t *testing.T) {
 	e := New(DefaultSettings(), NewTable())
 	e.Lock()
