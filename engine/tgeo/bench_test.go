@@ -1,46 +1,23 @@
 package tgeo_test
 
 import (
-	"io"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 
-	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tgeo"
 	"github.com/redisctl/redisctl/engine/tzset"
-	"github.com/redisctl/redisctl/resp"
 )
 
-type benchEngine struct {
-	e *engine.Engine
-	c *engine.Client
-	w *resp.Writer
+// benchEngine is enginetest.Bench with the commands benchmarked here.
+type benchEngine struct{ *enginetest.Bench }
+
+func newBenchEngine(_ testing.TB) *benchEngine {
+	return &benchEngine{enginetest.NewBench(tzset.Commands(), tgeo.Commands())}
 }
 
-func newBenchEngine(tb testing.TB) *benchEngine {
-	tb.Helper()
-	tbl := engine.NewTable()
-	tbl.Register(engine.CoreCommands()...)
-	tbl.Register(tzset.Commands()...)
-	tbl.Register(tgeo.Commands()...)
-	e := engine.New(engine.DefaultSettings(), tbl)
-	w := resp.NewWriter(io.Discard)
-	e.Lock()
-	c := e.NewClient(w)
-	c.Authenticated = true
-	e.Unlock()
-	return &benchEngine{e: e, c: c, w: w}
-}
-
-func (b *benchEngine) exec(args ...[]byte) {
-	b.e.Lock()
-	b.e.Exec(b.c, args)
-	b.e.Unlock()
-	if b.w.Buffered() > 1<<16 {
-		_ = b.w.Flush()
-	}
-}
+func (b *benchEngine) exec(args ...[]byte) { b.Exec(args) }
 
 func argv(s ...string) [][]byte {
 	out := make([][]byte, len(s))

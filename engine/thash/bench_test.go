@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/thash"
 )
 
@@ -113,13 +112,9 @@ func BenchmarkMemory10Fields(b *testing.B) {
 // randArgs returns n argument vectors "cmd key element:<12 digits> [xxx]" with the digits
 // drawn as redis-benchmark's __rand_int__ with -r 100000 draws them.
 func randArgs(cmd, key string, n int, value bool) [][][]byte {
-	rng := uint64(88172645463325252)
 	out := make([][][]byte, n)
-	for i := range out {
-		rng ^= rng << 13
-		rng ^= rng >> 7
-		rng ^= rng << 17
-		a := [][]byte{[]byte(cmd), []byte(key), []byte(fmt.Sprintf("element:%012d", rng%100000))}
+	for i, r := range enginetest.RandInts(88172645463325252, n, 100000) {
+		a := [][]byte{[]byte(cmd), []byte(key), []byte("element:" + r)}
 		if value {
 			a = append(a, []byte("xxx"))
 		}
@@ -138,22 +133,13 @@ func BenchmarkHSetBigHash(b *testing.B) {
 		d.run(a)
 	}
 	cmds := randArgs("HSET", "myhash", 1<<16, true)
-	b.ReportAllocs()
-	start := cpuTime()
+	m := enginetest.StartCPU(b)
 	i := 0
 	for b.Loop() {
 		d.run(cmds[i&(1<<16-1)])
 		i++
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the process's user+system CPU time: a benchmark reports it per operation
-// ("cpu-ns/op") next to the wall clock, which a loaded shared machine inflates.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	m.Stop(b)
 }
 
 // BenchmarkHSetBigHashGrow is the whole of redis-benchmark's hset test: 300k HSETs of
@@ -164,7 +150,7 @@ func BenchmarkHSetBigHashGrow(b *testing.B) {
 	h := newHarness(b)
 	d := newDirectCtx(h)
 	b.ReportAllocs()
-	start := cpuTime()
+	start := enginetest.CPUTime()
 	for b.Loop() {
 		for _, a := range cmds {
 			d.run(a)
@@ -173,5 +159,5 @@ func BenchmarkHSetBigHashGrow(b *testing.B) {
 		d.run(del)
 		b.StartTimer()
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/float64(len(cmds)), "cpu-ns/cmd")
+	b.ReportMetric(float64(enginetest.CPUTime()-start)/float64(b.N)/float64(len(cmds)), "cpu-ns/cmd")
 }

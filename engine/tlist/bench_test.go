@@ -1,38 +1,21 @@
 package tlist_test
 
 import (
-	"io"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tlist"
-	"github.com/redisctl/redisctl/resp"
 )
 
-type benchEngine struct {
-	e *engine.Engine
-	c *engine.Client
-	w *resp.Writer
-}
+// benchEngine is enginetest.Bench with the commands benchmarked here.
+type benchEngine struct{ *enginetest.Bench }
 
 func newBenchEngine() *benchEngine {
-	tbl := engine.NewTable()
-	tbl.Register(engine.CoreCommands()...)
-	tbl.Register(tlist.Commands()...)
-	e := engine.New(engine.DefaultSettings(), tbl)
-	w := resp.NewWriter(io.Discard)
-	c := e.NewClient(w)
-	c.Authenticated = true
-	return &benchEngine{e: e, c: c, w: w}
+	return &benchEngine{enginetest.NewBench(tlist.Commands())}
 }
 
-func (b *benchEngine) exec(args [][]byte) {
-	b.e.Exec(b.c, args)
-	_ = b.w.Flush()
-}
+func (b *benchEngine) exec(args [][]byte) { b.Exec(args) }
 
 func cmd(args ...string) [][]byte {
 	out := make([][]byte, len(args))
@@ -163,18 +146,9 @@ func BenchmarkLPushBigList(b *testing.B) {
 	for range 100000 {
 		be.exec(args)
 	}
-	b.ReportAllocs()
-	start := cpuTime()
+	m := enginetest.StartCPU(b)
 	for b.Loop() {
 		be.exec(args)
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the process's user+system CPU time: a benchmark reports it per operation
-// ("cpu-ns/op") next to the wall clock, which a loaded shared machine inflates.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	m.Stop(b)
 }

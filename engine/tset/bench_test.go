@@ -1,67 +1,21 @@
 package tset_test
 
 import (
-	"io"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tset"
-	"github.com/redisctl/redisctl/resp"
 )
 
-// benchEngine is an engine with the set commands and one client whose replies are
-// discarded, so a benchmark measures the command, not the test plumbing.
-type benchEngine struct {
-	e *engine.Engine
-	c *engine.Client
-	w *resp.Writer
+// benchEngine is enginetest.Bench with the commands benchmarked here.
+type benchEngine struct{ *enginetest.Bench }
+
+func newBenchEngine(_ testing.TB) *benchEngine {
+	return &benchEngine{enginetest.NewBench(tset.Commands())}
 }
 
-func newBenchEngine(tb testing.TB) *benchEngine {
-	tb.Helper()
-	tbl := engine.NewTable()
-	tbl.Register(engine.CoreCommands()...)
-	tbl.Register(tset.Commands()...)
-	e := engine.New(engine.DefaultSettings(), tbl)
-	w := resp.NewWriter(io.Discard)
-	e.Lock()
-	c := e.NewClient(w)
-	c.Authenticated = true
-	e.Unlock()
-	return &benchEngine{e: e, c: c, w: w}
-}
-
-func (b *benchEngine) exec(args ...[]byte) {
-	b.e.Lock()
-	b.e.Exec(b.c, args)
-	b.e.Unlock()
-	if b.w.Buffered() > 1<<16 {
-		_ = b.w.Flush()
-	}
-}
-
-// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
-// clock, which a loaded shared machine inflates.
-type cpuMetric struct{ start time.Duration }
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU(b *testing.B) *cpuMetric {
-	b.ReportAllocs()
-	b.ResetTimer()
-	return &cpuMetric{start: cpuTime()}
-}
-
-func (m *cpuMetric) stop(b *testing.B) {
-	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
-}
+func (b *benchEngine) exec(args ...[]byte) { b.Exec(args) }
 
 func argv(s ...string) [][]byte {
 	out := make([][]byte, len(s))
@@ -93,11 +47,11 @@ func BenchmarkSAdd(b *testing.B) {
 				m = "member:50"
 			}
 			args := argv("SADD", "s", m)
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 		b.Run(enc+"/new100", func(b *testing.B) {
 			// Build a 100-member set from scratch per iteration: 100 SADDs and a DEL.
@@ -111,14 +65,14 @@ func BenchmarkSAdd(b *testing.B) {
 				cmds[i] = argv("SADD", "s", m)
 			}
 			del := argv("DEL", "s")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				for _, c := range cmds {
 					be.exec(c...)
 				}
 				be.exec(del...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -134,12 +88,12 @@ func BenchmarkSIsMember(b *testing.B) {
 				hit, miss = "member:42", "member:4242"
 			}
 			a1, a2 := argv("SISMEMBER", "s", hit), argv("SISMEMBER", "s", miss)
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(a1...)
 				be.exec(a2...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -151,11 +105,11 @@ func BenchmarkSMembers100(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill100("s", ints)
 			args := argv("SMEMBERS", "s")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -166,11 +120,11 @@ func BenchmarkSInter(b *testing.B) {
 	be.fill100("b", false)
 	be.exec(argv("SADD", "b", "1", "2", "3")...)
 	args := argv("SINTER", "a", "b")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for b.Loop() {
 		be.exec(args...)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // TestSetHotCommandsDoNotAllocate pins the zero-allocation paths: membership tests, SCARD,
@@ -199,15 +153,9 @@ func TestSetHotCommandsDoNotAllocate(t *testing.T) {
 // randArgs returns n argument vectors "cmd key element:<12 digits>" with the digits drawn
 // as redis-benchmark's __rand_int__ with -r 100000 draws them.
 func randArgs(cmd, key string, n int) [][][]byte {
-	rng := uint64(88172645463325252)
 	out := make([][][]byte, n)
-	for i := range out {
-		rng ^= rng << 13
-		rng ^= rng >> 7
-		rng ^= rng << 17
-		// 1e12+n is "1" and n in 12 digits: drop the "1".
-		m := append([]byte("element:"), strconv.AppendUint(nil, 1e12+rng%100000, 10)[1:]...)
-		out[i] = [][]byte{[]byte(cmd), []byte(key), m}
+	for i, r := range enginetest.RandInts(88172645463325252, n, 100000) {
+		out[i] = [][]byte{[]byte(cmd), []byte(key), []byte("element:" + r)}
 	}
 	return out
 }
@@ -220,11 +168,11 @@ func BenchmarkSAddBigSet(b *testing.B) {
 		be.exec(a...)
 	}
 	cmds := randArgs("SADD", "myset", 1<<16)
-	cm := startCPU(b)
+	cm := enginetest.StartCPU(b)
 	i := 0
 	for b.Loop() {
 		be.exec(cmds[i&(1<<16-1)]...)
 		i++
 	}
-	cm.stop(b)
+	cm.Stop(b)
 }

@@ -1,58 +1,21 @@
 package tstream_test
 
 import (
-	"io"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tstream"
-	"github.com/redisctl/redisctl/resp"
 )
 
-type benchEngine struct {
-	e *engine.Engine
-	c *engine.Client
-	w *resp.Writer
-}
+// benchEngine is enginetest.Bench with the commands benchmarked here.
+type benchEngine struct{ *enginetest.Bench }
 
 func newBenchEngine() *benchEngine {
-	tbl := engine.NewTable()
-	tbl.Register(engine.CoreCommands()...)
-	tbl.Register(tstream.Commands()...)
-	e := engine.New(engine.DefaultSettings(), tbl)
-	w := resp.NewWriter(io.Discard)
-	c := e.NewClient(w)
-	c.Authenticated = true
-	return &benchEngine{e: e, c: c, w: w}
+	return &benchEngine{enginetest.NewBench(tstream.Commands())}
 }
 
-func (b *benchEngine) exec(args [][]byte) {
-	b.e.Exec(b.c, args)
-	_ = b.w.Flush()
-}
-
-// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
-// clock, which a loaded shared machine inflates.
-type cpuMetric struct{ start time.Duration }
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU(b *testing.B) *cpuMetric {
-	b.ReportAllocs()
-	b.ResetTimer()
-	return &cpuMetric{start: cpuTime()}
-}
-
-func (m *cpuMetric) stop(b *testing.B) {
-	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
-}
+func (b *benchEngine) exec(args [][]byte) { b.Exec(args) }
 
 func cmd(args ...string) [][]byte {
 	out := make([][]byte, len(args))
@@ -66,23 +29,23 @@ func cmd(args ...string) [][]byte {
 func BenchmarkXAdd(b *testing.B) {
 	be := newBenchEngine()
 	args := cmd("XADD", "s", "*", "sensor", "temp-0042", "value", "21.5")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXAddExplicit appends with explicit IDs and MAXLEN ~ trimming.
 func BenchmarkXAddMaxLen(b *testing.B) {
 	be := newBenchEngine()
 	args := cmd("XADD", "s", "MAXLEN", "~", "1000", "", "f", "v")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		args[5] = strconv.AppendInt(args[5][:0], int64(i+1), 10)
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 func fill(be *benchEngine, key string, n int) {
@@ -99,11 +62,11 @@ func BenchmarkXRange100(b *testing.B) {
 	be := newBenchEngine()
 	fill(be, "s", 100000)
 	args := cmd("XRANGE", "s", "50000", "+", "COUNT", "100")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXRevRange100 reads 100 entries backwards.
@@ -111,11 +74,11 @@ func BenchmarkXRevRange100(b *testing.B) {
 	be := newBenchEngine()
 	fill(be, "s", 100000)
 	args := cmd("XREVRANGE", "s", "50000", "-", "COUNT", "100")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXReadGroup delivers 10 new entries a call to a consumer and acks them.
@@ -126,7 +89,7 @@ func BenchmarkXReadGroup(b *testing.B) {
 	be.exec(cmd("XGROUP", "CREATE", "s", "g", "0"))
 	read := cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "STREAMS", "s", ">")
 	ack := cmd("XACK", "s", "g", "", "", "", "", "", "", "", "", "", "")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	next := 1
 	for i := 0; i < b.N; i++ {
 		if next+10 > n {
@@ -142,7 +105,7 @@ func BenchmarkXReadGroup(b *testing.B) {
 		be.exec(ack)
 		next += 10
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXReadGroupNoAck delivers 10 entries a call without PEL entries.
@@ -152,7 +115,7 @@ func BenchmarkXReadGroupNoAck(b *testing.B) {
 	fill(be, "s", n)
 	be.exec(cmd("XGROUP", "CREATE", "s", "g", "0"))
 	read := cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "NOACK", "STREAMS", "s", ">")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	served := 0
 	for i := 0; i < b.N; i++ {
 		if served+10 > n {
@@ -164,7 +127,7 @@ func BenchmarkXReadGroupNoAck(b *testing.B) {
 		be.exec(read)
 		served += 10
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXAddServer is the server benchmark's XADD (server/bench/extra.go): auto ID,
@@ -172,11 +135,11 @@ func BenchmarkXReadGroupNoAck(b *testing.B) {
 func BenchmarkXAddServer(b *testing.B) {
 	be := newBenchEngine()
 	args := cmd("XADD", "bench:stream", "*", "field", "000000012345")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 type nopPropagator struct{}
@@ -187,13 +150,13 @@ func (nopPropagator) Propagate(int, [][]byte) {}
 // the generated ID is rewritten into the propagated arguments.
 func BenchmarkXAddPropagated(b *testing.B) {
 	be := newBenchEngine()
-	be.e.SetPropagator(nopPropagator{})
+	be.E.SetPropagator(nopPropagator{})
 	args := cmd("XADD", "bench:stream", "*", "field", "000000012345")
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }
 
 // BenchmarkXAddMaxLenLarge appends to a 100k-entry stream kept at that length by
@@ -204,9 +167,9 @@ func BenchmarkXAddMaxLenLarge(b *testing.B) {
 	for i := 0; i < 150000; i++ {
 		be.exec(args)
 	}
-	m := startCPU(b)
+	m := enginetest.StartCPU(b)
 	for i := 0; i < b.N; i++ {
 		be.exec(args)
 	}
-	m.stop(b)
+	m.Stop(b)
 }

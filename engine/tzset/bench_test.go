@@ -1,48 +1,22 @@
 package tzset_test
 
 import (
-	"io"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
 	"github.com/redisctl/redisctl/engine/tzset"
-	"github.com/redisctl/redisctl/resp"
 )
 
-// benchEngine is an engine with the sorted set commands and one client whose replies are
-// discarded, so a benchmark measures the command, not the test plumbing.
-type benchEngine struct {
-	e *engine.Engine
-	c *engine.Client
-	w *resp.Writer
+// benchEngine is enginetest.Bench with the commands benchmarked here.
+type benchEngine struct{ *enginetest.Bench }
+
+func newBenchEngine(_ testing.TB) *benchEngine {
+	return &benchEngine{enginetest.NewBench(tzset.Commands())}
 }
 
-func newBenchEngine(tb testing.TB) *benchEngine {
-	tb.Helper()
-	tbl := engine.NewTable()
-	tbl.Register(engine.CoreCommands()...)
-	tbl.Register(tzset.Commands()...)
-	e := engine.New(engine.DefaultSettings(), tbl)
-	w := resp.NewWriter(io.Discard)
-	e.Lock()
-	c := e.NewClient(w)
-	c.Authenticated = true
-	e.Unlock()
-	return &benchEngine{e: e, c: c, w: w}
-}
-
-func (b *benchEngine) exec(args ...[]byte) {
-	b.e.Lock()
-	b.e.Exec(b.c, args)
-	b.e.Unlock()
-	if b.w.Buffered() > 1<<16 {
-		_ = b.w.Flush()
-	}
-}
+func (b *benchEngine) exec(args ...[]byte) { b.Exec(args) }
 
 func argv(s ...string) [][]byte {
 	out := make([][]byte, len(s))
@@ -66,26 +40,6 @@ var sizes = []struct {
 	n    int
 }{{"listpack", 128}, {"skiplist", 1000}}
 
-// cpuMetric reports the process's CPU time per operation ("cpu-ns/op") next to the wall
-// clock, which a loaded shared machine inflates.
-type cpuMetric struct{ start time.Duration }
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU(b *testing.B) *cpuMetric {
-	b.ReportAllocs()
-	b.ResetTimer()
-	return &cpuMetric{start: cpuTime()}
-}
-
-func (m *cpuMetric) stop(b *testing.B) {
-	b.ReportMetric(float64(cpuTime()-m.start)/float64(b.N), "cpu-ns/op")
-}
-
 func BenchmarkZAdd(b *testing.B) {
 	for _, sz := range sizes {
 		b.Run(sz.name+"/update", func(b *testing.B) {
@@ -94,22 +48,22 @@ func BenchmarkZAdd(b *testing.B) {
 			be.fill("z", sz.n)
 			a1 := argv("ZADD", "z", "10.25", "member:50")
 			a2 := argv("ZADD", "z", "170", "member:50")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(a1...)
 				be.exec(a2...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 		b.Run(sz.name+"/same-score", func(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill("z", sz.n)
 			args := argv("ZADD", "z", "75", "member:50")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 	b.Run("new100", func(b *testing.B) {
@@ -120,25 +74,25 @@ func BenchmarkZAdd(b *testing.B) {
 			cmds[i] = argv("ZADD", "z", strconv.Itoa(i), "member:"+strconv.Itoa(i))
 		}
 		del := argv("DEL", "z")
-		cm := startCPU(b)
+		cm := enginetest.StartCPU(b)
 		for b.Loop() {
 			for _, c := range cmds {
 				be.exec(c...)
 			}
 			be.exec(del...)
 		}
-		cm.stop(b)
+		cm.Stop(b)
 	})
 	b.Run("skiplist/new-and-remove", func(b *testing.B) {
 		be := newBenchEngine(b)
 		be.fill("z", 1000)
 		add, rem := argv("ZADD", "z", "500.5", "newmember"), argv("ZREM", "z", "newmember")
-		cm := startCPU(b)
+		cm := enginetest.StartCPU(b)
 		for b.Loop() {
 			be.exec(add...)
 			be.exec(rem...)
 		}
-		cm.stop(b)
+		cm.Stop(b)
 	})
 }
 
@@ -148,12 +102,12 @@ func BenchmarkZScore(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill("z", sz.n)
 			hit, miss := argv("ZSCORE", "z", "member:64"), argv("ZSCORE", "z", "nope")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(hit...)
 				be.exec(miss...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -164,11 +118,11 @@ func BenchmarkZRange100WithScores(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill("z", sz.n)
 			args := argv("ZRANGE", "z", "0", "99", "WITHSCORES")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -179,11 +133,11 @@ func BenchmarkZRank(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill("z", sz.n)
 			args := argv("ZRANK", "z", "member:100")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -194,11 +148,11 @@ func BenchmarkZRangeByScore(b *testing.B) {
 			be := newBenchEngine(b)
 			be.fill("z", sz.n)
 			args := argv("ZRANGEBYSCORE", "z", "(10", "100", "WITHSCORES", "LIMIT", "0", "50")
-			cm := startCPU(b)
+			cm := enginetest.StartCPU(b)
 			for b.Loop() {
 				be.exec(args...)
 			}
-			cm.stop(b)
+			cm.Stop(b)
 		})
 	}
 }
@@ -240,28 +194,26 @@ func BenchmarkZAddRandom100k(b *testing.B) {
 	const space = 100000
 	const ring = 1 << 16
 	mk := func(seed uint64) [][][]byte {
+		n := enginetest.RandInts(seed, 2*ring, space) // a score, then a member
 		cmds := make([][][]byte, ring)
-		x := seed
-		next := func() string {
-			x ^= x << 13
-			x ^= x >> 7
-			x ^= x << 17
-			s := strconv.FormatUint(x%space, 10)
-			for len(s) < 12 {
-				s = "0" + s
-			}
-			return s
-		}
 		for i := range cmds {
-			cmds[i] = argv("ZADD", "myzset", next(), "element:"+next())
+			cmds[i] = argv("ZADD", "myzset", n[2*i], "element:"+n[2*i+1])
 		}
 		return cmds
+	}
+	full := func(tb testing.TB) *benchEngine {
+		be := newBenchEngine(tb)
+		for i := range space {
+			s := strconv.Itoa(i)
+			be.exec(argv("ZADD", "myzset", s, "element:"+strings.Repeat("0", 12-len(s))+s)...)
+		}
+		return be
 	}
 	b.Run("grow", func(b *testing.B) {
 		cmds := mk(0x9e3779b97f4a7c15)
 		be := newBenchEngine(b)
 		del := argv("DEL", "myzset")
-		cm := startCPU(b)
+		cm := enginetest.StartCPU(b)
 		i := 0
 		for b.Loop() {
 			be.exec(cmds[i]...)
@@ -274,36 +226,14 @@ func BenchmarkZAddRandom100k(b *testing.B) {
 				b.StartTimer()
 			}
 		}
-		cm.stop(b)
+		cm.Stop(b)
 	})
 	for _, pipe := range []int{1, 16} {
 		b.Run("full-P"+strconv.Itoa(pipe), func(b *testing.B) {
 			// As "full" but in pipelines: engine.Prefetch sees the commands of each batch
 			// before they run, as the server calls it.
 			cmds := mk(0x2545f4914f6cdd1d)
-			be := newBenchEngine(b)
-			for i := range space {
-				s := strconv.Itoa(i)
-				be.exec(argv("ZADD", "myzset", s, "element:"+strings.Repeat("0", 12-len(s))+s)...)
-			}
-			pre := make([]engine.PrefetchCmd, pipe)
-			cm := startCPU(b)
-			i := 0
-			for b.Loop() {
-				if i%pipe == 0 {
-					for k := range pre {
-						c := cmds[(i+k)&(ring-1)]
-						pre[k] = engine.PrefetchCmd{Argc: len(c)}
-						copy(pre[k].Args[:], c)
-					}
-					be.e.Lock()
-					be.e.Prefetch(be.c, pre)
-					be.e.Unlock()
-				}
-				be.exec(cmds[i&(ring-1)]...)
-				i++
-			}
-			cm.stop(b)
+			full(b).RunPipelined(b, cmds, pipe)
 		})
 	}
 	b.Run("random-P16", func(b *testing.B) {
@@ -318,40 +248,17 @@ func BenchmarkZAddRandom100k(b *testing.B) {
 				build = mk(uint64(i) + 0x51afd7ed558ccd)
 			}
 		}
-		cmds := mk(0x2545f4914f6cdd1d)
-		const pipe = 16
-		pre := make([]engine.PrefetchCmd, pipe)
-		cm := startCPU(b)
-		i := 0
-		for b.Loop() {
-			if i%pipe == 0 {
-				for k := range pre {
-					c := cmds[(i+k)&(ring-1)]
-					pre[k] = engine.PrefetchCmd{Argc: len(c)}
-					copy(pre[k].Args[:], c)
-				}
-				be.e.Lock()
-				be.e.Prefetch(be.c, pre)
-				be.e.Unlock()
-			}
-			be.exec(cmds[i&(ring-1)]...)
-			i++
-		}
-		cm.stop(b)
+		be.RunPipelined(b, mk(0x2545f4914f6cdd1d), 16)
 	})
 	b.Run("full", func(b *testing.B) {
 		cmds := mk(0x2545f4914f6cdd1d)
-		be := newBenchEngine(b)
-		for i := range space {
-			s := strconv.Itoa(i)
-			be.exec(argv("ZADD", "myzset", s, "element:"+strings.Repeat("0", 12-len(s))+s)...)
-		}
-		cm := startCPU(b)
+		be := full(b)
+		cm := enginetest.StartCPU(b)
 		i := 0
 		for b.Loop() {
 			be.exec(cmds[i&(ring-1)]...)
 			i++
 		}
-		cm.stop(b)
+		cm.Stop(b)
 	})
 }
