@@ -91,13 +91,12 @@ type Engine struct {
 	unit      []propOp
 	unitDepth int
 
-	// ChainClock (set by the server for the commands of one batch after its first) lets
-	// a top-level Call take the previous top-level Call's end as its start, so a command
-	// reads the monotonic clock once instead of twice; the gap between the two (the
-	// next command's parsing) is then counted in its time. clockMark is that end.
-	ChainClock  bool
-	clockMark   time.Duration
-	clockMarkOK bool
+	// While clockChain is on (StartClockChain .. StopClockChain, one batch of the
+	// server's), a top-level Call takes clockMark, the previous top-level Call's end, as
+	// its start: a command reads the monotonic clock once instead of twice, and the gap
+	// between two commands (the next one's parsing) counts in the second's time.
+	clockChain bool
+	clockMark  time.Duration
 
 	// TotalErrorReplies counts every error reply (INFO stats total_error_replies).
 	TotalErrorReplies int64

@@ -140,7 +140,7 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	top := e.unitDepth == 0
 	e.unitDepth++
 	var start time.Duration
-	if top && e.ChainClock && e.clockMarkOK {
+	if top && e.clockChain {
 		start = e.clockMark
 	} else {
 		start = time.Since(monoBase)
@@ -148,8 +148,8 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	cmd.Fn(x)
 	end := time.Since(monoBase)
 	dur := end - start
-	if top {
-		e.clockMark, e.clockMarkOK = end, true
+	if top && e.clockChain {
+		e.clockMark = end
 	}
 	e.unitDepth--
 	e.memSettle()
@@ -186,11 +186,14 @@ func (e *Engine) Call(c *Client, cmd *Command, args [][]byte) {
 	}
 }
 
-// StartClockChain makes t (a time.Now reading taken just before) the start of the next
-// top-level Call's timing, for a batch that sets ChainClock from its first command.
+// StartClockChain starts chaining command timings (see Engine.clockChain) from t, a
+// time.Now reading taken just before the first command. Lock held.
 func (e *Engine) StartClockChain(t time.Time) {
-	e.clockMark, e.clockMarkOK = t.Sub(monoBase), true
+	e.clockMark, e.clockChain = t.Sub(monoBase), true
 }
+
+// StopClockChain ends the chain: the next Call reads the clock for its start. Lock held.
+func (e *Engine) StopClockChain() { e.clockChain = false }
 
 // monoBase is the origin of the monotonic clock Call times commands with: time.Since of it
 // reads only the monotonic clock (time.Now reads the wall clock too).

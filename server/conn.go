@@ -277,10 +277,9 @@ func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
 	s := cn.srv
 	c := cn.cl
 	// Each command's timing starts where the previous one's ended, the first's at the
-	// batch's clock reading (one clock reading per command: engine.Engine.ChainClock).
+	// batch's clock reading (one clock reading per command: engine StartClockChain).
 	s.eng.StartClockChain(s.cachedNow)
-	s.eng.ChainClock = true
-	defer func() { s.eng.ChainClock = false }()
+	defer s.eng.StopClockChain()
 	for n := 1; ; n++ {
 		if n%clockEvery == 0 {
 			s.cachedNow = time.Now()

@@ -39,7 +39,7 @@
 //     runtime's poll descriptor instead of trying a read that finds nothing (see
 //     newClientSock in sock.go; a poller of our own was tried and was slower);
 //   - the engine's clock is read once per batch (Server.cachedNow), not per command, and
-//     the monotonic clock that times commands once per command (engine ChainClock);
+//     the monotonic clock that times commands once per command (engine StartClockChain);
 //   - `redisctl serve` runs with GOMAXPROCS = io-threads (default 1): the engine executes
 //     one command at a time anyway, and fewer processors spin less in the scheduler;
 //   - no allocation per command on the connection path: args are sub-slices of the read
