@@ -98,10 +98,16 @@ func (w connWriter) Write(p []byte) (int, error) {
 	cn.inflight.Store(0)
 	cn.outBytes.Add(int64(n))
 	cn.writes.Add(1)
+	cn.touch()
+	return n, err
+}
+
+// touch records I/O now (lastIO), storing only when the millisecond changed: an atomic
+// store per request costs more than the load that usually finds it equal.
+func (cn *conn) touch() {
 	if now := cn.srv.clockMs.Load(); cn.lastIO.Load() != now {
 		cn.lastIO.Store(now)
 	}
-	return n, err
 }
 
 func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
@@ -193,9 +199,7 @@ func (cn *conn) loop() {
 				cn.readError(err)
 				return
 			}
-			if now := s.clockMs.Load(); cn.lastIO.Load() != now {
-				cn.lastIO.Store(now)
-			}
+			cn.touch()
 			cn.applyLimits()
 		}
 		cmds := cn.peekPipeline(args) // the reader is this goroutine's: no lock needed

@@ -101,18 +101,15 @@ func (s *netSock) Hold(loop func()) {
 		return
 	}
 	ran := false
-	err := s.rc.Read(func(uintptr) bool {
-		if !ran {
-			ran = true
-			s.held = true
-			loop()
-			s.held = false
-		}
+	_ = s.rc.Read(func(uintptr) bool { // returns true: called once, unless already closed
+		ran = true
+		s.held = true
+		loop()
+		s.held = false
 		return true
 	})
-	if !ran && err != nil {
-		// Closed before serving started: the loop still runs (and reads the error).
-		loop()
+	if !ran {
+		loop() // closed before serving started: the loop reads the error and ends
 	}
 }
 
