@@ -19,7 +19,7 @@ func (e *Engine) Exec(c *Client, args [][]byte) {
 		return
 	}
 	cmd := e.lastCmd
-	if cmd == nil || !nameIs(args[0], cmd.Name) {
+	if cmd == nil || !equalFold(args[0], cmd.Name) {
 		// Pipelines usually repeat one command: the last one found is checked first.
 		cmd = e.table.Lookup(args[0])
 		if cmd == nil {
@@ -291,21 +291,4 @@ func (e *Engine) ErrorStats(fn func(code string, count int64)) {
 func (e *Engine) ResetErrorStats() {
 	e.errorStats = nil
 	e.TotalErrorReplies = 0
-}
-
-// nameIs reports whether arg, compared without regard to ASCII case, is the lower-case
-// command name name.
-func nameIs(arg []byte, name string) bool {
-	if len(arg) != len(name) {
-		return false
-	}
-	for i, b := range arg {
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if b != name[i] {
-			return false
-		}
-	}
-	return true
 }

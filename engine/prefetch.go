@@ -126,7 +126,7 @@ func memberArgPos(e *Engine, p *PrefetchCmd) int {
 		return 0
 	}
 	cmd := e.lastCmd // most pipelines repeat the command that ran last
-	if cmd == nil || !nameIs(p.Args[0], cmd.Name) {
+	if cmd == nil || !equalFold(p.Args[0], cmd.Name) {
 		cmd = e.table.Lookup(p.Args[0])
 	}
 	if cmd == nil || cmd.memberArg == 0 || int(cmd.memberArg) >= p.Argc {
