@@ -18,6 +18,11 @@ var (
 	// client exceed the configured limit (Redis's client-query-buffer-limit):
 	// the server closes the connection without a reply, as Redis does.
 	ErrQueryBufferLimit = errors.New("resp: query buffer limit reached")
+	// ErrWouldBlock is returned by a non-blocking io.Reader or io.Writer under a Reader
+	// or Writer when nothing more can be read or written now (EAGAIN). It is never
+	// sticky: Reader.ReadCommand returns it with the partial command kept for the next
+	// call, and Writer.Flush keeps what was not written for the next Flush.
+	ErrWouldBlock = errors.New("resp: operation would block")
 )
 
 // ProtocolError is a request the server must refuse, as Redis's

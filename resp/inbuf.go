@@ -46,7 +46,8 @@ func (b *inbuf) offset() int64 { return b.base + int64(b.r) }
 
 // fill reads once from the underlying reader. need, when > 0, is the number
 // of pending bytes (from r) the parser needs to make progress; it bounds
-// growth. It returns the read error, if any, once no progress was made.
+// growth. It returns the read error, if any, once no progress was made; every error but
+// ErrWouldBlock is kept and returned again by later calls.
 func (b *inbuf) fill(need int) error {
 	if b.rerr != nil {
 		return b.rerr
@@ -86,6 +87,12 @@ func (b *inbuf) fill(need int) error {
 		b.w += n
 		if p := b.w - b.r; p > b.peak {
 			b.peak = p
+		}
+		if err == ErrWouldBlock {
+			if n > 0 {
+				return nil
+			}
+			return err
 		}
 		if err != nil {
 			b.rerr = err

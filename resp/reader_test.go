@@ -438,3 +438,42 @@ func TestPeek(t *testing.T) {
 		})
 	}
 }
+
+// wouldBlockReader hands out its chunks one per Read and says ErrWouldBlock between them.
+type wouldBlockReader struct {
+	chunks []string
+	ready  bool
+}
+
+func (r *wouldBlockReader) Read(p []byte) (int, error) {
+	if !r.ready || len(r.chunks) == 0 {
+		r.ready = true
+		return 0, ErrWouldBlock
+	}
+	r.ready = false
+	n := copy(p, r.chunks[0])
+	r.chunks = r.chunks[1:]
+	return n, nil
+}
+
+// A non-blocking source: ErrWouldBlock is not sticky and the partial command is kept.
+func TestReadCommandWouldBlockResumes(t *testing.T) {
+	src := &wouldBlockReader{chunks: []string{"*2\r\n$3\r\nGE", "T\r\n$1", "\r\nk\r\n"}}
+	r := NewReader(src)
+	var got [][]byte
+	var err error
+	blocked := 0
+	for {
+		got, err = r.ReadCommand(nil)
+		if err != ErrWouldBlock {
+			break
+		}
+		blocked++
+		require.Less(t, blocked, 10)
+	}
+	require.NoError(t, err)
+	require.Equal(t, []string{"GET", "k"}, []string{string(got[0]), string(got[1])})
+	assert.Equal(t, 3, blocked)
+	_, err = r.ReadCommand(nil)
+	assert.ErrorIs(t, err, ErrWouldBlock)
+}

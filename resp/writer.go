@@ -86,7 +86,8 @@ func (w *Writer) Err() error { return w.err }
 
 // Flush writes the pending replies. Bytes after an open deferred length
 // are held back until it is set. After a write error, every later call
-// returns that error.
+// returns that error; ErrWouldBlock from the destination is not an error of
+// that kind: the bytes written are dropped from the buffer, the rest stays.
 func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
@@ -101,6 +102,10 @@ func (w *Writer) Flush() error {
 	}
 	if end > w.start {
 		n, err := w.w.Write(w.buf[w.start:end])
+		if err == ErrWouldBlock && n >= 0 && n < end-w.start {
+			w.start += n // the rest waits for the next Flush
+			return err
+		}
 		if err == nil && n < end-w.start {
 			err = io.ErrShortWrite
 		}

@@ -219,3 +219,41 @@ func TestAppendCommand(t *testing.T) {
 	assert.Equal(t, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n", string(got))
 	assert.Equal(t, string(got), string(AppendCommandString(nil, "SET", "k", "")))
 }
+
+// roomWriter takes at most room bytes per Write and then says ErrWouldBlock.
+type roomWriter struct {
+	out  []byte
+	room int
+}
+
+func (w *roomWriter) Write(p []byte) (int, error) {
+	n := min(len(p), w.room)
+	w.out = append(w.out, p[:n]...)
+	if n < len(p) {
+		return n, ErrWouldBlock
+	}
+	return n, nil
+}
+
+// ErrWouldBlock from the destination keeps the unwritten rest for the next Flush.
+func TestWriterFlushWouldBlockKeepsRest(t *testing.T) {
+	dst := &roomWriter{room: 5}
+	var w Writer
+	w.Reset(dst)
+	w.WriteBulkString("hello world")
+	want := "$11\r\nhello world\r\n"
+	flushes := 0
+	for {
+		err := w.Flush()
+		flushes++
+		if err == nil {
+			break
+		}
+		require.ErrorIs(t, err, ErrWouldBlock)
+		require.Nil(t, w.Err(), "ErrWouldBlock must not be sticky")
+		require.Less(t, flushes, 10)
+	}
+	assert.Equal(t, want, string(dst.out))
+	assert.Equal(t, 0, w.Buffered())
+	assert.Equal(t, 4, flushes)
+}
