@@ -69,9 +69,10 @@ func (s *Server) installScriptingLocked() *tscript.Scripting {
 func (cn *conn) lockEngine(args [][]byte) bool {
 	e := cn.srv.eng
 	sc := cn.srv.scripting()
-	if !sc.Running() || sc.RunningFor() < youngScript {
+	if !sc.Running() || sc.RunningFor() < youngScript && !cn.looped {
 		// Most scripts end within microseconds: wait on the lock like any command. (A
-		// script that turns out long keeps this connection waiting until it ends.)
+		// script that turns out long keeps this connection waiting until it ends.) The
+		// event loop never waits that way: it must be free to answer BUSY to others.
 		e.Lock()
 		if busyPending.Load() > 0 {
 			cn.srv.foldBusyRejected()

@@ -60,6 +60,12 @@ type conn struct {
 	blocked    *blockState
 	replyToRaw *resp.Writer // the real writer while a REPLY OFF/SKIP command runs
 	pending    [][]byte     // a command read before registration (busy script, busy.go)
+
+	// Served by the event loop (evloop.go), and the loop's round it last had a turn in.
+	// Set by the accept goroutine before the loop sees the connection; afterwards the
+	// loop's, until the connection leaves it.
+	looped bool
+	evGen  uint64
 }
 
 // blockState is a client waiting inside a command (WAIT) or before one (CLIENT PAUSE).
@@ -184,8 +190,6 @@ func (cn *conn) serve() {
 
 // loop is the connection loop: read a pipeline, run it under one lock, flush once.
 func (cn *conn) loop() {
-	s := cn.srv
-	e := s.eng
 	resume := cn.pending
 	cn.pending = nil
 	for {
@@ -193,50 +197,102 @@ func (cn *conn) loop() {
 		resume = nil
 		if args == nil {
 			var err error
-			args, err = cn.rd.ReadCommand(cn.args[:0])
-			cn.args = args[:0]
+			args, err = cn.readCommand()
 			if err != nil {
 				cn.readError(err)
 				return
 			}
-			cn.touch()
-			cn.applyLimits()
 		}
-		cmds := cn.peekPipeline(args) // the reader is this goroutine's: no lock needed
-		cn.wmu.Lock()
-		if !cn.lockEngine(args) {
-			cn.wmu.Unlock() // answered during a busy script, without the lock
-			continue
+		t, ok := cn.runTurn(args)
+		if !ok {
+			continue // answered during a busy script, without the lock
 		}
-		if len(cmds) > 1 {
-			e.Prefetch(cn.cl, cmds)
+		if !cn.finishTurn(&t, true) {
+			return
 		}
-		clear(cmds) // they point into the read buffer
-		s.cachedNow = time.Now()
-		s.stats.netInput += cn.inBytes
-		s.stats.readsProcessed++
-		cn.inBytes = 0
-		cn.foldStats()
-		cn.qbufCap = cn.rd.BufferCap()
-		if q := int64(cn.rd.Buffered()); q > s.stats.maxInputBuffer {
-			s.stats.maxInputBuffer = q
-		}
-		stop, perr := cn.runBatch(args)
-		s.trackingBroadcast() // beforeSleep: BCAST invalidations of this turn
-		if perr != nil {
-			cn.protocolErrorLocked(perr)
-			stop = true
-		}
-		w := cn.swapLocked()
-		blocked := cn.blocked
-		cn.qbuf, cn.qbufCap = cn.rd.Buffered(), cn.rd.BufferCap()
-		dur, point := s.durablePointLocked()
-		e.Unlock()
-		var ferr error
-		if w != nil {
-			if point != 0 {
-				dur.WaitDurable(point)
+		if t.blocked != nil {
+			if !cn.waitBlocked(t.blocked) {
+				return
 			}
+			resume = t.blocked.resume
+		}
+	}
+}
+
+// readCommand reads the next command into cn.args' storage.
+func (cn *conn) readCommand() ([][]byte, error) {
+	args, err := cn.rd.ReadCommand(cn.args[:0])
+	cn.args = args[:0]
+	if err == nil {
+		cn.touch()
+		cn.applyLimits()
+	}
+	return args, err
+}
+
+// turn is what a batch left to do once the engine lock is released: the replies to
+// write (w, with cn.wmu still held), the AOF position they must wait for, and whether
+// the connection blocks or closes after them.
+type turn struct {
+	w       *resp.Writer
+	dur     Durability
+	point   int64
+	stop    bool
+	blocked *blockState
+}
+
+// runTurn runs args and every complete command buffered behind it under one engine lock
+// (the part of the connection loop between reading and writing). It returns with cn.wmu
+// held, or ok=false when the command was answered during a busy script without the lock
+// (wmu released).
+func (cn *conn) runTurn(args [][]byte) (t turn, ok bool) {
+	s := cn.srv
+	e := s.eng
+	cmds := cn.peekPipeline(args) // the reader is this goroutine's: no lock needed
+	cn.wmu.Lock()
+	if !cn.lockEngine(args) {
+		cn.wmu.Unlock()
+		return t, false
+	}
+	if len(cmds) > 1 {
+		e.Prefetch(cn.cl, cmds)
+	}
+	clear(cmds) // they point into the read buffer
+	s.cachedNow = time.Now()
+	s.stats.netInput += cn.inBytes
+	s.stats.readsProcessed++
+	cn.inBytes = 0
+	cn.foldStats()
+	cn.qbufCap = cn.rd.BufferCap()
+	if q := int64(cn.rd.Buffered()); q > s.stats.maxInputBuffer {
+		s.stats.maxInputBuffer = q
+	}
+	stop, perr := cn.runBatch(args)
+	s.trackingBroadcast() // beforeSleep: BCAST invalidations of this turn
+	if perr != nil {
+		cn.protocolErrorLocked(perr)
+		stop = true
+	}
+	t.w = cn.swapLocked()
+	t.stop = stop
+	t.blocked = cn.blocked
+	cn.qbuf, cn.qbufCap = cn.rd.Buffered(), cn.rd.BufferCap()
+	t.dur, t.point = s.durablePointLocked()
+	e.Unlock()
+	return t, true
+}
+
+// finishTurn writes a turn's replies once they are durable and releases cn.wmu. It
+// reports whether the connection goes on. yield lets the other connections that are
+// ready run their batches before the write (goroutine per connection only).
+func (cn *conn) finishTurn(t *turn, yield bool) bool {
+	var ferr error
+	if t.w != nil {
+		if t.point != 0 {
+			t.dur.WaitDurable(t.point)
+			t.point = 0
+		}
+		if yield {
 			// Let the other connections that are ready run their batches first, so
 			// that the replies leave in a burst, as Redis writes every client's
 			// replies in one pass before it sleeps. Waking the benchmark or
@@ -246,19 +302,11 @@ func (cn *conn) loop() {
 			// wake-up on nearly every write (a quarter of the server's CPU at -P 16,
 			// in sock_def_readable), the burst pays it about once per round.
 			runtime.Gosched()
-			ferr = w.Flush()
 		}
-		cn.wmu.Unlock()
-		if ferr != nil || stop {
-			return
-		}
-		if blocked != nil {
-			if !cn.waitBlocked(blocked) {
-				return
-			}
-			resume = blocked.resume
-		}
+		ferr = t.w.Flush()
 	}
+	cn.wmu.Unlock()
+	return ferr == nil && !t.stop
 }
 
 // peekPipeline returns the leading arguments of the pipeline about to run (args, then the

@@ -7,14 +7,18 @@
 // # Layers (STYLE.md practice 14)
 //
 //	accept loop (one goroutine per listener: TCP, unix socket)
-//	  → connection loop (one goroutine per client, conn.serve)
+//	  → event loop (one goroutine for the plain request/reply clients, evloop.go)
+//	    or connection loop (one goroutine per client that left it, conn.serve)
 //	      → engine.Exec (command table, under the engine lock)
 //
-// The connection loop blocks in resp.Reader.ReadCommand for the first command, takes the
-// engine lock once, runs that command and every further command already buffered
-// (TryCommand), releases the lock and writes all the replies with one write. Arguments are
-// sub-slices of the reader's buffer: they are valid until the next ReadCommand, so the
-// engine copies whatever it keeps and the hooks here (MONITOR, SLOWLOG) copy too.
+// A turn of a client (conn.runTurn) reads the first command, takes the engine lock once,
+// runs that command and every further command already buffered (TryCommand), releases the
+// lock and writes all the replies with one write. The event loop runs the turns of every
+// client with data, then writes their replies in one pass; a client whose next step would
+// make it wait (a blocking command, a full socket, an fsync, a script, MULTI) leaves it
+// for a goroutine of its own running the same turns in a loop. Arguments are sub-slices
+// of the reader's buffer: they are valid until the next ReadCommand, so the engine copies
+// whatever it keeps and the hooks here (MONITOR, SLOWLOG) copy too.
 //
 // # Replies produced by others
 //
@@ -34,10 +38,13 @@
 // server/bench, which runs redis-benchmark against redis-server and `redisctl serve`
 // side by side and reads each server's CPU time from /proc/<pid>/stat):
 //
-//   - one read and one write system call per pipeline, as Redis: the connection loop runs
-//     inside one RawConn.Read, so after a read that drained the socket it waits on the
-//     runtime's poll descriptor instead of trying a read that finds nothing (see
-//     newClientSock in sock.go; a poller of our own was tried and was slower);
+//   - one read and one write system call per pipeline, as Redis, and no goroutine switch
+//     per request: the event loop polls its own epoll instance and parks (on Go's
+//     netpoller) only when no client has data (evloop.go). A connection that has its own
+//     goroutine runs inside one RawConn.Read, so after a read that drained the socket it
+//     waits on the runtime's poll descriptor instead of trying a read that finds nothing
+//     (newClientSock in sock.go). REDISCTL_EVENT_LOOP=0 in the environment turns the
+//     event loop off (every client on its own goroutine), for comparisons;
 //   - the engine's clock is read once per batch (Server.cachedNow), not per command, and
 //     the monotonic clock that times commands once per command (engine StartClockChain);
 //   - `redisctl serve` runs with GOMAXPROCS = io-threads (default 1): the engine executes

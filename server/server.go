@@ -63,6 +63,7 @@ type Server struct {
 	serving   bool
 	acceptWG  sync.WaitGroup
 	connWG    sync.WaitGroup
+	ev        *evLoop // nil: every connection has its own goroutine
 	numConns  atomic.Int64
 	closeOnce sync.Once
 	quit      chan struct{} // closed when the server stops
@@ -181,6 +182,7 @@ func New(opts Options) (*Server, error) {
 	if opts.MetricsAddr != "" {
 		s.metrics = newMetrics(s, opts.MetricsAddr)
 	}
+	s.ev = newEvLoop(s) // runs from Serve
 	return s, nil
 }
 
@@ -368,6 +370,15 @@ func sysErrText(err error) string {
 func (s *Server) Serve() error {
 	s.lnMu.Lock()
 	s.serving = true
+	evDone := make(chan struct{})
+	if s.ev != nil {
+		go func() {
+			defer close(evDone)
+			s.ev.run()
+		}()
+	} else {
+		close(evDone)
+	}
 	for _, ln := range s.tcp {
 		s.startAccept(ln, false)
 	}
@@ -387,6 +398,10 @@ func (s *Server) Serve() error {
 	<-s.quit
 	s.acceptWG.Wait()
 	s.connWG.Wait()
+	if s.ev != nil {
+		s.ev.stop()
+	}
+	<-evDone
 	if s.metrics != nil {
 		s.metrics.stop()
 	}
@@ -449,7 +464,12 @@ func isLocal(nc net.Conn, unix bool) bool {
 
 // handle runs one client connection (acceptCommonHandler, then the connection loop).
 func (s *Server) handle(nc net.Conn, unix bool) {
-	defer s.connWG.Done()
+	looped := false
+	defer func() {
+		if !looped {
+			s.connWG.Done() // the event loop's connections are done when they close
+		}
+	}()
 	local := isLocal(nc, unix)
 	if tc, ok := nc.(*net.TCPConn); ok {
 		if ka := s.cfg.TCPKeepalive(); ka > 0 {
@@ -482,6 +502,10 @@ func (s *Server) handle(nc net.Conn, unix bool) {
 	cn := s.newConn(nc, unix, local)
 	if cn == nil {
 		s.numConns.Add(-1)
+		return
+	}
+	if s.ev != nil && s.ev.add(cn) {
+		looped = true
 		return
 	}
 	cn.serve()
@@ -520,6 +544,9 @@ func (s *Server) Close() error {
 		<-s.done
 	} else {
 		s.closeListeners()
+		if s.ev != nil {
+			s.ev.stop()
+		}
 	}
 	return nil
 }

@@ -1,0 +1,393 @@
+package server
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/redisctl/redisctl/resp"
+)
+
+// The event loop: one goroutine serves every plain request/reply connection, as Redis's
+// main thread does (aeProcessEvents, then beforeSleep's handleClientsWithPendingWrites).
+//
+// With a goroutine per connection, every round trip parks the goroutine after its write
+// and readies it again when the next request arrives: at -P 1 that scheduler work (park,
+// findRunnable, netpoll, execute; about 0.3 µs) was the last thing redisctl paid per
+// request that Redis does not. Here one goroutine asks its own epoll instance which
+// sockets have data (edge-triggered, without blocking), runs one turn for each (read what
+// is there, run the complete commands under one engine lock), and then writes every
+// connection's replies in one pass, so they leave in a burst. Only when nothing is ready
+// does it park, on the epoll descriptor itself, which sits on Go's netpoller like any
+// socket: so the runtime's own scheduling is paid once per idle period, not per request.
+//
+// A connection leaves the loop for good, to a goroutine of its own running the ordinary
+// connection loop (conn.loop), whenever serving it here could make the loop wait for it:
+// a command that blocks (BLPOP, WAIT, CLIENT PAUSE), a write the socket has no room for,
+// replies that must wait for an fsync (appendfsync always), a script (the loop must stay
+// free to answer BUSY while one runs; MULTI goes too, as EXEC may run one), or a command
+// read before it was registered. The socket stays registered on Go's netpoller throughout
+// (its edges there are recorded and ignored while the loop serves it), so that hand-over
+// needs nothing but leaving this epoll instance.
+//
+// Writers other than the loop (the flusher of pub/sub messages and MONITOR lines) take
+// cn.wmu as before; the loop holds it from a turn's reply swap to its write.
+
+// evLoop is the event loop of one server.
+type evLoop struct {
+	srv  *Server
+	epfd int
+	ef   *os.File // epfd on Go's netpoller
+	rc   syscall.RawConn
+
+	mu    sync.Mutex
+	conns []*conn // by fd; added by the accept goroutines, removed by the loop
+	count int     // connections in conns
+
+	events  []syscall.EpollEvent
+	n       int // events from the last poll
+	gen     uint64
+	work    []*conn
+	again   []*conn // not drained in their turn: served again next round
+	flushes []evFlush
+	pollFn  func(uintptr) bool
+	last    time.Time // the last time the loop parked (let the netpoller run)
+	iter    int
+}
+
+// evFlush is a connection's turn whose replies are written at the end of the round.
+type evFlush struct {
+	cn *conn
+	t  turn
+}
+
+// evBatch is how many events one poll takes.
+const evBatch = 256
+
+// evMaxBusy bounds how long the loop runs without parking: Go's netpoller (the accept
+// loops, connections served by their own goroutine) is polled when a goroutine parks,
+// so a loop that never parked would leave them to the runtime's 10 ms monitor poll.
+const evMaxBusy = 2 * time.Millisecond
+
+// newEvLoop creates the loop's epoll instance, or returns nil where the loop cannot run
+// (no epoll, or an epoll descriptor the netpoller does not take).
+func newEvLoop(s *Server) *evLoop {
+	if os.Getenv("REDISCTL_EVENT_LOOP") == "0" {
+		return nil
+	}
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil
+	}
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		syscall.Close(epfd)
+		return nil
+	}
+	ef := os.NewFile(uintptr(epfd), "epoll")
+	// A descriptor the netpoller did not take has no deadlines: then there is no way
+	// to park on it, and the connections keep their goroutines.
+	if ef.SetReadDeadline(time.Time{}) != nil {
+		ef.Close()
+		return nil
+	}
+	rc, err := ef.SyscallConn()
+	if err != nil {
+		ef.Close()
+		return nil
+	}
+	l := &evLoop{srv: s, epfd: epfd, ef: ef, rc: rc,
+		events: make([]syscall.EpollEvent, evBatch), last: time.Now()}
+	l.pollFn = l.pollReady
+	return l
+}
+
+// add hands a new connection to the loop; false leaves it to a goroutine of its own.
+func (l *evLoop) add(cn *conn) bool {
+	ns, ok := cn.sock.(*netSock)
+	if !ok || ns.pd == 0 || ns.fd < 0 || cn.pending != nil {
+		return false
+	}
+	ns.evented = true
+	cn.looped = true
+	l.mu.Lock()
+	l.set(ns.fd, cn)
+	l.mu.Unlock()
+	// Data that arrived before this is reported at once: ADD checks readiness.
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(ns.fd)}
+	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, ns.fd, &ev); err != nil {
+		l.mu.Lock()
+		l.set(ns.fd, nil)
+		l.mu.Unlock()
+		ns.evented = false
+		cn.looped = false
+		return false
+	}
+	return true
+}
+
+// poll reads the ready events without waiting.
+func (l *evLoop) poll() int {
+	r, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(l.epfd),
+		uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), 0, 0, 0)
+	if errno != 0 {
+		return 0 // EINTR: the next round polls again
+	}
+	return int(r)
+}
+
+// pollReady is the RawConn.Read callback of the epoll descriptor: false parks the loop
+// until the descriptor is readable (some connection has an event).
+func (l *evLoop) pollReady(uintptr) bool {
+	l.n = l.poll()
+	return l.n > 0 || l.stopping()
+}
+
+func (l *evLoop) stopping() bool {
+	select {
+	case <-l.srv.quit:
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.count == 0
+	default:
+		return false
+	}
+}
+
+// run is the loop. It returns once the server is shutting down and has no connection
+// left here, or when stop closes the descriptor.
+func (l *evLoop) run() {
+	for {
+		l.n = 0
+		if len(l.again) == 0 {
+			l.n = l.poll()
+			if l.n == 0 {
+				if l.stopping() {
+					return
+				}
+				if err := l.rc.Read(l.pollFn); err != nil {
+					return // stop closed the descriptor
+				}
+				l.last = time.Now()
+			}
+		}
+		l.round()
+		l.iter++
+		if l.iter&63 == 0 && time.Since(l.last) > evMaxBusy {
+			// Park for a moment: the scheduler polls the network before it comes back.
+			time.Sleep(time.Microsecond)
+			l.last = time.Now()
+		} else if l.iter&3 == 0 {
+			// Let the other goroutines run (timers, the snapshot walker, flushers,
+			// accept loops): every fourth round is every few dozen requests at most.
+			runtime.Gosched()
+		}
+	}
+}
+
+// stop ends the loop (after Serve saw every connection end).
+func (l *evLoop) stop() { l.ef.Close() }
+
+// round serves the connections that had an event or were not drained, then writes their
+// replies.
+func (l *evLoop) round() {
+	l.gen++
+	work := append(l.work[:0], l.again...)
+	clear(l.again)
+	l.again = l.again[:0]
+	for _, cn := range work {
+		cn.evGen = l.gen
+	}
+	l.mu.Lock()
+	for i := 0; i < l.n; i++ {
+		fd := int(l.events[i].Fd)
+		if fd < 0 || fd >= len(l.conns) {
+			continue
+		}
+		if cn := l.conns[fd]; cn != nil && cn.evGen != l.gen {
+			cn.evGen = l.gen
+			work = append(work, cn)
+		}
+	}
+	l.mu.Unlock()
+	for _, cn := range work {
+		if cn.looped {
+			l.turn(cn)
+		}
+	}
+	clear(work)
+	l.work = work[:0]
+	for i := range l.flushes {
+		l.finish(&l.flushes[i], false)
+		l.flushes[i] = evFlush{}
+	}
+	l.flushes = l.flushes[:0]
+}
+
+// turn reads what cn has and runs its complete commands (conn.loop's body, without the
+// waits).
+func (l *evLoop) turn(cn *conn) {
+	ns := cn.sock.(*netSock)
+	args, err := cn.readCommand()
+	if err == resp.ErrWouldBlock {
+		return
+	}
+	if err != nil {
+		cn.readError(err)
+		l.close(cn)
+		return
+	}
+	if leavesLoop(args) {
+		l.detach(cn)
+		cn.pending = args
+		go cn.serveAlone(nil)
+		return
+	}
+	t, ok := cn.runTurn(args)
+	if !ok {
+		l.again = append(l.again, cn) // answered BUSY: go on with what is buffered
+		return
+	}
+	switch {
+	case t.point != 0 || t.blocked != nil:
+		l.detach(cn)
+		rest := t // only this path's copy goes to the heap
+		go cn.serveAlone(&rest)
+		return
+	case t.stop:
+		// Its last replies, then the end (by its own goroutine if they do not fit).
+		l.finish(&evFlush{cn: cn, t: t}, true)
+		return
+	case t.w != nil:
+		l.flushes = append(l.flushes, evFlush{cn: cn, t: t})
+	default:
+		cn.wmu.Unlock()
+	}
+	if !ns.drained {
+		l.again = append(l.again, cn)
+	}
+}
+
+// finish writes a turn's replies without waiting for room in the socket, and closes the
+// connection after them when last.
+func (l *evLoop) finish(f *evFlush, last bool) {
+	cn := f.cn
+	ns := cn.sock.(*netSock)
+	var err error
+	if f.t.w != nil {
+		ns.nbWrite = true
+		err = f.t.w.Flush()
+		ns.nbWrite = false
+	}
+	if err == resp.ErrWouldBlock {
+		// The rest is written by the connection's own goroutine, which waits for room.
+		l.detach(cn)
+		t := f.t
+		go cn.serveAlone(&t)
+		return
+	}
+	cn.wmu.Unlock()
+	if err != nil || last {
+		l.close(cn)
+	}
+}
+
+// set records the connection served for fd (nil: none). l.mu held.
+func (l *evLoop) set(fd int, cn *conn) {
+	if fd >= len(l.conns) {
+		l.conns = append(l.conns, make([]*conn, fd+1-len(l.conns))...)
+	}
+	if (l.conns[fd] == nil) != (cn == nil) {
+		if cn == nil {
+			l.count--
+		} else {
+			l.count++
+		}
+	}
+	l.conns[fd] = cn
+}
+
+// detach takes cn out of the loop.
+func (l *evLoop) detach(cn *conn) {
+	ns := cn.sock.(*netSock)
+	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, ns.fd, nil)
+	l.mu.Lock()
+	l.set(ns.fd, nil)
+	l.mu.Unlock()
+	ns.evented = false
+	// The first read of the connection's own loop must try before it waits: Hold's
+	// RawConn.Read resets the readiness the netpoller recorded meanwhile.
+	ns.drained = false
+	cn.looped = false
+}
+
+// close ends a connection the loop serves (what handle does after conn.serve).
+func (l *evLoop) close(cn *conn) {
+	l.detach(cn)
+	cn.teardown()
+	cn.srv.numConns.Add(-1)
+	cn.srv.connWG.Done()
+}
+
+// serveAlone serves a connection that left the event loop on a goroutine of its own: it
+// completes the turn in progress (t, with cn.wmu held), then runs the connection loop.
+func (cn *conn) serveAlone(t *turn) {
+	s := cn.srv
+	defer s.connWG.Done()
+	defer s.numConns.Add(-1)
+	defer cn.teardown()
+	if t != nil {
+		if !cn.finishTurn(t, false) {
+			return
+		}
+		if t.blocked != nil {
+			if !cn.waitBlocked(t.blocked) {
+				return
+			}
+			cn.pending = t.blocked.resume
+		}
+	}
+	cn.sock.Hold(cn.loop)
+}
+
+// leavesLoop reports the commands after which a connection is served by its own
+// goroutine: scripts (the loop must stay free to answer BUSY while one runs) and MULTI
+// (EXEC may run one).
+func leavesLoop(args [][]byte) bool {
+	if len(args) == 0 {
+		return false
+	}
+	n := args[0]
+	switch len(n) {
+	case 4:
+		return equalFoldASCII(n, "eval")
+	case 5:
+		return equalFoldASCII(n, "fcall") || equalFoldASCII(n, "multi")
+	case 7:
+		return equalFoldASCII(n, "evalsha") || equalFoldASCII(n, "eval_ro")
+	case 8:
+		return equalFoldASCII(n, "fcall_ro")
+	case 10:
+		return equalFoldASCII(n, "evalsha_ro")
+	}
+	return false
+}
+
+// equalFoldASCII compares b with the lower-case ASCII word s, ignoring b's case.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,116 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redisctl/redisctl/resp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// looped counts the connections the event loop serves.
+func (s *testServer) looped() int {
+	s.ev.mu.Lock()
+	defer s.ev.mu.Unlock()
+	return s.ev.count
+}
+
+func TestEventLoopServesPlainConnections(t *testing.T) {
+	s := startServer(t)
+	require.NotNil(t, s.ev, "the event loop did not start (epoll descriptor not on the netpoller?)")
+	c := dial(t, s.addr)
+	assert.Equal(t, "PONG", c.str("PING"))
+	assert.Equal(t, 1, s.looped())
+	c.nc.Close()
+	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
+}
+
+// A command split over several writes, and a pipeline far bigger than the read buffer
+// (its turn does not drain the socket, so the loop comes back without a new edge).
+func TestEventLoopPartialAndLongPipelines(t *testing.T) {
+	s := startServer(t)
+	c := dial(t, s.addr)
+	req := string(resp.AppendCommandString(nil, "SET", "k", strings.Repeat("v", 1000)))
+	for i := 0; i < len(req); i += 7 {
+		c.send(req[i:min(i+7, len(req))])
+		time.Sleep(time.Millisecond)
+	}
+	assert.Equal(t, "OK", c.read().String())
+
+	const n = 20000
+	go func() {
+		_, _ = c.nc.Write(bytes.Repeat(resp.AppendCommandString(nil, "INCR", "n"), n))
+	}()
+	for i := 1; i <= n; i++ {
+		v := c.read()
+		if !assert.Equal(t, int64(i), v.Int, "reply %d", i) {
+			return
+		}
+	}
+	assert.Equal(t, 1, s.looped())
+}
+
+// Replies bigger than the socket's send buffer, to a client that reads late: the loop
+// must not wait for it (another client is served meanwhile), and no byte is lost.
+func TestEventLoopSlowReaderLeavesTheLoop(t *testing.T) {
+	s := startServer(t)
+	slow := dial(t, s.addr)
+	big := strings.Repeat("x", 4<<20)
+	assert.Equal(t, "OK", slow.str("SET", "big", big))
+	slow.send(strings.Repeat(string(resp.AppendCommandString(nil, "GET", "big")), 8))
+	other := dial(t, s.addr)
+	waitFor(t, "the slow reader to leave the loop", func() bool { return s.looped() == 1 })
+	start := time.Now()
+	assert.Equal(t, "PONG", other.str("PING"))
+	assert.Less(t, time.Since(start), 2*time.Second)
+	for i := 0; i < 8; i++ {
+		v := slow.read()
+		require.Equal(t, len(big), len(v.Str), "reply %d", i)
+	}
+	assert.Equal(t, "PONG", slow.str("PING"))
+}
+
+// A blocking command hands its connection to a goroutine of its own, which gets the
+// reply when another client pushes, and goes on serving.
+func TestEventLoopBlockingCommand(t *testing.T) {
+	s := startServer(t)
+	a := dial(t, s.addr)
+	b := dial(t, s.addr)
+	assert.Equal(t, "PONG", a.str("PING"))
+	a.send(string(resp.AppendCommandString(nil, "BLPOP", "q", "5")))
+	waitFor(t, "the blocked client to leave the loop", func() bool { return s.looped() == 1 })
+	assert.Equal(t, "(integer) 1", b.str("RPUSH", "q", "x"))
+	assert.Equal(t, "1) \"q\"\n2) \"x\"", a.read().String())
+	assert.Equal(t, "PONG", a.str("PING"))
+}
+
+// A script runs on its connection's goroutine, so the loop answers BUSY meanwhile.
+func TestEventLoopBusyScript(t *testing.T) {
+	s := startServer(t, "--busy-reply-threshold", "100")
+	a := dial(t, s.addr)
+	b := dial(t, s.addr)
+	assert.Equal(t, "PONG", b.str("PING"))
+	a.send(string(resp.AppendCommandString(nil, "EVAL", "local function now() local t = redis.call('TIME') return t[1] * 1000000 + t[2] end local e = now() + 800000 while now() < e do end return 1", "0")))
+	time.Sleep(300 * time.Millisecond)
+	v := b.do("PING")
+	assert.True(t, strings.HasPrefix(v.String(), "(error) BUSY"), "got %s", v.String())
+	assert.Equal(t, "(integer) 1", a.read().String())
+	assert.Equal(t, "PONG", b.str("PING"))
+}
+
+// A client killed by another one while the loop serves it is torn down by the loop.
+func TestEventLoopClientKill(t *testing.T) {
+	s := startServer(t)
+	a := dial(t, s.addr)
+	b := dial(t, s.addr)
+	id := a.do("CLIENT", "ID").Int
+	assert.Equal(t, "(integer) 1", b.str("CLIENT", "KILL", "ID", itoa(id)))
+	_ = a.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err := a.nc.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, io.EOF)
+	waitFor(t, "the killed client to leave the loop", func() bool { return s.looped() == 1 })
+}
