@@ -142,7 +142,14 @@ func (l *evLoop) poll() int {
 // until the descriptor is readable (some connection has an event).
 func (l *evLoop) pollReady(uintptr) bool {
 	l.n = l.poll()
-	return l.n > 0 || l.stopping()
+	if l.n > 0 {
+		return true
+	}
+	if l.stopping() {
+		return true
+	}
+	l.last = time.Now() // about to park: the netpoller runs
+	return false
 }
 
 func (l *evLoop) stopping() bool {
@@ -161,16 +168,16 @@ func (l *evLoop) stopping() bool {
 func (l *evLoop) run() {
 	for {
 		l.n = 0
-		if len(l.again) == 0 {
+		if len(l.again) > 0 {
 			l.n = l.poll()
+		} else {
+			// The callback polls first and parks only when nothing is ready (one poll,
+			// not a poll here and another in the callback: at -P 1 most rounds park).
+			if err := l.rc.Read(l.pollFn); err != nil {
+				return // stop closed the descriptor
+			}
 			if l.n == 0 {
-				if l.stopping() {
-					return
-				}
-				if err := l.rc.Read(l.pollFn); err != nil {
-					return // stop closed the descriptor
-				}
-				l.last = time.Now()
+				return // stopping, with no connection left
 			}
 		}
 		l.round()
