@@ -31,6 +31,18 @@ import (
 //   - FLUSHDB/FLUSHALL give a database new dicts (born at E) and leave the old ones to the
 //     walker alone: nothing else touches them any more, so they are frozen T0 images.
 //
+// Records written off the lock (SnapshotDeferred): under the lock the walker only stamps
+// and claims the entries of small values (strings, listpacks, intsets: a copy of the
+// Object header, the T0 expiry and database), their Version epoch-1 (epochs go up by 2);
+// it releases the lock and writes the batch's records on an encoder thread of lower
+// priority, then queues them at its next slice, where it stamps the written entries E.
+// The value's bytes do not change meanwhile, because any change first runs BeforeChange,
+// which settles the claim: a queued claim it takes over (the pre-image is written under
+// the lock, as for an unvisited entry), one being written it waits for (one small
+// record). Reads only touch the header's LRU field, which the walker does not read (the
+// IDLE or FREQ a record needs is taken when claiming). So the lock is held for the scan
+// and the claims, not for the encoding and LZF (half of the walk's CPU).
+//
 // The walker's output goes through a bounded queue to a writer goroutine that calls the
 // SnapshotSink off the lock: when the queue is full the walker waits (off the lock), the
 // clients never do. Hook output is queued whatever the queue holds (it must not block
@@ -58,6 +70,53 @@ type SnapshotEncoder interface {
 type SnapshotIncremental interface {
 	BeginBig(dbID int, key string, o *Object, expireMs int64) SnapshotJob
 }
+
+// SnapshotDeferred is optionally implemented by a SnapshotEncoder that can write the
+// records of small values off the engine lock: the walker then only claims such an entry
+// under the lock (it copies the Object header, the expiry and what Deferrable captures)
+// and writes its record after releasing the lock, on its own goroutine, while the clients
+// run. The value's bytes cannot change meanwhile: BeforeChange settles the claim first.
+type SnapshotDeferred interface {
+	// Deferrable is called under the lock for an entry the walker visits and BeginBig left
+	// to AppendEntry. It reports whether the record may be written later, off the lock,
+	// from a copy of o's header and the bytes it points at, and returns what that record
+	// needs of the engine's state at this instant (persist: the IDLE seconds or the LFU
+	// counter), since that state may change, or be read by no one but the lock's holder.
+	Deferrable(o *Object) (attr int64, ok bool)
+	// DeferredEncoder returns the encoder the walker's goroutine uses off the lock: it
+	// must share no state with the SnapshotEncoder, which hooks use under the lock at the
+	// same time.
+	DeferredEncoder() DeferredEncoder
+}
+
+// DeferredEncoder writes a claimed entry's record off the engine lock (SnapshotDeferred):
+// the same bytes AppendEntry would have written when the entry was claimed. It must read
+// nothing but its arguments and the bytes o points at.
+type DeferredEncoder interface {
+	AppendDeferred(dst []byte, dbID int, key string, o *Object, expireMs, attr int64) ([]byte, error)
+}
+
+// A claim is an entry the walker will serialize off the lock (SnapshotDeferred). Its
+// entry's Version is epoch-1 until it is settled. The walker moves state from
+// claimQueued to claimEncoding before it reads the value and to claimDone after; a hook
+// under the lock either takes a queued claim over (claimTaken: it writes the pre-image
+// itself) or waits for claimDone.
+type claim struct {
+	en    *Entry
+	key   string
+	obj   Object // the header as claimed; the walker reads nothing of en off the lock
+	exp   int64
+	attr  int64
+	db    int
+	state atomic.Uint32
+}
+
+const (
+	claimQueued uint32 = iota
+	claimEncoding
+	claimDone
+	claimTaken
+)
 
 // SnapshotJob serializes one entry in steps, each under the engine lock. Between steps
 // the object may be read but not changed: before any change the snapshot's hook runs the
@@ -134,6 +193,12 @@ type SnapshotOptions struct {
 	// KeyDelay is slept (off the lock) per key the walker serializes: Redis's
 	// rdb-key-save-delay, for tests that need a long background save.
 	KeyDelay time.Duration
+	// EncoderNice is the niceness of the thread that writes the claimed records off the
+	// lock (SnapshotDeferred), a thread of its own (0: 5; -1: none, the walker writes
+	// them on whatever thread it runs). With the encoding at a lower priority the
+	// kernel runs the connections first on a busy machine, as it runs Redis's main
+	// thread before its fork child (BENCHMARKS.md, "BGSAVE off the lock").
+	EncoderNice int
 	// Procs is the GOMAXPROCS a background snapshot runs with when the process has
 	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
 	// with GOMAXPROCS 1 (io-threads): the writer's CRC and disk writes then take the
@@ -199,6 +264,23 @@ type Snapshot struct {
 	open      *bigJob   // the job whose record is partly queued
 	procs     [2]int    // GOMAXPROCS before the snapshot raised it, and the raised value
 	held      []*SnapshotChunk
+	def       SnapshotDeferred
+	// claims is the walker's batch of entries to serialize off the lock. Only the walker
+	// changes the slice, and only under the lock; hooks and finishLocked change the
+	// claims' state. Between the walker's release of the lock and its next acquisition
+	// every claim ends settled (done or taken); the walker then restamps the done ones.
+	claims  []claim
+	visitFn func(*Entry)
+	// The encoder goroutine (on its own thread, at a lower priority), when there is one:
+	// the walker hands it each batch of claims and waits for it.
+	encReq, encDone chan struct{}
+
+	// The walker goroutine's own, off the lock (queued at its next slice).
+	denc   DeferredEncoder
+	defOut []*SnapshotChunk
+	defErr error
+
+	onClaimWait func() // tests: a hook is about to wait for a claim being encoded
 
 	// The queue, under qmu.
 	qmu      sync.Mutex
@@ -281,8 +363,15 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 	if s.opts.ChunkBytes <= 0 {
 		s.opts.ChunkBytes = 64 << 10
 	}
+	if s.opts.EncoderNice == 0 {
+		s.opts.EncoderNice = 5
+	}
 	s.qcond = sync.NewCond(&s.qmu)
+	s.visitFn = s.visit
 	s.inc, _ = enc.(SnapshotIncremental)
+	if d, ok := enc.(SnapshotDeferred); ok && !syncSave {
+		s.def, s.denc = d, d.DeferredEncoder()
+	}
 	if !s.sync {
 		s.bumpEpoch()
 	}
@@ -334,15 +423,16 @@ func (s *Snapshot) restoreProcs() {
 // bumpEpoch starts a new epoch for a background snapshot.
 func (s *Snapshot) bumpEpoch() {
 	e := s.eng
-	e.snapEpoch++
-	if e.snapEpoch == 0 {
-		// Wrapped: every stamp is meaningless. Reset them all (4 billion snapshots later).
+	// Epochs go up by 2: Version epoch-1 marks an entry claimed by this walk (claim).
+	e.snapEpoch += 2
+	if e.snapEpoch < 2 {
+		// Wrapped: every stamp is meaningless. Reset them all (2 billion snapshots later).
 		for _, db := range e.dbs {
 			for en := range db.keys.All() {
 				en.Version = 0
 			}
 		}
-		e.snapEpoch = 1
+		e.snapEpoch = 2
 	}
 	s.epoch = e.snapEpoch
 }
@@ -363,6 +453,9 @@ func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 		}
 	}
 	if en.Version >= s.epoch || s.detached {
+		return
+	}
+	if en.Version == s.epoch-1 && s.settleClaim(en) {
 		return
 	}
 	sd := s.byDic[db.keys]
@@ -408,8 +501,8 @@ func (db *DB) beforeReplace(e *Entry) {
 // keepOld queues a job over the old value of an entry about to be replaced, when the
 // encoder writes such a value in steps; it reports whether it did (and stamped the entry).
 func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
-	if s.inc == nil || s.detached || en.Version >= s.epoch {
-		return false
+	if s.inc == nil || s.detached || en.Version >= s.epoch-1 {
+		return false // done, or claimed (a small value: BeforeChange settles the claim)
 	}
 	for _, j := range s.jobs {
 		if j.en == en {
@@ -431,6 +524,117 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	s.hookKeysN.Add(1)
 	s.keysDone.Add(1)
 	return true
+}
+
+// settleClaim is BeforeChange for an entry the walker claimed (Version epoch-1): it
+// takes a queued claim over and reports false (the caller writes the pre-image now), or
+// waits until the walker has written the record it is writing and reports true. Lock
+// held.
+func (s *Snapshot) settleClaim(en *Entry) bool {
+	for i := range s.claims {
+		c := &s.claims[i]
+		if c.en != en {
+			continue
+		}
+		if c.state.CompareAndSwap(claimQueued, claimTaken) {
+			return false
+		}
+		if c.state.Load() == claimEncoding && s.onClaimWait != nil {
+			s.onClaimWait()
+		}
+		// The walker is writing this one record (a small value: microseconds).
+		for c.state.Load() == claimEncoding {
+			runtime.Gosched()
+		}
+		en.Version = s.epoch
+		return true
+	}
+	return false // not claimed after all (cannot happen): write it here
+}
+
+// dropClaims settles every claim without the walker (the snapshot ends): a queued one is
+// taken, one being written is waited for. Lock held.
+func (s *Snapshot) dropClaims() {
+	for i := range s.claims {
+		c := &s.claims[i]
+		if !c.state.CompareAndSwap(claimQueued, claimTaken) {
+			if c.state.Load() == claimEncoding && s.onClaimWait != nil {
+				s.onClaimWait()
+			}
+			for c.state.Load() == claimEncoding {
+				runtime.Gosched()
+			}
+		}
+	}
+}
+
+// settleClaims ends the walker's batch (lock held, by the walker, after encodeClaims):
+// the entries it wrote are stamped and its records queued.
+func (s *Snapshot) settleClaims() {
+	live := !s.detached
+	for i := range s.claims {
+		c := &s.claims[i]
+		if live && c.state.Load() == claimDone {
+			c.en.Version = s.epoch // a taken one was stamped by its hook
+		}
+		c.en, c.key, c.obj = nil, "", Object{}
+	}
+	s.claims = s.claims[:0]
+	out := s.defOut
+	s.defOut = nil
+	if !live {
+		return
+	}
+	if s.defErr != nil {
+		s.fail(s.defErr)
+	}
+	for i, c := range out {
+		s.enqueue(c)
+		out[i] = nil
+	}
+}
+
+// encodeClaims writes the claimed records on the walker's goroutine, off the lock, into
+// chunks queued by settleClaims. A claim a hook took over is skipped.
+func (s *Snapshot) encodeClaims() {
+	var buf []byte
+	db, keys := -1, 0
+	flush := func() {
+		if len(buf) > 0 {
+			s.defOut = append(s.defOut, &SnapshotChunk{DB: db, Data: buf, Keys: keys})
+		}
+		buf, keys = nil, 0
+	}
+	for i := range s.claims {
+		c := &s.claims[i]
+		if !c.state.CompareAndSwap(claimQueued, claimEncoding) {
+			continue
+		}
+		if c.db != db {
+			flush()
+			db = c.db
+		}
+		if buf == nil {
+			buf = s.getBuf()
+		}
+		n := len(buf)
+		var err error
+		buf, err = s.denc.AppendDeferred(buf, c.db, c.key, &c.obj, c.exp, c.attr)
+		c.state.Store(claimDone)
+		if err != nil {
+			buf = buf[:n]
+			if s.defErr == nil {
+				s.defErr = err
+			}
+			continue
+		}
+		keys++
+		s.keysDone.Add(1)
+		if len(buf) >= s.opts.ChunkBytes {
+			flush()
+		}
+	}
+	flush()
 }
 
 // keepsFlushed reports whether the walker takes care of a flushed database's old dicts
@@ -550,6 +754,68 @@ func (s *Snapshot) waitQueue() {
 	s.qmu.Unlock()
 }
 
+// visit serializes, claims or starts the job of one entry the walk meets. Lock held.
+func (s *Snapshot) visit(en *Entry) {
+	if !s.sync {
+		if en.Version >= s.epoch-1 {
+			return // done, or claimed by this walk
+		}
+		en.Version = s.epoch
+	}
+	if s.encErr != nil {
+		return
+	}
+	sd := s.dbs[s.cur]
+	exp := expireOf(sd.expires, en.Key)
+	if s.inc != nil {
+		if job := s.inc.BeginBig(sd.id, en.Key, &en.Value, exp); job != nil {
+			// Its bytes follow in their own chunk, step by step.
+			s.jobs = append(s.jobs, &bigJob{en: en, db: sd.id, job: job})
+			s.sliceKeys++
+			s.keysDone.Add(1)
+			return
+		}
+	}
+	if s.def != nil {
+		if attr, ok := s.def.Deferrable(&en.Value); ok {
+			en.Version = s.epoch - 1
+			s.claims = append(s.claims, claim{})
+			c := &s.claims[len(s.claims)-1]
+			c.en, c.key, c.obj, c.exp, c.attr, c.db = en, en.Key, en.Value, exp, attr, sd.id
+			s.sliceKeys++
+			return
+		}
+	}
+	if s.walkBuf == nil {
+		s.walkBuf = s.getBuf()
+	}
+	n := len(s.walkBuf)
+	var err error
+	s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, exp)
+	if err != nil {
+		s.walkBuf = s.walkBuf[:n]
+		s.fail(err)
+		return
+	}
+	s.walkKeys++
+	s.sliceKeys++
+	s.keysDone.Add(1)
+}
+
+// scanStep visits the entries of one keyspace bucket (or a few, mid-rehash). Lock held.
+func (s *Snapshot) scanStep() {
+	sd := s.dbs[s.cur]
+	if sd.id != s.walkDB && len(s.walkBuf) > 0 {
+		s.pushWalk()
+	}
+	s.walkDB = sd.id
+	sd.cursor = sd.keys.Scan(sd.cursor, s.visitFn)
+	if sd.cursor == 0 {
+		sd.done = true
+		s.cur++
+	}
+}
+
 // slice walks for at most budget (0: until done) under the lock and reports whether
 // there is more to walk.
 func (s *Snapshot) slice(budget time.Duration) bool {
@@ -564,42 +830,6 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 	if s.canceled.Load() || s.writerFailed() {
 		return false
 	}
-	visit := func(en *Entry) {
-		if !s.sync {
-			if en.Version >= s.epoch {
-				return
-			}
-			en.Version = s.epoch
-		}
-		if s.encErr != nil {
-			return
-		}
-		sd := s.dbs[s.cur]
-		exp := expireOf(sd.expires, en.Key)
-		if s.inc != nil {
-			if job := s.inc.BeginBig(sd.id, en.Key, &en.Value, exp); job != nil {
-				// Its bytes follow in their own chunk, step by step.
-				s.jobs = append(s.jobs, &bigJob{en: en, db: sd.id, job: job})
-				s.sliceKeys++
-				s.keysDone.Add(1)
-				return
-			}
-		}
-		if s.walkBuf == nil {
-			s.walkBuf = s.getBuf()
-		}
-		n := len(s.walkBuf)
-		var err error
-		s.walkBuf, err = s.enc.AppendEntry(s.walkBuf, sd.id, en.Key, &en.Value, exp)
-		if err != nil {
-			s.walkBuf = s.walkBuf[:n]
-			s.fail(err)
-			return
-		}
-		s.walkKeys++
-		s.sliceKeys++
-		s.keysDone.Add(1)
-	}
 	s.sliceKeys = 0
 	var deadline time.Time
 	if budget > 0 {
@@ -612,16 +842,7 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 	}
 	steps := 0
 	for s.cur < len(s.dbs) {
-		sd := s.dbs[s.cur]
-		if sd.id != s.walkDB && len(s.walkBuf) > 0 {
-			s.pushWalk()
-		}
-		s.walkDB = sd.id
-		sd.cursor = sd.keys.Scan(sd.cursor, visit)
-		if sd.cursor == 0 {
-			sd.done = true
-			s.cur++
-		}
+		s.scanStep()
 		if len(s.walkBuf) >= s.opts.ChunkBytes {
 			s.pushWalk()
 			if budget == 0 {
@@ -703,19 +924,27 @@ func (s *Snapshot) writerFailed() bool {
 	return s.qerr != nil
 }
 
-// walker runs the background walk in slices. When clients ran commands since its last
-// slice, it leaves the lock free for as long as the slice held it (a 50% duty cycle, as
-// Dragonfly's serializer sleeps after its slices), so a busy server's clients keep most
-// of the lock; an idle server gets the walk at full speed.
+// walker runs the background walk in slices. Under the lock it stamps and claims the
+// entries whose records can be written off the lock (SnapshotDeferred) and writes the
+// others; after releasing the lock it writes the claimed records (on the encoder
+// thread, when there is one). When clients ran commands since its last slice it then
+// also leaves the lock free for half as long as the slice held it, so a busy server's
+// clients keep most of the lock; an idle server gets the walk at full speed.
 func (s *Snapshot) walker() {
 	e := s.eng
 	lastCmds := int64(-1)
+	defer func() {
+		if s.encReq != nil {
+			close(s.encReq)
+		}
+	}()
 	for {
 		e.Lock()
 		active := lastCmds >= 0 && e.Stats.NumCommands != lastCmds
 		start := time.Now()
+		s.settleClaims()
 		more := s.slice(s.opts.SliceBudget)
-		if !more {
+		if !more && (len(s.claims) == 0 || s.canceled.Load() || s.encErr != nil) {
 			s.finishLocked()
 			e.Unlock()
 			return
@@ -724,8 +953,14 @@ func (s *Snapshot) walker() {
 		lastCmds = e.Stats.NumCommands
 		n := s.sliceKeys
 		e.Unlock()
+		if len(s.claims) > 0 {
+			// A client the unlock woke goes first on this P (runnext) rather than wait
+			// for the encoding to end or for another P to steal it.
+			runtime.Gosched()
+			s.encodeBatch()
+		}
 		if active {
-			time.Sleep(held)
+			time.Sleep(held / 2)
 		} else {
 			runtime.Gosched()
 		}
@@ -739,6 +974,33 @@ func (s *Snapshot) walker() {
 	}
 }
 
+// encodeBatch writes the walker's claims off the lock: on the encoder goroutine when
+// SnapshotOptions.EncoderNice asks for one (started at the first batch), else here.
+func (s *Snapshot) encodeBatch() {
+	if s.opts.EncoderNice <= 0 {
+		s.encodeClaims()
+		return
+	}
+	if s.encReq == nil {
+		s.encReq, s.encDone = make(chan struct{}), make(chan struct{})
+		go s.encoder()
+	}
+	s.encReq <- struct{}{}
+	<-s.encDone
+}
+
+// encoder writes the walker's batches on an OS thread of its own at a lower priority
+// (niceness EncoderNice): the kernel then runs the connections' threads first, as it
+// runs Redis's main thread before its fork child. The thread ends with the goroutine.
+func (s *Snapshot) encoder() {
+	runtime.LockOSThread() // never unlocked: the niced thread exits with the goroutine
+	lowerThreadPriority(s.opts.EncoderNice)
+	for range s.encReq {
+		s.encodeClaims()
+		s.encDone <- struct{}{}
+	}
+}
+
 // finishLocked uninstalls the hook, flushes what is buffered and closes the queue. Lock
 // held.
 func (s *Snapshot) finishLocked() {
@@ -746,6 +1008,7 @@ func (s *Snapshot) finishLocked() {
 		return
 	}
 	s.detached = true
+	s.dropClaims()
 	for _, j := range s.jobs {
 		if a, ok := j.job.(interface{ Abort() }); ok {
 			a.Abort() // a zset job's descent held between steps

@@ -72,6 +72,64 @@ func (j *snapTestJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 	}
 }
 
+// snapTestDef writes every value BeginBig leaves (with snapTestInc: two thirds; alone:
+// all) off the lock (SnapshotDeferred). Its deferred encoder reads the value's bytes
+// twice, yielding between, so a change that skipped the claim's settling shows up as a
+// torn or wrong value (and as a race under -race).
+type snapTestDef struct {
+	SnapshotEncoder
+	gate *snapTestGate
+	slow bool // sleep between the reads: the clients' writes meet claims in flight
+}
+
+func (d snapTestDef) BeginBig(dbID int, key string, o *Object, exp int64) SnapshotJob {
+	if inc, ok := d.SnapshotEncoder.(SnapshotIncremental); ok {
+		return inc.BeginBig(dbID, key, o, exp)
+	}
+	return nil
+}
+
+func (snapTestDef) Deferrable(o *Object) (int64, bool) { return 7, true }
+
+func (d snapTestDef) DeferredEncoder() DeferredEncoder { return snapTestDefEnc{d.gate, d.slow} }
+
+// snapTestGate stops the deferred encoder at its first record until released.
+type snapTestGate struct {
+	started, release chan struct{}
+	once             sync.Once
+}
+
+func (g *snapTestGate) open() { g.once.Do(func() { close(g.release) }) }
+
+type snapTestDefEnc struct {
+	gate *snapTestGate
+	slow bool
+}
+
+func (d snapTestDefEnc) AppendDeferred(dst []byte, dbID int, key string, o *Object, exp, attr int64) ([]byte, error) {
+	if attr != 7 {
+		return dst, fmt.Errorf("attr %d, not what Deferrable gave", attr)
+	}
+	if g := d.gate; g != nil {
+		select {
+		case <-g.started:
+		default:
+			close(g.started)
+			<-g.release
+		}
+	}
+	v := string(o.Bytes())
+	if d.slow && len(v)%4 == 0 {
+		time.Sleep(time.Microsecond)
+	} else {
+		runtime.Gosched()
+	}
+	if string(o.Bytes()) != v {
+		return dst, fmt.Errorf("value of %q changed while it was written", key)
+	}
+	return snapTestEnc{}.AppendEntry(dst, dbID, key, o, exp)
+}
+
 type snapRec struct {
 	val string
 	exp int64
@@ -208,7 +266,7 @@ func snapModel(e *Engine) map[string]snapRec {
 // flushes, growth and shrinking (so rehashes start, finish and reverse mid-walk) while a
 // slow walker runs, and checks the snapshot is exactly the T0 image, each key once.
 func TestSnapshotPointInTimeRandom(t *testing.T) {
-	for seed := uint64(1); seed <= 6; seed++ {
+	for seed := uint64(1); seed <= 8; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, seed*7))
 			e := New(DefaultSettings(), NewTable())
@@ -230,6 +288,9 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 				// Values in steps, and chunks so small that their records come in pieces.
 				enc, chunk = snapTestInc{}, 4+int(seed)
 			}
+			if seed%4 >= 2 {
+				enc = snapTestDef{SnapshotEncoder: enc, slow: true} // the rest written off the lock
+			}
 			s, err := e.StartSnapshot(enc, sink, &SnapshotOptions{SliceBudget: time.Microsecond, ChunkBytes: chunk})
 			require.NoError(t, err)
 			_, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, nil)
@@ -243,7 +304,7 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 				}
 				return []byte(db.keys.FairRandom().Key)
 			}
-			ops, jobHits, keptJobs := 0, 0, 0
+			ops, jobHits, keptJobs, claimHits := 0, 0, 0, 0
 			for {
 				select {
 				case <-s.Done():
@@ -271,7 +332,26 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 								break
 							}
 						}
+						if len(s.claims) > 0 && rng.IntN(2) == 0 {
+							// An entry claimed by the walker, maybe being written off the
+							// lock right now: the hook must settle the claim first.
+							c := &s.claims[rng.IntN(len(s.claims))]
+							if c.en != nil && c.en.Version == s.epoch-1 {
+								for _, d := range e.dbs {
+									if d.keys.Get(c.key) == c.en {
+										db, k = d, []byte(c.key)
+										claimHits++
+									}
+								}
+							}
+						}
 						switch r := rng.IntN(100); {
+						case r < 10 && k != nil: // in place, as APPEND or SETRANGE
+							if o := db.LookupWrite(k); o != nil {
+								if b := o.Bytes(); len(b) > 0 {
+									b[len(b)-1] ^= 0x20
+								}
+							}
 						case r < 20 && k != nil:
 							db.SetKey(k, strObj("new"), rng.IntN(2) == 0)
 						case r < 35 && k != nil:
@@ -328,8 +408,8 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 			st := s.Stats()
 			require.Equal(t, int64(len(want)), st.KeysTotal)
 			require.Equal(t, int64(len(want)), st.KeysDone)
-			t.Logf("%d ops during the walk (%d on a value serialized in steps, %d replaced values kept aside seen), %d hook keys, %d slices",
-				ops, jobHits, keptJobs, st.HookKeys, st.Slices)
+			t.Logf("%d ops during the walk (%d on a value serialized in steps, %d replaced values kept aside seen, %d on claimed entries), %d hook keys, %d slices",
+				ops, jobHits, keptJobs, claimHits, st.HookKeys, st.Slices)
 
 			// Every entry is stamped; a second snapshot right away is exact again.
 			e.Lock()
@@ -373,6 +453,80 @@ func TestSnapshotBigRecordPieces(t *testing.T) {
 	require.Empty(t, sink.dups)
 	require.Equal(t, want, sink.got)
 	require.Positive(t, s.Stats().CowBytes)
+}
+
+// TestSnapshotClaimHook: a change to an entry the walker claimed, while the claim is
+// queued (the hook takes it over and writes the pre-image) and while the walker is
+// writing it off the lock (the hook waits for it); and a Cancel meanwhile (it waits too).
+func TestSnapshotClaimHook(t *testing.T) {
+	setup := func(t *testing.T) (*Engine, *Snapshot, *snapTestSink, *snapTestGate, map[string]snapRec) {
+		e := New(DefaultSettings(), NewTable())
+		e.Lock()
+		for i := 0; i < 200; i++ {
+			e.DB(0).Add([]byte(fmt.Sprintf("k%03d", i)), strObj(fmt.Sprintf("v%03d", i)))
+		}
+		want := snapModel(e)
+		g := &snapTestGate{started: make(chan struct{}), release: make(chan struct{})}
+		t.Cleanup(g.open)
+		sink := &snapTestSink{}
+		// One slice claims every key; the walker then stops at its first record.
+		s, err := e.StartSnapshot(snapTestDef{SnapshotEncoder: snapTestEnc{}, gate: g}, sink,
+			&SnapshotOptions{SliceBudget: time.Minute})
+		require.NoError(t, err)
+		e.Unlock()
+		<-g.started
+		e.Lock()
+		require.Len(t, s.claims, 200)
+		return e, s, sink, g, want
+	}
+	inPlace := func(db *DB, key string) {
+		b := db.LookupWrite([]byte(key)).Bytes()
+		b[0] = 'X'
+	}
+
+	t.Run("queued and encoding", func(t *testing.T) {
+		e, s, sink, g, want := setup(t)
+		first, queued := &s.claims[0], &s.claims[100]
+		require.Equal(t, claimEncoding, first.state.Load())
+		require.Equal(t, claimQueued, queued.state.Load())
+
+		qkey, qen := queued.key, queued.en
+		inPlace(e.DB(0), qkey)
+		require.Equal(t, claimTaken, queued.state.Load())
+		require.Equal(t, s.epoch, qen.Version)
+		require.Equal(t, int64(1), s.Stats().HookKeys)
+
+		waited := false
+		s.onClaimWait = func() { waited = true; g.open() }
+		fkey, fen := first.key, first.en
+		inPlace(e.DB(0), fkey)
+		require.True(t, waited, "the hook did not wait for the record being written")
+		require.Equal(t, claimDone, first.state.Load())
+		require.Equal(t, s.epoch, fen.Version)
+		require.Equal(t, int64(1), s.Stats().HookKeys)
+		e.Unlock()
+
+		require.NoError(t, s.Wait())
+		require.Empty(t, sink.dups)
+		require.Equal(t, want, sink.got)
+		require.Equal(t, int64(200), s.Stats().KeysDone)
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		e, s, _, g, _ := setup(t)
+		first := &s.claims[0]
+		waited := false
+		s.onClaimWait = func() { waited = true; g.open() }
+		s.Cancel()
+		require.True(t, waited, "Cancel did not wait for the record being written")
+		for i := range s.claims {
+			st := s.claims[i].state.Load()
+			require.True(t, st == claimDone || st == claimTaken, "claim %d left in state %d", i, st)
+		}
+		inPlace(e.DB(0), first.key) // no hook any more; nobody reads it off the lock
+		e.Unlock()
+		require.ErrorIs(t, s.Wait(), ErrSnapshotCanceled)
+	})
 }
 
 // TestSnapshotProcs: a background snapshot runs with at least two Ps and puts GOMAXPROCS

@@ -46,9 +46,65 @@ func NewRDBEncoder(eng *engine.Engine, compress bool) *RDBEncoder {
 }
 
 // AppendEntry implements engine.SnapshotEncoder.
-func (r *RDBEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object, expireMs int64) ([]byte, error) {
+func (r *RDBEncoder) AppendEntry(dst []byte, dbID int, key string, o *engine.Object, expireMs int64) ([]byte, error) {
+	return r.AppendDeferred(dst, dbID, key, o, expireMs, r.attr(o))
+}
+
+// appendAttrs appends what rdbSaveKeyValuePair writes before the type byte.
+func (r *RDBEncoder) appendAttrs(dst []byte, o *engine.Object, expireMs int64) []byte {
+	return r.appendAttrsOf(dst, expireMs, r.attr(o))
+}
+
+// attr is what the record of o needs of the engine's clock: the IDLE seconds under an
+// LRU policy, the FREQ counter under an LFU one (lock held).
+func (r *RDBEncoder) attr(o *engine.Object) int64 {
+	switch {
+	case r.lru:
+		return r.eng.IdleMs(o) / 1000
+	case r.lfu:
+		return int64(r.eng.LFUCounter(o))
+	}
+	return 0
+}
+
+// appendAttrsOf is appendAttrs with attr already taken.
+func (r *RDBEncoder) appendAttrsOf(dst []byte, expireMs, attr int64) []byte {
+	if expireMs != -1 {
+		dst = append(dst, byte(rdb.OpExpireTimeMs))
+		dst = binary.LittleEndian.AppendUint64(dst, uint64(expireMs))
+	}
+	if r.lru {
+		dst = append(dst, byte(rdb.OpIdle))
+		dst = rdb.AppendLen(dst, uint64(attr))
+	}
+	if r.lfu {
+		dst = append(dst, byte(rdb.OpFreq), uint8(attr))
+	}
+	return dst
+}
+
+// Deferrable implements engine.SnapshotDeferred: a value whose encoding is its bytes alone
+// (strings, listpacks, intsets) and that BeginBig left to AppendEntry (under renderBytes)
+// is written off the lock by the encoder DeferredEncoder returns. Lock held.
+func (r *RDBEncoder) Deferrable(o *engine.Object) (int64, bool) {
+	switch o.Encoding() {
+	case engine.EncInt, engine.EncRaw, engine.EncEmbstr, engine.EncListpack, engine.EncIntset:
+		return r.attr(o), true
+	}
+	return 0, false
+}
+
+// DeferredEncoder implements engine.SnapshotDeferred: an encoder of its own (its LZF
+// tables and scratch buffers are the walker goroutine's), with no engine to read.
+func (r *RDBEncoder) DeferredEncoder() engine.DeferredEncoder {
+	return &RDBEncoder{saver: rdbobj.NewSaver(r.compress), compress: r.compress, lru: r.lru, lfu: r.lfu}
+}
+
+// AppendDeferred implements engine.DeferredEncoder: AppendEntry with the IDLE or FREQ
+// taken when the entry was claimed.
+func (r *RDBEncoder) AppendDeferred(dst []byte, _ int, key string, o *engine.Object, expireMs, attr int64) ([]byte, error) {
 	mark := len(dst)
-	dst = r.appendAttrs(dst, o, expireMs)
+	dst = r.appendAttrsOf(dst, expireMs, attr)
 	tpos := len(dst)
 	dst = append(dst, 0)
 	dst = r.appendString(dst, key)
@@ -58,22 +114,6 @@ func (r *RDBEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object
 	}
 	out[tpos] = byte(t)
 	return out, nil
-}
-
-// appendAttrs appends what rdbSaveKeyValuePair writes before the type byte.
-func (r *RDBEncoder) appendAttrs(dst []byte, o *engine.Object, expireMs int64) []byte {
-	if expireMs != -1 {
-		dst = append(dst, byte(rdb.OpExpireTimeMs))
-		dst = binary.LittleEndian.AppendUint64(dst, uint64(expireMs))
-	}
-	if r.lru {
-		dst = append(dst, byte(rdb.OpIdle))
-		dst = rdb.AppendLen(dst, uint64(r.eng.IdleMs(o)/1000))
-	}
-	if r.lfu {
-		dst = append(dst, byte(rdb.OpFreq), uint8(r.eng.LFUCounter(o)))
-	}
-	return dst
 }
 
 // BigElements is the element count from which a hashtable hash or set, a skiplist zset
