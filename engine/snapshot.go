@@ -802,19 +802,23 @@ func (s *Snapshot) visit(en *Entry) {
 	s.keysDone.Add(1)
 }
 
-// scanStep visits the entries of one keyspace bucket (or a few, mid-rehash). Lock held.
+// scanStep visits the entries of scanBuckets keyspace buckets (their cache misses
+// overlap: dict.ScanBuckets). Lock held.
 func (s *Snapshot) scanStep() {
 	sd := s.dbs[s.cur]
 	if sd.id != s.walkDB && len(s.walkBuf) > 0 {
 		s.pushWalk()
 	}
 	s.walkDB = sd.id
-	sd.cursor = sd.keys.Scan(sd.cursor, s.visitFn)
+	sd.cursor = sd.keys.ScanBuckets(sd.cursor, scanBuckets, s.visitFn)
 	if sd.cursor == 0 {
 		sd.done = true
 		s.cur++
 	}
 }
+
+// scanBuckets is how many keyspace buckets the walker visits between its clock checks.
+const scanBuckets = 16
 
 // slice walks for at most budget (0: until done) under the lock and reports whether
 // there is more to walk.
@@ -857,7 +861,7 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			break
 		}
 		steps++
-		if budget > 0 && (steps&15 == 0 && time.Since(start) >= budget || s.opts.KeyDelay > 0 && s.sliceKeys > 0) {
+		if budget > 0 && (time.Since(start) >= budget || s.opts.KeyDelay > 0 && s.sliceKeys > 0) {
 			break
 		}
 	}

@@ -3,6 +3,7 @@ package dict
 import (
 	"iter"
 	"math/bits"
+	"runtime"
 )
 
 // Scan visits the entries of one cursor position and returns the next cursor; a full scan
@@ -128,4 +129,54 @@ func (d *Dict[V]) All() iter.Seq[*Entry[V]] {
 			}
 		}
 	}
+}
+
+// ScanBuckets is up to n calls of Scan in one, for walks that visit every bucket (the
+// snapshot walker): while the dict is not rehashing it reads the next buckets' heads and
+// their first entries' keys before visiting them, so the cache misses of several buckets
+// overlap instead of coming one after the other (the reversed-bit cursor visits buckets
+// in an order the hardware prefetcher cannot guess). It returns the cursor after the last
+// bucket visited (0: the scan is complete). fn follows Scan's rules.
+func (d *Dict[V]) ScanBuckets(cursor uint64, n int, fn func(e *Entry[V])) uint64 {
+	const group = 8
+	for n > 0 {
+		if d.Len() == 0 || d.ht[1].buckets != nil || n < group {
+			cursor = d.Scan(cursor, fn)
+			n--
+			if cursor == 0 {
+				return 0
+			}
+			continue
+		}
+		b := d.ht[0].buckets
+		m := uint64(len(b) - 1)
+		var heads [group]*Entry[V]
+		c := cursor
+		for i := range heads {
+			heads[i] = b[c&m] // independent loads: their misses overlap
+			c = nextCursor(c, m)
+			if c == 0 {
+				break
+			}
+		}
+		var touch byte
+		for _, e := range heads {
+			if e != nil && len(e.Key) > 0 {
+				touch ^= e.Key[0] // the entry and its key's bytes, again independent
+			}
+		}
+		runtime.KeepAlive(touch)
+		d.paused++
+		for _, e := range heads {
+			emitChain(e, fn)
+			cursor = nextCursor(cursor, m)
+			n--
+			if cursor == 0 {
+				d.paused--
+				return 0
+			}
+		}
+		d.paused--
+	}
+	return cursor
 }

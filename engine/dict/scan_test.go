@@ -194,3 +194,44 @@ func TestScanCursorExamples(t *testing.T) {
 	}
 	require.Equal(t, []uint64{0, 4, 2, 6, 1, 5, 3, 7}, order)
 }
+
+// ScanBuckets visits what the same number of Scan calls visit, in the same order, and
+// ends at the same cursor, rehashing or not.
+func TestScanBuckets(t *testing.T) {
+	for _, rehash := range []bool{false, true} {
+		d := New[int]()
+		for i := 0; i < 5000; i++ {
+			e, _ := d.Upsert(fmt.Sprintf("k%d", i))
+			e.Value = i
+		}
+		if rehash {
+			for i := 5000; i < 9000 && !d.IsRehashing(); i++ {
+				e, _ := d.Upsert(fmt.Sprintf("k%d", i))
+				e.Value = i
+			}
+			require.True(t, d.IsRehashing())
+		} else {
+			for d.IsRehashing() {
+				d.RehashSteps(100)
+			}
+		}
+		for _, n := range []int{1, 7, 8, 37} {
+			var want, got []string
+			c1, c2 := uint64(0), uint64(0)
+			for {
+				for i := 0; i < n; i++ {
+					if c1 = d.Scan(c1, func(e *Entry[int]) { want = append(want, e.Key) }); c1 == 0 {
+						break
+					}
+				}
+				c2 = d.ScanBuckets(c2, n, func(e *Entry[int]) { got = append(got, e.Key) })
+				require.Equal(t, c1, c2)
+				if c1 == 0 {
+					break
+				}
+			}
+			require.Equal(t, want, got, "n=%d rehash=%v", n, rehash)
+			require.Len(t, got, d.Len())
+		}
+	}
+}
