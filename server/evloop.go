@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/resp"
 )
 
@@ -374,32 +375,15 @@ func leavesLoop(args [][]byte) bool {
 	n := args[0]
 	switch len(n) {
 	case 4:
-		return equalFoldASCII(n, "eval")
+		return engine.EqualFold(n, "eval")
 	case 5:
-		return equalFoldASCII(n, "fcall") || equalFoldASCII(n, "multi")
+		return engine.EqualFold(n, "fcall") || engine.EqualFold(n, "multi")
 	case 7:
-		return equalFoldASCII(n, "evalsha") || equalFoldASCII(n, "eval_ro")
+		return engine.EqualFold(n, "evalsha") || engine.EqualFold(n, "eval_ro")
 	case 8:
-		return equalFoldASCII(n, "fcall_ro")
+		return engine.EqualFold(n, "fcall_ro")
 	case 10:
-		return equalFoldASCII(n, "evalsha_ro")
+		return engine.EqualFold(n, "evalsha_ro")
 	}
 	return false
-}
-
-// equalFoldASCII compares b with the lower-case ASCII word s, ignoring b's case.
-func equalFoldASCII(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -155,25 +155,15 @@ func (s *netSock) heldRead(b []byte) (int, error) {
 			}
 			s.drained = false
 		}
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(s.fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
-		switch errno {
-		case 0:
-			if r == 0 {
-				return 0, io.EOF
-			}
-			s.drained = int(r) < len(b)
-			return int(r), nil
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			s.drained = true
-		default:
-			return 0, errno
+		if n, err := s.eventRead(b); err != resp.ErrWouldBlock {
+			return n, err
 		}
 	}
 }
 
-// eventRead reads for the event loop: what is there, or resp.ErrWouldBlock. A short read
-// drained the socket (drained): its next bytes come with a new epoll edge.
+// eventRead reads what is there, or returns resp.ErrWouldBlock (the event loop's read;
+// heldRead's try). A short read drained the socket (drained): its next bytes come with a
+// new edge.
 func (s *netSock) eventRead(b []byte) (int, error) {
 	for {
 		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(s.fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
