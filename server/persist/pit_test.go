@@ -44,7 +44,7 @@ func TestBgsavePointInTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills ~600k elements")
 	}
-	slow := &Options{Snapshot: engine.SnapshotOptions{SliceBudget: 20 * time.Microsecond, SlicePause: time.Millisecond, ChunkBytes: 4 << 10}}
+	slow := &Options{Snapshot: engine.SnapshotOptions{SliceBudget: 20 * time.Microsecond, SlicePause: 3 * time.Millisecond, ChunkBytes: 4 << 10}}
 	ts := startServer(t, "", slow, "--save", "", "--activerehashing", "no")
 	c := ts.client
 	ctx := context.Background()
