@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net"
 	"os"
 	"runtime"
 	"sync"
@@ -30,9 +31,11 @@ import (
 // a command that blocks (BLPOP, WAIT, CLIENT PAUSE), a write the socket has no room for,
 // replies that must wait for an fsync (appendfsync always), a script (the loop must stay
 // free to answer BUSY while one runs; MULTI goes too, as EXEC may run one), or a command
-// read before it was registered. The socket stays registered on Go's netpoller throughout
-// (its edges there are recorded and ignored while the loop serves it), so that hand-over
-// needs nothing but leaving this epoll instance.
+// read before it was registered. While the loop serves it, the socket is a rawSock: a
+// duplicate descriptor on the loop's epoll instance only, its net.Conn closed, so that
+// Go's netpoller does not get every packet's event too (that double registration cost
+// 1–4% of the CPU per request at -P 1). Leaving the loop makes it a net.Conn again
+// (net.FileConn) before its goroutine starts.
 //
 // Writers other than the loop (the flusher of pub/sub messages and MONITOR lines) take
 // cn.wmu as before; the loop holds it from a turn's reply swap to its write.
@@ -111,26 +114,50 @@ func newEvLoop(s *Server) *evLoop {
 }
 
 // add hands a new connection to the loop; false leaves it to a goroutine of its own.
+// The socket becomes a rawSock: a duplicate descriptor on the loop's epoll instance, the
+// net.Conn closed (which takes the descriptor off Go's netpoller).
 func (l *evLoop) add(cn *conn) bool {
 	ns, ok := cn.sock.(*netSock)
 	if !ok || ns.pd == 0 || ns.fd < 0 || cn.pending != nil {
 		return false
 	}
-	ns.evented = true
-	cn.looped = true
-	l.mu.Lock()
-	l.set(ns.fd, cn)
-	l.mu.Unlock()
-	// Data that arrived before this is reported at once: ADD checks readiness.
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(ns.fd)}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, ns.fd, &ev); err != nil {
-		l.mu.Lock()
-		l.set(ns.fd, nil)
-		l.mu.Unlock()
-		ns.evented = false
-		cn.looped = false
+	fd := -1
+	_ = ns.rc.Control(func(orig uintptr) {
+		r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, orig, syscall.F_DUPFD_CLOEXEC, 0)
+		if errno == 0 {
+			fd = int(r)
+		}
+	})
+	if fd < 0 {
 		return false
 	}
+	rs := &rawSock{fd: fd}
+	// Others use cn.sock under wmu or the engine lock (Shutdown, flushes); the loop
+	// finds the connection only once it is in the table below.
+	swap := func(to clientSock, tofd int) {
+		cn.wmu.Lock()
+		l.srv.eng.Lock()
+		cn.sock, cn.fd = to, tofd
+		l.srv.eng.Unlock()
+		cn.wmu.Unlock()
+	}
+	swap(rs, fd)
+	cn.looped = true
+	l.mu.Lock()
+	l.set(fd, cn)
+	l.mu.Unlock()
+	// Data that arrived before this is reported at once: ADD checks readiness.
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(fd)}
+	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		l.mu.Lock()
+		l.set(fd, nil)
+		l.mu.Unlock()
+		cn.looped = false
+		swap(ns, ns.fd)
+		syscall.Close(fd)
+		return false
+	}
+	ns.Close()
 	return true
 }
 
@@ -242,7 +269,7 @@ func (l *evLoop) round() {
 // turn reads what cn has and runs its complete commands (conn.loop's body, without the
 // waits).
 func (l *evLoop) turn(cn *conn) {
-	ns := cn.sock.(*netSock)
+	rs := cn.sock.(*rawSock)
 	args, err := cn.readCommand()
 	if err == resp.ErrWouldBlock {
 		return
@@ -253,9 +280,8 @@ func (l *evLoop) turn(cn *conn) {
 		return
 	}
 	if leavesLoop(args) {
-		l.detach(cn)
 		cn.pending = args
-		go cn.serveAlone(nil)
+		l.leave(cn, nil)
 		return
 	}
 	t, ok := cn.runTurn(args)
@@ -265,9 +291,8 @@ func (l *evLoop) turn(cn *conn) {
 	}
 	switch {
 	case t.point != 0 || t.blocked != nil:
-		l.detach(cn)
 		rest := t // only this path's copy goes to the heap
-		go cn.serveAlone(&rest)
+		l.leave(cn, &rest)
 		return
 	case t.stop:
 		// Its last replies, then the end (by its own goroutine if they do not fit).
@@ -278,7 +303,7 @@ func (l *evLoop) turn(cn *conn) {
 	default:
 		cn.wmu.Unlock()
 	}
-	if !ns.drained {
+	if !rs.drained {
 		l.again = append(l.again, cn)
 	}
 }
@@ -287,18 +312,17 @@ func (l *evLoop) turn(cn *conn) {
 // connection after them when last.
 func (l *evLoop) finish(f *evFlush, last bool) {
 	cn := f.cn
-	ns := cn.sock.(*netSock)
+	rs := cn.sock.(*rawSock)
 	var err error
 	if f.t.w != nil {
-		ns.nbWrite = true
+		rs.nbWrite = true
 		err = f.t.w.Flush()
-		ns.nbWrite = false
+		rs.nbWrite = false
 	}
 	if err == resp.ErrWouldBlock {
 		// The rest is written by the connection's own goroutine, which waits for room.
-		l.detach(cn)
 		t := f.t
-		go cn.serveAlone(&t)
+		l.leave(cn, &t)
 		return
 	}
 	cn.wmu.Unlock()
@@ -322,26 +346,64 @@ func (l *evLoop) set(fd int, cn *conn) {
 	l.conns[fd] = cn
 }
 
-// detach takes cn out of the loop.
-func (l *evLoop) detach(cn *conn) {
-	ns := cn.sock.(*netSock)
-	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, ns.fd, nil)
+// remove takes cn off the loop's epoll instance and table.
+func (l *evLoop) remove(cn *conn) {
+	rs := cn.sock.(*rawSock)
+	_ = syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, rs.fd, nil)
 	l.mu.Lock()
-	l.set(ns.fd, nil)
+	l.set(rs.fd, nil)
 	l.mu.Unlock()
-	ns.evented = false
-	// The first read of the connection's own loop must try before it waits: Hold's
-	// RawConn.Read resets the readiness the netpoller recorded meanwhile.
-	ns.drained = false
 	cn.looped = false
+}
+
+// detach takes cn out of the loop and gives it a net.Conn again (on Go's netpoller), for
+// its own goroutine. wmuHeld: the loop holds cn.wmu (a turn in progress). False when the
+// socket could not be made a net.Conn: the caller closes the connection.
+func (l *evLoop) detach(cn *conn, wmuHeld bool) bool {
+	l.remove(cn)
+	rs := cn.sock.(*rawSock)
+	f := os.NewFile(uintptr(rs.fd), "client")
+	nc, err := net.FileConn(f) // a duplicate of its own
+	if err != nil {
+		f.Close() // the descriptor is f's now (its finalizer would close it too)
+		rs.fd = -1
+		return false
+	}
+	ns, fd := newClientSock(nc)
+	if !wmuHeld {
+		cn.wmu.Lock()
+	}
+	l.srv.eng.Lock()
+	cn.sock, cn.fd = ns, fd
+	l.srv.eng.Unlock()
+	if !wmuHeld {
+		cn.wmu.Unlock()
+	}
+	f.Close() // the loop's descriptor
+	return true
 }
 
 // close ends a connection the loop serves (what handle does after conn.serve).
 func (l *evLoop) close(cn *conn) {
-	l.detach(cn)
+	if cn.looped {
+		l.remove(cn)
+	}
 	cn.teardown()
 	cn.srv.numConns.Add(-1)
 	cn.srv.connWG.Done()
+}
+
+// leave hands cn to a goroutine of its own (serveAlone with t, which holds cn.wmu when
+// not nil), or closes it when its socket cannot leave the loop.
+func (l *evLoop) leave(cn *conn, t *turn) {
+	if l.detach(cn, t != nil) {
+		go cn.serveAlone(t)
+		return
+	}
+	if t != nil {
+		cn.wmu.Unlock()
+	}
+	l.close(cn)
 }
 
 // serveAlone serves a connection that left the event loop on a goroutine of its own: it

@@ -91,10 +91,6 @@ type netSock struct {
 	// Connection goroutine only: inside Hold's callback, and whether the last read
 	// drained the socket (the next one waits for readiness first).
 	held, drained bool
-	// Served by the event loop (evloop.go): Read never waits (resp.ErrWouldBlock once
-	// drained). nbWrite: the loop's own flush is running, so Write returns
-	// resp.ErrWouldBlock instead of waiting for room (set and cleared under wmu).
-	evented, nbWrite bool
 
 	// The raw read and write in progress (one of each at a time: see clientSock) and
 	// the method values that perform them, built once so that a call allocates nothing.
@@ -130,9 +126,6 @@ func (s *netSock) Read(b []byte) (int, error) {
 	if s.held {
 		return s.heldRead(b)
 	}
-	if s.evented {
-		return s.eventRead(b)
-	}
 	if s.rc == nil {
 		return s.nc.Read(b)
 	}
@@ -161,8 +154,7 @@ func (s *netSock) heldRead(b []byte) (int, error) {
 	}
 }
 
-// eventRead reads what is there, or returns resp.ErrWouldBlock (the event loop's read;
-// heldRead's try). A short read drained the socket (drained): its next bytes come with a
+// eventRead reads what is there, or returns resp.ErrWouldBlock (heldRead's try). A short read drained the socket (drained): its next bytes come with a
 // new edge.
 func (s *netSock) eventRead(b []byte) (int, error) {
 	for {
@@ -209,15 +201,6 @@ func (s *netSock) rawRead(fd uintptr) bool {
 func (s *netSock) Write(b []byte) (int, error) {
 	if s.rc == nil || len(b) == 0 {
 		return s.nc.Write(b)
-	}
-	if s.nbWrite {
-		s.wb, s.wn, s.werr = b, 0, nil
-		if !s.rawWrite(uintptr(s.fd)) {
-			s.werr = resp.ErrWouldBlock // the send buffer is full
-		}
-		n, err := s.wn, s.werr
-		s.wb, s.werr = nil, nil
-		return n, err
 	}
 	s.wb, s.wn, s.werr = b, 0, nil
 	err := s.rc.Write(s.wfn)
