@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"syscall"
 	"unsafe"
 
@@ -31,23 +30,9 @@ func (s *rawSock) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	for {
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(s.fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
-		switch errno {
-		case 0:
-			if r == 0 {
-				return 0, io.EOF
-			}
-			s.drained = int(r) < len(b)
-			return int(r), nil
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			s.drained = true
-			return 0, resp.ErrWouldBlock
-		default:
-			return 0, errno
-		}
-	}
+	n, drained, err := recvNow(s.fd, b)
+	s.drained = drained
+	return n, err
 }
 
 func (s *rawSock) Write(b []byte) (int, error) {

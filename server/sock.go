@@ -154,24 +154,30 @@ func (s *netSock) heldRead(b []byte) (int, error) {
 	}
 }
 
-// eventRead reads what is there, or returns resp.ErrWouldBlock (heldRead's try). A short read drained the socket (drained): its next bytes come with a
-// new edge.
+// eventRead reads what is there, or returns resp.ErrWouldBlock (heldRead's try).
 func (s *netSock) eventRead(b []byte) (int, error) {
+	n, drained, err := recvNow(s.fd, b)
+	s.drained = drained
+	return n, err
+}
+
+// recvNow is one read of a non-blocking socket that never waits: the bytes there, io.EOF,
+// or resp.ErrWouldBlock when there are none. drained reports that the socket was emptied
+// (a short read or none): its next bytes come with a new readiness edge.
+func recvNow(fd int, b []byte) (n int, drained bool, err error) {
 	for {
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(s.fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
+		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
 		switch errno {
 		case 0:
 			if r == 0 {
-				return 0, io.EOF
+				return 0, false, io.EOF
 			}
-			s.drained = int(r) < len(b)
-			return int(r), nil
+			return int(r), int(r) < len(b), nil
 		case syscall.EINTR:
 		case syscall.EAGAIN:
-			s.drained = true
-			return 0, resp.ErrWouldBlock
+			return 0, true, resp.ErrWouldBlock
 		default:
-			return 0, errno
+			return 0, false, errno
 		}
 	}
 }
