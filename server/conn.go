@@ -59,7 +59,7 @@ type conn struct {
 	qbufCap    int
 	blocked    *blockState
 	replyToRaw *resp.Writer // the real writer while a REPLY OFF/SKIP command runs
-	pending    [][]byte     // a command read before registration (busy script, busy.go)
+	pending    [][]byte     // a command its loop runs first: read before registration (busy.go), or one that leaves the event loop
 
 	// Served by the event loop (evloop.go), and the loop's round it last had a turn in.
 	// Set by the accept goroutine before the loop sees the connection; afterwards the
@@ -342,6 +342,10 @@ func (cn *conn) runBatch(args [][]byte) (stop bool, perr error) {
 		if s.pause.active && cn.mustPause(args) {
 			// Stop here; the command runs again when the pause ends.
 			cn.blockForPause(args)
+			return false, nil
+		}
+		if cn.looped && leavesLoop(args) {
+			cn.pending = args // the connection's own goroutine runs it (evloop.go)
 			return false, nil
 		}
 		cn.exec(args)

@@ -118,7 +118,7 @@ func newEvLoop(s *Server) *evLoop {
 // net.Conn closed (which takes the descriptor off Go's netpoller).
 func (l *evLoop) add(cn *conn) bool {
 	ns, ok := cn.sock.(*netSock)
-	if !ok || ns.pd == 0 || ns.fd < 0 || cn.pending != nil {
+	if !ok || ns.rc == nil || cn.pending != nil {
 		return false
 	}
 	fd := -1
@@ -279,18 +279,13 @@ func (l *evLoop) turn(cn *conn) {
 		l.close(cn)
 		return
 	}
-	if leavesLoop(args) {
-		cn.pending = args
-		l.leave(cn, nil)
-		return
-	}
 	t, ok := cn.runTurn(args)
 	if !ok {
 		l.again = append(l.again, cn) // answered BUSY: go on with what is buffered
 		return
 	}
 	switch {
-	case t.point != 0 || t.blocked != nil:
+	case t.point != 0 || t.blocked != nil || cn.pending != nil: // cn.pending: leavesLoop
 		rest := t // only this path's copy goes to the heap
 		l.leave(cn, &rest)
 		return
@@ -427,9 +422,10 @@ func (cn *conn) serveAlone(t *turn) {
 	cn.sock.Hold(cn.loop)
 }
 
-// leavesLoop reports the commands after which a connection is served by its own
-// goroutine: scripts (the loop must stay free to answer BUSY while one runs) and MULTI
-// (EXEC may run one).
+// leavesLoop reports the commands a connection leaves the event loop before: scripts
+// (the loop must stay free to answer BUSY while one runs) and MULTI (EXEC may run one).
+// runBatch checks every command of a batch, so one behind others in a pipeline is caught
+// too; its goroutine runs it (cn.pending).
 func leavesLoop(args [][]byte) bool {
 	if len(args) == 0 {
 		return false

@@ -114,3 +114,19 @@ func TestEventLoopClientKill(t *testing.T) {
 	assert.ErrorIs(t, err, io.EOF)
 	waitFor(t, "the killed client to leave the loop", func() bool { return s.looped() == 1 })
 }
+
+// A script behind another command in one pipeline also leaves the loop before it runs,
+// so the loop answers BUSY to others meanwhile.
+func TestEventLoopPipelinedScriptLeaves(t *testing.T) {
+	s := startServer(t, "--busy-reply-threshold", "100")
+	a := dial(t, s.addr)
+	b := dial(t, s.addr)
+	assert.Equal(t, "PONG", b.str("PING"))
+	a.send(string(resp.AppendCommandString(nil, "PING")) + string(resp.AppendCommandString(nil, "EVAL", "local function now() local t = redis.call('TIME') return t[1] * 1000000 + t[2] end local e = now() + 800000 while now() < e do end return 1", "0")))
+	assert.Equal(t, "PONG", a.read().String())
+	time.Sleep(300 * time.Millisecond)
+	v := b.do("PING")
+	assert.True(t, strings.HasPrefix(v.String(), "(error) BUSY"), "got %s", v.String())
+	assert.Equal(t, "(integer) 1", a.read().String())
+	assert.Equal(t, 1, s.looped(), "a left the loop, b is still in it")
+}
