@@ -173,6 +173,15 @@ func (db *DB) LookupWrite(key []byte) *Object {
 	return &e.Value
 }
 
+// ExistsForWrite is LookupWrite for a caller that only asks whether the key exists
+// before it replaces the value whole with SetKey or gives up (SET, SETNX, MSETNX): the
+// expired key is deleted and the access time updated, but the snapshot hook does not run
+// here. SetKey runs its own, which keeps a big old value aside to be written in steps,
+// where this lookup's hook would serialize all of it at once while the client waits.
+func (db *DB) ExistsForWrite(key []byte) bool {
+	return db.lookup(key, 0, true) != nil
+}
+
 // LookupEntry finds a live entry without touching it (for commands like RENAME, MOVE,
 // COPY that need the entry itself). write says whether the caller will change it.
 func (db *DB) LookupEntry(key []byte, write bool) *Entry {

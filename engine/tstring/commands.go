@@ -186,7 +186,7 @@ func setGeneric(x *engine.Ctx, flags int, key, val []byte, when int64, okReply, 
 			return
 		}
 	}
-	found := x.DB.LookupWrite(key) != nil
+	found := x.DB.ExistsForWrite(key)
 	if (flags&optNX != 0 && found) || (flags&optXX != 0 && !found) {
 		if flags&optGet == 0 {
 			if abortReply != nil {
@@ -342,7 +342,7 @@ func msetGeneric(x *engine.Ctx, nx bool) {
 	}
 	if nx {
 		for j := 1; j < len(x.Args); j += 2 {
-			if x.DB.LookupWrite(x.Args[j]) != nil {
+			if x.DB.ExistsForWrite(x.Args[j]) {
 				x.Int(0)
 				return
 			}
