@@ -271,6 +271,8 @@ type Snapshot struct {
 	// every claim ends settled (done or taken); the walker then restamps the done ones.
 	claims  []claim
 	visitFn func(*Entry)
+	// spareObj is keepOld's header copy that BeginBig refused, for the next call.
+	spareObj *Object
 	// The encoder goroutine (on its own thread, at a lower priority), when there is one:
 	// the walker hands it each batch of claims and waits for it.
 	encReq, encDone chan struct{}
@@ -279,6 +281,13 @@ type Snapshot struct {
 	denc   DeferredEncoder
 	defOut []*SnapshotChunk
 	defErr error
+	// defBuf holds the deferred records of database defDB not yet a whole chunk: it is
+	// carried from batch to batch (a batch of a short slice is a few kilobytes, and each
+	// chunk costs the writer a call and a buffer) and queued when full, when the database
+	// changes, or when the walk ends.
+	defBuf  []byte
+	defDB   int
+	defKeys int
 
 	onClaimWait func() // tests: a hook is about to wait for a claim being encoded
 
@@ -513,12 +522,20 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	if sd == nil {
 		return false
 	}
-	old := new(Object)
+	// The copy of the header the job reads is allocated once per job: most replaced
+	// values are small (the hook writes them at once), so a refused copy is reused.
+	old := s.spareObj
+	if old == nil {
+		old = new(Object)
+	}
 	*old = en.Value
 	job := s.inc.BeginBig(sd.id, en.Key, old, expireOf(sd.expires, en.Key))
 	if job == nil {
+		*old = Object{}
+		s.spareObj = old
 		return false
 	}
+	s.spareObj = nil
 	en.Version = s.epoch
 	s.jobs = append(s.jobs, &bigJob{db: sd.id, job: job, kept: true})
 	s.hookKeysN.Add(1)
@@ -597,8 +614,10 @@ func (s *Snapshot) settleClaims() {
 // encodeClaims writes the claimed records on the walker's goroutine, off the lock, into
 // chunks queued by settleClaims. A claim a hook took over is skipped.
 func (s *Snapshot) encodeClaims() {
-	var buf []byte
-	db, keys := -1, 0
+	buf, db, keys := s.defBuf, s.defDB, s.defKeys
+	if buf == nil {
+		db = -1
+	}
 	flush := func() {
 		if len(buf) > 0 {
 			s.defOut = append(s.defOut, &SnapshotChunk{DB: db, Data: buf, Keys: keys})
@@ -634,7 +653,16 @@ func (s *Snapshot) encodeClaims() {
 			flush()
 		}
 	}
-	flush()
+	s.defBuf, s.defDB, s.defKeys = buf, db, keys
+}
+
+// pushDeferred queues the deferred records still carried in defBuf (the walker, lock
+// held, once its last batch is settled).
+func (s *Snapshot) pushDeferred() {
+	if len(s.defBuf) > 0 {
+		s.enqueue(&SnapshotChunk{DB: s.defDB, Data: s.defBuf, Keys: s.defKeys})
+	}
+	s.defBuf, s.defKeys = nil, 0
 }
 
 // keepsFlushed reports whether the walker takes care of a flushed database's old dicts
@@ -839,9 +867,11 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 	if budget > 0 {
 		deadline = start.Add(budget)
 	}
+	// A slice queues only whole chunks: what the walker and the hooks wrote of a chunk
+	// so far waits in its buffer for the next slice (finishLocked queues the rest). With
+	// short slices a chunk per slice was a few kilobytes in a buffer of ChunkBytes, and a
+	// writer behind on many of them held their buffers at once.
 	if !s.runJobs(deadline) {
-		s.pushWalk()
-		s.pushHook()
 		return s.encErr == nil
 	}
 	steps := 0
@@ -865,8 +895,6 @@ func (s *Snapshot) slice(budget time.Duration) bool {
 			break
 		}
 	}
-	s.pushWalk()
-	s.pushHook()
 	return (s.cur < len(s.dbs) || len(s.jobs) > 0) && s.encErr == nil
 }
 
@@ -949,6 +977,9 @@ func (s *Snapshot) walker() {
 		s.settleClaims()
 		more := s.slice(s.opts.SliceBudget)
 		if !more && (len(s.claims) == 0 || s.canceled.Load() || s.encErr != nil) {
+			if !s.detached {
+				s.pushDeferred()
+			}
 			s.finishLocked()
 			e.Unlock()
 			return
