@@ -78,7 +78,8 @@ type SnapshotIncremental interface {
 // run. The value's bytes cannot change meanwhile: BeforeChange settles the claim first.
 type SnapshotDeferred interface {
 	// Deferrable is called under the lock for an entry the walker visits and BeginBig left
-	// to AppendEntry. It reports whether the record may be written later, off the lock,
+	// to AppendEntry, and for such a value SetKey replaces before the walker reached it
+	// (nothing refers to the old value any more, so its bytes stay as they are). It reports whether the record may be written later, off the lock,
 	// from a copy of o's header and the bytes it points at, and returns what that record
 	// needs of the engine's state at this instant (persist: the IDLE seconds or the LFU
 	// counter), since that state may change, or be read by no one but the lock's holder.
@@ -102,13 +103,25 @@ type DeferredEncoder interface {
 // under the lock either takes a queued claim over (claimTaken: it writes the pre-image
 // itself) or waits for claimDone.
 type claim struct {
-	en    *Entry
+	en    *Entry // nil for a dropped value (kept: no entry holds it any more)
 	key   string
 	obj   Object // the header as claimed; the walker reads nothing of en off the lock
 	exp   int64
 	attr  int64
 	db    int
+	kept  bool // a pre-image: a value SetKey replaced before the walk reached it
 	state atomic.Uint32
+}
+
+// dropRec is a small value SetKey replaced before the walker wrote it (keepOld): no
+// entry refers to it any more, so nothing changes its bytes, and its record is written
+// off the lock with the walker's next batch of claims instead of under the lock by the
+// client that replaced it.
+type dropRec struct {
+	key       string
+	obj       Object
+	exp, attr int64
+	db        int
 }
 
 const (
@@ -273,6 +286,8 @@ type Snapshot struct {
 	visitFn func(*Entry)
 	// spareObj is keepOld's header copy that BeginBig refused, for the next call.
 	spareObj *Object
+	// dropped are the replaced small values waiting for the walker's next batch (lock).
+	dropped []dropRec
 	// The encoder goroutine (on its own thread, at a lower priority), when there is one:
 	// the walker hands it each batch of claims and waits for it.
 	encReq, encDone chan struct{}
@@ -508,7 +523,10 @@ func (db *DB) beforeReplace(e *Entry) {
 }
 
 // keepOld queues a job over the old value of an entry about to be replaced, when the
-// encoder writes such a value in steps; it reports whether it did (and stamped the entry).
+// encoder writes such a value in steps, or, when the encoder can write it off the lock
+// (SnapshotDeferred), hands a small old value to the walker's next batch of claims
+// (dropRec): the client that replaced it then serializes nothing. It reports whether it
+// did either (and stamped the entry).
 func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	if s.inc == nil || s.detached || en.Version >= s.epoch-1 {
 		return false // done, or claimed (a small value: BeforeChange settles the claim)
@@ -529,11 +547,22 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 		old = new(Object)
 	}
 	*old = en.Value
-	job := s.inc.BeginBig(sd.id, en.Key, old, expireOf(sd.expires, en.Key))
+	exp := expireOf(sd.expires, en.Key)
+	job := s.inc.BeginBig(sd.id, en.Key, old, exp)
 	if job == nil {
 		*old = Object{}
 		s.spareObj = old
-		return false
+		if s.def == nil {
+			return false
+		}
+		attr, ok := s.def.Deferrable(&en.Value)
+		if !ok {
+			return false
+		}
+		en.Version = s.epoch
+		s.dropped = append(s.dropped, dropRec{key: en.Key, obj: en.Value, exp: exp, attr: attr, db: sd.id})
+		s.hookKeysN.Add(1)
+		return true
 	}
 	s.spareObj = nil
 	en.Version = s.epoch
@@ -569,6 +598,19 @@ func (s *Snapshot) settleClaim(en *Entry) bool {
 	return false // not claimed after all (cannot happen): write it here
 }
 
+// takeDropped moves the values replaced since the last slice into the walker's batch of
+// claims (lock held, by the walker, at the end of its slice).
+func (s *Snapshot) takeDropped() {
+	for i := range s.dropped {
+		d := &s.dropped[i]
+		s.claims = append(s.claims, claim{})
+		c := &s.claims[len(s.claims)-1]
+		c.key, c.obj, c.exp, c.attr, c.db, c.kept = d.key, d.obj, d.exp, d.attr, d.db, true
+		*d = dropRec{}
+	}
+	s.dropped = s.dropped[:0]
+}
+
 // dropClaims settles every claim without the walker (the snapshot ends): a queued one is
 // taken, one being written is waited for. Lock held.
 func (s *Snapshot) dropClaims() {
@@ -591,7 +633,7 @@ func (s *Snapshot) settleClaims() {
 	live := !s.detached
 	for i := range s.claims {
 		c := &s.claims[i]
-		if live && c.state.Load() == claimDone {
+		if live && c.en != nil && c.state.Load() == claimDone {
 			c.en.Version = s.epoch // a taken one was stamped by its hook
 		}
 		c.en, c.key, c.obj = nil, "", Object{}
@@ -649,6 +691,9 @@ func (s *Snapshot) encodeClaims() {
 		}
 		keys++
 		s.keysDone.Add(1)
+		if c.kept {
+			s.cowBytes.Add(int64(len(buf) - n))
+		}
 		if len(buf) >= s.opts.ChunkBytes {
 			flush()
 		}
@@ -976,6 +1021,7 @@ func (s *Snapshot) walker() {
 		start := time.Now()
 		s.settleClaims()
 		more := s.slice(s.opts.SliceBudget)
+		s.takeDropped()
 		if !more && (len(s.claims) == 0 || s.canceled.Load() || s.encErr != nil) {
 			if !s.detached {
 				s.pushDeferred()
