@@ -194,8 +194,10 @@ type SnapshotSink interface {
 
 // SnapshotOptions tune a snapshot. The zero value is the production setting.
 type SnapshotOptions struct {
-	// SliceBudget bounds each walker slice under the lock (0: 250 µs; with the duty cycle
-	// this kept a SET load's p99 during a 5M-key BGSAVE at 2.3 ms where 1 ms gave 5 ms).
+	// SliceBudget bounds each walker slice under the lock (0: 50 µs). With the encoding,
+	// the pre-images of replaced values and the queue's chunks all off the lock, what is
+	// left under it is the scan and the claims: short slices cost the walk little and
+	// keep the clients' wait for the lock short (BENCHMARKS.md, "BGSAVE gentler").
 	SliceBudget time.Duration
 	// SlicePause is slept between slices (0: none, just yield). Tests slow the walk with it.
 	SlicePause time.Duration
@@ -207,10 +209,13 @@ type SnapshotOptions struct {
 	// rdb-key-save-delay, for tests that need a long background save.
 	KeyDelay time.Duration
 	// EncoderNice is the niceness of the thread that writes the claimed records off the
-	// lock (SnapshotDeferred), a thread of its own (0: 5; -1: none, the walker writes
-	// them on whatever thread it runs). With the encoding at a lower priority the
-	// kernel runs the connections first on a busy machine, as it runs Redis's main
-	// thread before its fork child (BENCHMARKS.md, "BGSAVE off the lock").
+	// lock (SnapshotDeferred), a thread of its own (0: 19, the lowest priority, which on
+	// Linux also means the SCHED_IDLE policy; -1: none, the walker writes them on
+	// whatever thread it runs). With the encoding at the
+	// lowest priority the kernel runs the connections and their clients first on a busy
+	// machine, and the walk takes what CPU they leave: it lasts longer under load, but
+	// since the pre-images it causes stream to the file instead of staying in memory,
+	// a longer walk costs the clients nothing (BENCHMARKS.md, "BGSAVE gentler").
 	EncoderNice int
 	// Procs is the GOMAXPROCS a background snapshot runs with when the process has
 	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
@@ -379,7 +384,7 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 		s.opts = *opts
 	}
 	if s.opts.SliceBudget <= 0 {
-		s.opts.SliceBudget = 250 * time.Microsecond
+		s.opts.SliceBudget = 50 * time.Microsecond
 	}
 	if s.opts.QueueBytes <= 0 {
 		s.opts.QueueBytes = 8 << 20
@@ -388,7 +393,7 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 		s.opts.ChunkBytes = 64 << 10
 	}
 	if s.opts.EncoderNice == 0 {
-		s.opts.EncoderNice = 5
+		s.opts.EncoderNice = 19
 	}
 	s.qcond = sync.NewCond(&s.qmu)
 	s.visitFn = s.visit

@@ -14,14 +14,16 @@
 // written with its value and TTL as of the BGSAVE. Files are written to temp-<id>.rdb in
 // dir, fsynced, renamed over dir/dbfilename, and the directory fsynced.
 //
-// Big values. The walker serializes keys under the engine lock in slices of 250 µs; a
+// Big values. The walker visits keys under the engine lock in slices of 50 µs (small
+// values it only claims there; their records are written off the lock); a
 // hashtable hash or set, a skiplist zset or a quicklist of BigElements or more is written
 // in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, 4096+ members
 // from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
 // not stall clients for the whole value. A client that changes such a value mid-job waits
 // for the rest of that one value. A SET (or any SetKey) over a big value the walker has
 // not reached keeps the old value aside, untouched since nothing references it, and writes
-// it in steps later. Strings are written at once, and so is the pre-change image a hook
+// it in steps later; a small one goes to the walker's next batch and is written off the
+// lock. Strings are written at once, and so is the pre-change image a hook
 // takes of a big value changed in place before the walker reached it: that write pays for
 // the whole value (a copy-on-write structure would avoid it; not done).
 //
