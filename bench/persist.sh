@@ -7,7 +7,8 @@
 #   3. BGSAVE under a redis-benchmark SET load: write p99 and max latency idle vs during
 #      the snapshot, extra memory during the snapshot (RSS sampled every 50 ms; for Redis
 #      the parent's and the child's RSS, and rdb_last_cow_size).
-# Servers run one after the other (memory); everything under $BENCH_DIR.
+# Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
+# runs n SET runs without a BGSAVE instead (the RSS the load alone adds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/persistbench}
@@ -21,7 +22,15 @@ go build -o bin/persistgen ./bench/persistgen
 data="$dir/mixed5m.rdb"
 [ -f "$data" ] || bin/persistgen -keys 5000000 -out "$data"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-rss() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# rss PID: VmRSS in kB, read with shell builtins only: the sampling loops below run
+# beside the benchmark on the same two cores, and a process per sample (awk, pgrep,
+# redis-cli) every 50 ms measurably slowed both servers' clients.
+rss() {
+  local k v _ r=0
+  { while read -r k v _; do [ "$k" = VmRSS: ] && r=$v; done < "/proc/$1/status"; } 2>/dev/null
+  echo "$r"
+}
+kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
 bench() { # port n -> "p99 max rps"
@@ -49,6 +58,21 @@ for who in ${WHO:-redis redisctl}; do
       echo "   SAVE: $(echo "$e - $s" | bc) s (load $(load))"
     done
   fi
+  if [ -n "${CONTROL_RUNS:-}" ]; then
+    # Control for the memory figure: the same SET load, CONTROL_RUNS runs, on this fresh
+    # server without a BGSAVE. The load's own garbage grows RSS until Go's GC (GOGC 100 over
+    # a 1.4 GB heap: none in a minute of SETs); extra memory of a BGSAVE = its RSS growth
+    # minus this one over as many runs.
+    for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
+    base=$(rss $pid); peak=$base; s=$(date +%s.%N)
+    ( for i in $(seq "$CONTROL_RUNS"); do bench $port "$N" >/dev/null; done ) & bp=$!
+    while kill -0 $bp 2>/dev/null; do r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r; sleep 0.2; done
+    wait $bp || true
+    echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$(date +%s.%N) - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
+    redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
+    wait $pid 2>/dev/null || true
+    continue
+  fi
   for round in $(seq "${ROUNDS:-1}"); do # ROUNDS: repeat the idle runs and the BGSAVE on one server
   [ "${ROUNDS:-1}" -gt 1 ] && echo "   -- round $round"
   for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
@@ -61,10 +85,10 @@ for who in ${WHO:-redis redisctl}; do
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
   ( while inprog; do bench $port "$N" >> "$out"; done ) & bp=$!
-  while inprog; do
+  while kill -0 $bp 2>/dev/null; do # the load runs as long as the BGSAVE
     r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r
-    for c in $(pgrep -P $pid 2>/dev/null || true); do cr=$(rss $c); [ "${cr:-0}" -gt "$cpeak" ] && cpeak=$cr; done
-    sleep 0.05
+    for c in $(kids $pid); do cr=$(rss $c); [ "${cr:-0}" -gt "$cpeak" ] && cpeak=$cr; done
+    sleep 0.2
   done
   e=$(date +%s.%N)
   wait $bp || true
