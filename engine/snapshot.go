@@ -230,7 +230,7 @@ type SnapshotStats struct {
 	KeysTotal    int64 // keys at T0
 	KeysDone     int64 // keys serialized so far (walker + hooks)
 	HookKeys     int64 // keys serialized by BeforeChange
-	CowBytes     int64 // bytes serialized by BeforeChange: pre-images held aside
+	CowBytes     int64 // bytes of pre-images (of values changed or replaced before the walk reached them)
 	PeakQueue    int64 // most bytes ever queued for the writer
 	BytesWritten int64 // bytes handed to the sink
 	Slices       int64 // walker slices taken

@@ -33,8 +33,11 @@
 //     when it reaps the finished snapshot, before "Background saving terminated with
 //     success". The temporary file of a BGSAVE is temp-<pid+1000000>.rdb.
 //   - rdb_last_cow_size (and the Fork CoW line, current_cow_*) report the bytes of
-//     pre-change images the snapshot had to serialize early because clients changed keys
-//     during the walk: the memory the snapshot held aside, our analogue of copy-on-write.
+//     pre-change images the snapshot had to serialize early because clients changed or
+//     replaced keys before the walk reached them: our analogue of the pages Redis's child
+//     copies. They stream to the file through the writer's bounded queue instead of
+//     staying in memory until the end, so this counts what the snapshot had to copy, not
+//     what it held at once (BENCHMARKS.md measures the RSS a BGSAVE adds).
 //   - Killing the save (FLUSHALL, SHUTDOWN) is logged as Redis logs the SIGUSR1 it sends
 //     its child ("terminated by signal 10") and, as there, is not an error.
 //   - rdb-del-sync-files only concerns replication, which redisctl serve does not do.

@@ -364,7 +364,7 @@ func (p *Persistence) bgDone(now time.Time) {
 	st := s.Stats()
 	p.lastBgTime = now.Unix() - p.bgStart.Unix() // time(NULL)-rdb_save_time_start
 	p.lastCow = st.CowBytes
-	p.log.Logf(server.LevelVerbose, "Snapshot walk: %d keys (%d pre-change images, %d bytes held aside), %d slices, longest %.3f ms, peak queue %d bytes",
+	p.log.Logf(server.LevelVerbose, "Snapshot walk: %d keys (%d pre-change images, %d bytes of them), %d slices, longest %.3f ms, peak queue %d bytes",
 		st.KeysDone, st.HookKeys, st.CowBytes, st.Slices, float64(st.MaxSlice.Microseconds())/1000, st.PeakQueue)
 	switch {
 	case p.bgKilled:
