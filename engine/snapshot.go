@@ -557,8 +557,8 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	if job == nil {
 		*old = Object{}
 		s.spareObj = old
-		if s.def == nil {
-			return false
+		if s.def == nil || len(s.dropped) >= maxDropped {
+			return false // the hook writes it now (the walker is behind: bound the backlog)
 		}
 		attr, ok := s.def.Deferrable(&en.Value)
 		if !ok {
@@ -602,6 +602,13 @@ func (s *Snapshot) settleClaim(en *Entry) bool {
 	}
 	return false // not claimed after all (cannot happen): write it here
 }
+
+// maxDropped bounds the replaced values waiting for the walker (dropRec). The walker's
+// encoder runs at the lowest priority; on a machine whose CPUs other work keeps busy it
+// may fall far behind, and the values it owes would pile up. Past the bound a replaced
+// value is serialized by its hook again, at the clients' cost, into the queue the writer
+// (at normal priority) drains.
+const maxDropped = 1 << 16
 
 // takeDropped moves the values replaced since the last slice into the walker's batch of
 // claims (lock held, by the walker, at the end of its slice).

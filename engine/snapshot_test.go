@@ -638,3 +638,42 @@ type nullSink struct{}
 func (nullSink) Begin(*SnapshotStart) error { return nil }
 func (nullSink) Write(*SnapshotChunk) error { return nil }
 func (nullSink) End(err error) error        { return err }
+
+// snapCountEnc is snapTestEnc counting its AppendEntry calls (the walker's and hooks').
+type snapCountEnc struct {
+	snapTestEnc
+	n *int
+}
+
+func (c snapCountEnc) AppendEntry(dst []byte, dbID int, key string, o *Object, exp int64) ([]byte, error) {
+	*c.n++
+	return c.snapTestEnc.AppendEntry(dst, dbID, key, o, exp)
+}
+
+// TestSnapshotDroppedBound: replaced small values wait for the walker's next batch
+// (dropRec), but only up to maxDropped of them; past that a replaced value is written by
+// its hook again. The snapshot still holds every T0 value exactly once.
+func TestSnapshotDroppedBound(t *testing.T) {
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	n := maxDropped + 10
+	for i := 0; i < n; i++ {
+		e.DB(0).Add([]byte(fmt.Sprintf("k%06d", i)), strObj(fmt.Sprintf("v%06d", i)))
+	}
+	want := snapModel(e)
+	hooked := 0
+	sink := &snapTestSink{}
+	s, err := e.StartSnapshot(snapTestDef{SnapshotEncoder: snapCountEnc{n: &hooked}}, sink, nil)
+	require.NoError(t, err)
+	// The walker waits for the lock: every key below is still unwritten.
+	for i := 0; i < n; i++ {
+		e.DB(0).SetKey([]byte(fmt.Sprintf("k%06d", i)), strObj("new"), false)
+	}
+	require.Len(t, s.dropped, maxDropped)
+	require.Equal(t, 10, hooked, "written by their hooks")
+	e.Unlock()
+	require.NoError(t, s.Wait())
+	require.Empty(t, sink.dups)
+	require.Equal(t, want, sink.got)
+	require.Equal(t, int64(n), s.Stats().HookKeys)
+}
