@@ -41,12 +41,17 @@ import (
 // the lock, as for an unvisited entry), one being written it waits for (one small
 // record). Reads only touch the header's LRU field, which the walker does not read (the
 // IDLE or FREQ a record needs is taken when claiming). So the lock is held for the scan
-// and the claims, not for the encoding and LZF (half of the walk's CPU).
+// and the claims, not for the encoding and LZF (half of the walk's CPU). A small value
+// that SetKey replaces before the walker reached it is not serialized by the client
+// either: nothing refers to the old value any more, so it joins the walker's next batch
+// as a claim with no entry (dropRec, at most maxDropped waiting).
 //
 // The walker's output goes through a bounded queue to a writer goroutine that calls the
 // SnapshotSink off the lock: when the queue is full the walker waits (off the lock), the
 // clients never do. Hook output is queued whatever the queue holds (it must not block
-// under the lock); its size is what the snapshot had to hold aside (CowBytes).
+// under the lock). CowBytes counts the bytes of every pre-image (hooks, kept and dropped
+// values): what the snapshot had to copy because of the clients' changes. They stream
+// to the sink, so this is not what it holds at any one time.
 //
 // A big value's record (SnapshotIncremental) is handed over in chunk-sized pieces as its
 // steps produce it, not built whole in one growing buffer: the 40 values of 100k elements
@@ -79,8 +84,9 @@ type SnapshotIncremental interface {
 type SnapshotDeferred interface {
 	// Deferrable is called under the lock for an entry the walker visits and BeginBig left
 	// to AppendEntry, and for such a value SetKey replaces before the walker reached it
-	// (nothing refers to the old value any more, so its bytes stay as they are). It reports whether the record may be written later, off the lock,
-	// from a copy of o's header and the bytes it points at, and returns what that record
+	// (nothing refers to the old value any more, so its bytes stay as they are). It
+	// reports whether the record may be written later, off the lock, from a copy of o's
+	// header and the bytes it points at, and returns what that record
 	// needs of the engine's state at this instant (persist: the IDLE seconds or the LFU
 	// counter), since that state may change, or be read by no one but the lock's holder.
 	Deferrable(o *Object) (attr int64, ok bool)
@@ -211,11 +217,11 @@ type SnapshotOptions struct {
 	// EncoderNice is the niceness of the thread that writes the claimed records off the
 	// lock (SnapshotDeferred), a thread of its own (0: 19, the lowest priority, which on
 	// Linux also means the SCHED_IDLE policy; -1: none, the walker writes them on
-	// whatever thread it runs). With the encoding at the
-	// lowest priority the kernel runs the connections and their clients first on a busy
-	// machine, and the walk takes what CPU they leave: it lasts longer under load, but
-	// since the pre-images it causes stream to the file instead of staying in memory,
-	// a longer walk costs the clients nothing (BENCHMARKS.md, "BGSAVE gentler").
+	// whatever thread it runs). With the encoding at the lowest priority the kernel runs
+	// the connections and their clients first on a busy machine, and the walk takes what
+	// CPU they leave: it lasts longer under load, but since the pre-images it causes
+	// stream to the file instead of staying in memory, a longer walk costs the clients
+	// nothing (BENCHMARKS.md, "BGSAVE gentler").
 	EncoderNice int
 	// Procs is the GOMAXPROCS a background snapshot runs with when the process has
 	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
@@ -229,7 +235,7 @@ type SnapshotOptions struct {
 type SnapshotStats struct {
 	KeysTotal    int64 // keys at T0
 	KeysDone     int64 // keys serialized so far (walker + hooks)
-	HookKeys     int64 // keys serialized by BeforeChange
+	HookKeys     int64 // keys whose T0 value was taken before a change (hooks, kept or dropped values)
 	CowBytes     int64 // bytes of pre-images (of values changed or replaced before the walk reached them)
 	PeakQueue    int64 // most bytes ever queued for the writer
 	BytesWritten int64 // bytes handed to the sink
