@@ -99,7 +99,7 @@ func (db *DB) expireIfNeeded(key []byte) bool {
 // deleteExpired removes an expired key and does everything Redis does around it.
 func (db *DB) deleteExpired(key []byte) {
 	e := db.eng
-	db.deleteKey(key)
+	db.deleteKey(key, true) // the value is discarded
 	e.Stats.ExpiredKeys++
 	e.notify(NotifyExpired, "expired", key, db.ID)
 	db.signalModified(key)
@@ -303,15 +303,19 @@ func (db *DB) Overwrite(e *Entry, o Object) {
 // Delete removes a key and its expiry (dbSyncDelete); it reports whether the key existed.
 // Callers signal, notify and count dirty themselves, as Redis's commands do.
 func (db *DB) Delete(key []byte) bool {
-	return db.deleteKey(key)
+	return db.deleteKey(key, false)
 }
 
-func (db *DB) deleteKey(key []byte) bool {
+func (db *DB) deleteKey(key []byte, drop bool) bool {
 	e := db.keys.GetBytes(key)
 	if e == nil {
 		return false
 	}
-	db.beforeRemove(e)
+	if s, ok := db.eng.snap.(*Snapshot); drop && ok && s.keepOld(db, e) {
+		db.memForget(e) // what beforeRemove does besides the hook
+	} else {
+		db.beforeRemove(e)
+	}
 	if e.Value.typ == TypeStream {
 		db.SignalReady(key, TypeStream) // XREADGROUP clients get their error
 	}
@@ -320,6 +324,15 @@ func (db *DB) deleteKey(key []byte) bool {
 	}
 	db.keys.DeleteEntry(e)
 	return true
+}
+
+// Drop is Delete for a caller that discards the value (DEL, UNLINK): no one can refer to
+// the old Object afterwards, so a running snapshot may keep a big one aside and write it
+// in steps later, or a small one off the lock, instead of serializing it at once while
+// the client waits (keepOld, as for SetKey). RENAME and MOVE, which move the Object to
+// another key, use Delete.
+func (db *DB) Drop(key []byte) bool {
+	return db.deleteKey(key, true)
 }
 
 // DeleteEntry removes a key whose entry the caller holds.

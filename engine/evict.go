@@ -377,7 +377,7 @@ func (e *Engine) evictKey(db *DB, key string) int64 {
 			freed += dictEntryAlloc
 		}
 	}
-	db.deleteKey(kb)
+	db.deleteKey(kb, true) // the value is discarded
 	e.Stats.EvictedKeys++
 	db.signalModified(kb)
 	e.notify(NotifyEvicted, "evicted", kb, db.ID)

@@ -69,7 +69,7 @@ func cmdDel(x *Ctx) {
 	n := int64(0)
 	for _, k := range x.Args[1:] {
 		x.DB.expireIfNeeded(k)
-		if x.DB.Delete(k) {
+		if x.DB.Drop(k) {
 			x.SignalModified(k)
 			x.Notify(NotifyGeneric, "del", k)
 			x.Dirty(1)

@@ -354,8 +354,10 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 							}
 						case r < 20 && k != nil:
 							db.SetKey(k, strObj("new"), rng.IntN(2) == 0)
-						case r < 35 && k != nil:
+						case r < 28 && k != nil:
 							db.Delete(k)
+						case r < 35 && k != nil: // DEL, UNLINK, expiry: the value is discarded
+							db.Drop(k)
 						case r < 45 && k != nil:
 							db.SetExpire(k, now+int64(2e9))
 						case r < 50 && k != nil:

@@ -20,8 +20,8 @@
 // in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, 4096+ members
 // from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
 // not stall clients for the whole value. A client that changes such a value mid-job waits
-// for the rest of that one value. A SET (or any SetKey) over a big value the walker has
-// not reached keeps the old value aside, untouched since nothing references it, and writes
+// for the rest of that one value. A SET (or any SetKey), DEL, UNLINK, expiry or eviction
+// of a big value the walker has not reached keeps the old value aside, untouched since nothing references it, and writes
 // it in steps later; a small one goes to the walker's next batch and is written off the
 // lock. Strings are written at once, and so is the pre-change image a hook
 // takes of a big value changed in place before the walker reached it: that write pays for
