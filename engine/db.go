@@ -311,8 +311,8 @@ func (db *DB) deleteKey(key []byte, drop bool) bool {
 	if e == nil {
 		return false
 	}
-	if s, ok := db.eng.snap.(*Snapshot); drop && ok && s.keepOld(db, e) {
-		db.memForget(e) // what beforeRemove does besides the hook
+	if drop {
+		db.beforeDiscard(e) // the snapshot may keep the old value whole (snapshot.go)
 	} else {
 		db.beforeRemove(e)
 	}

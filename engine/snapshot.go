@@ -42,8 +42,8 @@ import (
 // record). Reads only touch the header's LRU field, which the walker does not read (the
 // IDLE or FREQ a record needs is taken when claiming). So the lock is held for the scan
 // and the claims, not for the encoding and LZF (half of the walk's CPU). A small value
-// that SetKey replaces before the walker reached it is not serialized by the client
-// either: nothing refers to the old value any more, so it joins the walker's next batch
+// that SetKey replaces or Drop discards before the walker reached it is not serialized
+// by the client either: nothing refers to the old value any more, so it joins the walker's next batch
 // as a claim with no entry (dropRec, at most maxDropped waiting).
 //
 // The walker's output goes through a bounded queue to a writer goroutine that calls the
@@ -109,13 +109,12 @@ type DeferredEncoder interface {
 // under the lock either takes a queued claim over (claimTaken: it writes the pre-image
 // itself) or waits for claimDone.
 type claim struct {
-	en    *Entry // nil for a dropped value (kept: no entry holds it any more)
+	en    *Entry // nil for a dropped value: a pre-image (no entry holds it any more)
 	key   string
 	obj   Object // the header as claimed; the walker reads nothing of en off the lock
 	exp   int64
 	attr  int64
 	db    int
-	kept  bool // a pre-image: a value SetKey replaced before the walk reached it
 	state atomic.Uint32
 }
 
@@ -533,11 +532,21 @@ func (db *DB) beforeReplace(e *Entry) {
 	db.beforeChange(e)
 }
 
-// keepOld queues a job over the old value of an entry about to be replaced, when the
-// encoder writes such a value in steps, or, when the encoder can write it off the lock
-// (SnapshotDeferred), hands a small old value to the walker's next batch of claims
-// (dropRec): the client that replaced it then serializes nothing. It reports whether it
-// did either (and stamped the entry).
+// beforeDiscard is beforeReplace for an entry whose value is removed and discarded
+// (DB.Drop: DEL, UNLINK, expiry, eviction). Lock held.
+func (db *DB) beforeDiscard(e *Entry) {
+	if s, ok := db.eng.snap.(*Snapshot); ok && s.keepOld(db, e) {
+		db.memForget(e) // what beforeRemove does besides the hook
+		return
+	}
+	db.beforeRemove(e)
+}
+
+// keepOld queues a job over the old value of an entry about to be replaced or discarded
+// (beforeReplace, beforeDiscard), when the encoder writes such a value in steps, or, when
+// the encoder can write it off the lock (SnapshotDeferred), hands a small old value to
+// the walker's next batch of claims (dropRec): the client then serializes nothing. It
+// reports whether it did either (and stamped the entry).
 func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	if s.inc == nil || s.detached || en.Version >= s.epoch-1 {
 		return false // done, or claimed (a small value: BeforeChange settles the claim)
@@ -623,7 +632,7 @@ func (s *Snapshot) takeDropped() {
 		d := &s.dropped[i]
 		s.claims = append(s.claims, claim{})
 		c := &s.claims[len(s.claims)-1]
-		c.key, c.obj, c.exp, c.attr, c.db, c.kept = d.key, d.obj, d.exp, d.attr, d.db, true
+		c.key, c.obj, c.exp, c.attr, c.db = d.key, d.obj, d.exp, d.attr, d.db
 		*d = dropRec{}
 	}
 	s.dropped = s.dropped[:0]
@@ -709,7 +718,7 @@ func (s *Snapshot) encodeClaims() {
 		}
 		keys++
 		s.keysDone.Add(1)
-		if c.kept {
+		if c.en == nil { // a dropped value: a pre-image
 			s.cowBytes.Add(int64(len(buf) - n))
 		}
 		if len(buf) >= s.opts.ChunkBytes {
