@@ -131,17 +131,8 @@ func (l *evLoop) add(cn *conn) bool {
 	if fd < 0 {
 		return false
 	}
-	rs := &rawSock{fd: fd}
-	// Others use cn.sock under wmu or the engine lock (Shutdown, flushes); the loop
-	// finds the connection only once it is in the table below.
-	swap := func(to clientSock, tofd int) {
-		cn.wmu.Lock()
-		l.srv.eng.Lock()
-		cn.sock, cn.fd = to, tofd
-		l.srv.eng.Unlock()
-		cn.wmu.Unlock()
-	}
-	swap(rs, fd)
+	// The loop finds the connection only once it is in the table below.
+	l.setSock(cn, &rawSock{fd: fd}, fd, false)
 	cn.looped = true
 	l.mu.Lock()
 	l.set(fd, cn)
@@ -153,7 +144,7 @@ func (l *evLoop) add(cn *conn) bool {
 		l.set(fd, nil)
 		l.mu.Unlock()
 		cn.looped = false
-		swap(ns, ns.fd)
+		l.setSock(cn, ns, ns.fd, false)
 		syscall.Close(fd)
 		return false
 	}
@@ -365,17 +356,21 @@ func (l *evLoop) detach(cn *conn, wmuHeld bool) bool {
 		return false
 	}
 	ns, fd := newClientSock(nc)
-	if !wmuHeld {
-		cn.wmu.Lock()
-	}
-	l.srv.eng.Lock()
-	cn.sock, cn.fd = ns, fd
-	l.srv.eng.Unlock()
-	if !wmuHeld {
-		cn.wmu.Unlock()
-	}
+	l.setSock(cn, ns, fd, wmuHeld)
 	f.Close() // the loop's descriptor
 	return true
+}
+
+// setSock swaps cn's socket: others use cn.sock under cn.wmu or the engine lock
+// (Shutdown, flushes), so it changes under both. wmuHeld: the caller holds cn.wmu.
+func (l *evLoop) setSock(cn *conn, to clientSock, fd int, wmuHeld bool) {
+	if !wmuHeld {
+		cn.wmu.Lock()
+		defer cn.wmu.Unlock()
+	}
+	l.srv.eng.Lock()
+	cn.sock, cn.fd = to, fd
+	l.srv.eng.Unlock()
 }
 
 // close ends a connection the loop serves (what handle does after conn.serve).
