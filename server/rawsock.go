@@ -37,25 +37,16 @@ func (s *rawSock) Read(b []byte) (int, error) {
 
 func (s *rawSock) Write(b []byte) (int, error) {
 	n := 0
-	for n < len(b) {
-		p := b[n:]
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(s.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), syscall.MSG_NOSIGNAL, 0, 0)
-		switch errno {
-		case 0:
-			n += int(r)
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			if s.nbWrite {
-				return n, resp.ErrWouldBlock
-			}
-			if err := s.waitWritable(); err != nil {
-				return n, err
-			}
-		default:
-			return n, errno
+	for {
+		k, err := sendNow(s.fd, b[n:])
+		n += k
+		if err != resp.ErrWouldBlock || s.nbWrite {
+			return n, err
+		}
+		if err := s.waitWritable(); err != nil {
+			return n, err
 		}
 	}
-	return n, nil
 }
 
 // waitWritable blocks the calling thread in poll(2) until the socket has room (or is
@@ -85,8 +76,4 @@ func (s *rawSock) Shutdown() { _ = syscall.Shutdown(s.fd, syscall.SHUT_RDWR) }
 
 func (s *rawSock) Close() error { return syscall.Close(s.fd) }
 
-func (s *rawSock) PeerClosed() bool {
-	var b [1]byte
-	n, _, err := syscall.Recvfrom(s.fd, b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-	return n == 0 && err == nil
-}
+func (s *rawSock) PeerClosed() bool { return peerClosed(s.fd) }

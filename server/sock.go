@@ -182,26 +182,40 @@ func recvNow(fd int, b []byte) (n int, drained bool, err error) {
 	}
 }
 
-// rawRead is the RawConn.Read callback: false asks to wait until the socket is readable.
-func (s *netSock) rawRead(fd uintptr) bool {
-	for {
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(&s.rb[0])), uintptr(len(s.rb)), 0, 0, 0)
+// sendNow writes b to a non-blocking socket until it is all written or the socket has no
+// room (resp.ErrWouldBlock, with the bytes written so far), never waiting.
+func sendNow(fd int, b []byte) (n int, err error) {
+	for n < len(b) {
+		p := b[n:]
+		r, _, errno := syscall.RawSyscall6(syscall.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), syscall.MSG_NOSIGNAL, 0, 0)
 		switch errno {
 		case 0:
-			s.rn = int(r)
-			if r == 0 {
-				s.rerr = io.EOF
-			}
-			return true
+			n += int(r)
 		case syscall.EINTR:
-			continue
 		case syscall.EAGAIN:
-			return false
+			return n, resp.ErrWouldBlock
 		default:
-			s.rerr = errno
-			return true
+			return n, errno
 		}
 	}
+	return n, nil
+}
+
+// peerClosed reports whether the peer closed a socket that has no unread bytes.
+func peerClosed(fd int) bool {
+	var b [1]byte
+	n, _, err := syscall.Recvfrom(fd, b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	return n == 0 && err == nil
+}
+
+// rawRead is the RawConn.Read callback: false asks to wait until the socket is readable.
+func (s *netSock) rawRead(fd uintptr) bool {
+	n, _, err := recvNow(int(fd), s.rb)
+	if err == resp.ErrWouldBlock {
+		return false
+	}
+	s.rn, s.rerr = n, err
+	return true
 }
 
 func (s *netSock) Write(b []byte) (int, error) {
@@ -221,20 +235,12 @@ func (s *netSock) Write(b []byte) (int, error) {
 // rawWrite is the RawConn.Write callback: it writes until done, and returns false to wait
 // for room in the send buffer.
 func (s *netSock) rawWrite(fd uintptr) bool {
-	for s.wn < len(s.wb) {
-		p := s.wb[s.wn:]
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), syscall.MSG_NOSIGNAL, 0, 0)
-		switch errno {
-		case 0:
-			s.wn += int(r)
-		case syscall.EINTR:
-		case syscall.EAGAIN:
-			return false
-		default:
-			s.werr = errno
-			return true
-		}
+	n, err := sendNow(int(fd), s.wb[s.wn:])
+	s.wn += n
+	if err == resp.ErrWouldBlock {
+		return false
 	}
+	s.werr = err
 	return true
 }
 
@@ -256,11 +262,7 @@ func (s *netSock) PeerClosed() bool {
 		return false
 	}
 	closed := false
-	_ = s.rc.Control(func(fd uintptr) {
-		var b [1]byte
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		closed = n == 0 && err == nil
-	})
+	_ = s.rc.Control(func(fd uintptr) { closed = peerClosed(int(fd)) })
 	return closed
 }
 
