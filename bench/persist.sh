@@ -85,7 +85,9 @@ for who in ${WHO:-redis redisctl}; do
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
   ( while inprog; do bench $port "$N" >> "$out"; done ) & bp=$!
-  while kill -0 $bp 2>/dev/null; do # the load runs as long as the BGSAVE
+  # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
+  # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
+  while kill -0 $bp 2>/dev/null; do
     r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r
     for c in $(kids $pid); do cr=$(rss $c); [ "${cr:-0}" -gt "$cpeak" ] && cpeak=$cr; done
     sleep 0.2
