@@ -5,10 +5,13 @@
 #   1. RDB load at startup ("DB loaded from disk: x seconds" of each log), RSS after;
 #   2. SAVE wall time (redis-cli, best of $RUNS);
 #   3. BGSAVE under a redis-benchmark SET load: write p99 and max latency idle vs during
-#      the snapshot, extra memory during the snapshot (RSS sampled every 50 ms; for Redis
-#      the parent's and the child's RSS, and rdb_last_cow_size).
+#      the snapshot, the SETs slower than 5 and 10 ms, extra memory during the snapshot
+#      (RSS sampled every 200 ms; for Redis the parent's and the child's RSS, and
+#      rdb_last_cow_size). Each run's line, with its end time from the BGSAVE (t=), is
+#      kept in $BENCH_DIR/<who>-bgbench-<round>.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
-# runs n SET runs without a BGSAVE instead (the RSS the load alone adds).
+# runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
+# latencies, in $BENCH_DIR/<who>/controlbench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/persistbench}
@@ -33,9 +36,31 @@ rss() {
 kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
-bench() { # port n -> "p99 max rps"
-  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 --csv 2>/dev/null |
-    awk -F'","' 'NR==2{gsub(/"/,"",$0); split($0,a,","); print "p99=" a[7] "ms max=" a[8] "ms rps=" a[2]}'
+bench() { # port n -> "p99=… max=… rps=… over5=… over10=…"
+  # over5/over10: requests slower than 5.1 / 10.1 ms, from redis-benchmark's cumulative
+  # distribution (1 ms buckets past 2 ms, printed where the count changes).
+  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null | tr '\r' '\n' |
+    awk -v n="$2" '
+      /^Cumulative distribution/ {cum=1; next}
+      cum && /milliseconds \(cumulative count/ {
+        v=$3+0; c=$NF; sub(/\)/,"",c)
+        if (v <= 5.2) c5=c; if (v <= 10.2) c10=c }
+      /^Summary/ {cum=0}
+      /throughput summary/ {rps=$3}
+      /^ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ *$/ {p99=$5; mx=$6}
+      END {print "p99=" p99 "ms max=" mx "ms rps=" rps " over5=" n-c5 " over10=" n-c10}'
+}
+# stats FILE -> a summary of bench lines: runs, p99 median and worst, max, requests past
+# 5 and 10 ms.
+stats() {
+  local p99s n med worst mx o5 o10
+  p99s=$(sed 's/p99=\([0-9.]*\)ms.*/\1/' "$1" | sort -g)
+  n=$(echo "$p99s" | grep -c . || true)
+  med=$(echo "$p99s" | sed -n "$(( (n+1)/2 ))p"); worst=$(echo "$p99s" | tail -1)
+  mx=$(sed 's/.*max=\([0-9.]*\)ms.*/\1/' "$1" | sort -g | tail -1)
+  o5=$(sed 's/.*over5=\([0-9]*\).*/\1/' "$1" | paste -sd+ | bc)
+  o10=$(sed 's/.*over10=\([0-9]*\).*/\1/' "$1" | paste -sd+ | bc)
+  echo "$n runs ($((n * N)) SETs), p99 median ${med} ms worst ${worst} ms, max ${mx} ms; SETs over 5 ms: $o5, over 10 ms: $o10"
 }
 for who in ${WHO:-redis redisctl}; do
   d="$dir/$who"; rm -rf "$d"; mkdir -p "$d"; cp "$data" "$d/dump.rdb"
@@ -65,10 +90,12 @@ for who in ${WHO:-redis redisctl}; do
     # minus this one over as many runs.
     for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
     base=$(rss $pid); peak=$base; s=$(date +%s.%N)
-    ( for i in $(seq "$CONTROL_RUNS"); do bench $port "$N" >/dev/null; done ) & bp=$!
+    out="$d/controlbench"; : > "$out"
+    ( for i in $(seq "$CONTROL_RUNS"); do bench $port "$N" >> "$out"; done ) & bp=$!
     while kill -0 $bp 2>/dev/null; do r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r; sleep 0.2; done
     wait $bp || true
     echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$(date +%s.%N) - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
+    echo "   control SET load: $(stats "$out")"
     redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
     wait $pid 2>/dev/null || true
     continue
@@ -84,7 +111,8 @@ for who in ${WHO:-redis redisctl}; do
   redis-cli -p $port bgsave >/dev/null
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
-  ( while inprog; do bench $port "$N" >> "$out"; done ) & bp=$!
+  # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
+  ( while inprog; do r=$(bench $port "$N"); echo "$r t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
   while kill -0 $bp 2>/dev/null; do
@@ -94,11 +122,8 @@ for who in ${WHO:-redis redisctl}; do
   done
   e=$(date +%s.%N)
   wait $bp || true
-  p99s=$(sed 's/p99=\([0-9.]*\)ms.*/\1/' "$out" | sort -g)
-  n=$(echo "$p99s" | grep -c . || true)
-  med=$(echo "$p99s" | sed -n "$(( (n+1)/2 ))p"); worst=$(echo "$p99s" | tail -1)
-  mx=$(sed 's/.*max=\([0-9.]*\)ms.*/\1/' "$out" | sort -g | tail -1)
-  summary="$n runs, p99 median ${med} ms worst ${worst} ms, max ${mx} ms"
+  summary=$(stats "$out")
+  cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load))"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true

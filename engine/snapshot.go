@@ -226,7 +226,10 @@ type SnapshotOptions struct {
 	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
 	// with GOMAXPROCS 1 (io-threads): the writer's CRC and disk writes then take the
 	// connections' only P, and a second one halved the SET p99 during a 5M-key BGSAVE
-	// (BENCHMARKS.md). It is put back when the walk ends, unless changed meanwhile.
+	// (BENCHMARKS.md). It is put back when the sink's End has returned (the file written,
+	// synced and renamed), unless changed meanwhile: with one P, a goroutine in a long
+	// system call (the final fsync) keeps it until the runtime's monitor takes it back,
+	// which on a busy process is up to two of its 10 ms ticks, and the connections wait.
 	Procs int
 }
 
@@ -446,7 +449,8 @@ func (s *Snapshot) raiseProcs() {
 	}
 }
 
-// restoreProcs undoes raiseProcs, unless GOMAXPROCS was changed since.
+// restoreProcs undoes raiseProcs, unless GOMAXPROCS was changed since (the writer,
+// after the sink's End).
 func (s *Snapshot) restoreProcs() {
 	if s.procs[0] > 0 && runtime.GOMAXPROCS(0) == s.procs[1] {
 		runtime.GOMAXPROCS(s.procs[0])
@@ -1123,7 +1127,6 @@ func (s *Snapshot) finishLocked() {
 		}
 	}
 	s.jobs = nil
-	s.restoreProcs()
 	incomplete := s.open != nil // a record partly queued: the output is cut short
 	s.open, s.held = nil, nil
 	if s.eng.snap == SnapshotHook(s) {
@@ -1199,6 +1202,7 @@ func (s *Snapshot) writer() {
 		s.qmu.Unlock()
 	}
 	s.err = s.sink.End(err)
+	s.restoreProcs()
 }
 
 func (s *Snapshot) setWriterErr(err error) {

@@ -137,17 +137,18 @@ type snapRec struct {
 
 // snapTestSink decodes the records back into a map and counts duplicates.
 type snapTestSink struct {
-	mu      sync.Mutex
-	begun   bool
-	got     map[string]snapRec
-	dups    []string
-	badDB   []string
-	endErr  error
-	failAt  int // fail the Nth Write (0: never)
-	writes  int
-	slowFor time.Duration
-	rest    []byte // a record begun in an earlier chunk
-	restDB  int
+	mu       sync.Mutex
+	begun    bool
+	got      map[string]snapRec
+	dups     []string
+	badDB    []string
+	endErr   error
+	failAt   int // fail the Nth Write (0: never)
+	writes   int
+	slowFor  time.Duration
+	rest     []byte // a record begun in an earlier chunk
+	restDB   int
+	endProcs int // GOMAXPROCS when End ran
 }
 
 func (s *snapTestSink) Begin(st *SnapshotStart) error {
@@ -203,6 +204,7 @@ func (s *snapTestSink) End(err error) error {
 		err = fmt.Errorf("%d bytes of an unfinished record at the end", len(s.rest))
 	}
 	s.endErr = err
+	s.endProcs = runtime.GOMAXPROCS(0)
 	return err
 }
 
@@ -532,7 +534,7 @@ func TestSnapshotClaimHook(t *testing.T) {
 }
 
 // TestSnapshotProcs: a background snapshot runs with at least two Ps and puts GOMAXPROCS
-// back when it ends.
+// back when its sink's End has returned (the final fsync must not hold the only P).
 func TestSnapshotProcs(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one CPU")
@@ -543,11 +545,13 @@ func TestSnapshotProcs(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		e.DB(0).Add([]byte(fmt.Sprint(i)), strObj("v"))
 	}
-	s, err := e.StartSnapshot(snapTestEnc{}, &snapTestSink{slowFor: time.Millisecond}, &SnapshotOptions{ChunkBytes: 64})
+	sink := &snapTestSink{slowFor: time.Millisecond}
+	s, err := e.StartSnapshot(snapTestEnc{}, sink, &SnapshotOptions{ChunkBytes: 64})
 	require.NoError(t, err)
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
 	e.Unlock()
 	require.NoError(t, s.Wait())
+	require.Equal(t, 2, sink.endProcs, "GOMAXPROCS while the sink ended")
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 
 	e.Lock() // Procs -1 leaves it; Cancel puts it back too
@@ -555,12 +559,14 @@ func TestSnapshotProcs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 	s.Cancel()
+	<-s.Done()
 	s, err = e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, nil)
 	require.NoError(t, err)
+	require.Equal(t, 2, runtime.GOMAXPROCS(0))
 	s.Cancel()
-	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 	e.Unlock()
 	require.ErrorIs(t, s.Wait(), ErrSnapshotCanceled)
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 }
 
 func TestSnapshotCancelAndSinkError(t *testing.T) {
