@@ -396,16 +396,29 @@ func nextSize(n int) int {
 	return 1 << bits.Len(uint(n-1))
 }
 
+// adviseTable is adviseHuge, replaced by a test that records the calls.
+var adviseTable = adviseHuge
+
 // resize starts a rehash into a table of nextSize(n) buckets. It refuses (false) while
 // rehashing, when the size would not change, or when it could not hold the current entries.
 // An empty dict gets its new table directly, with nothing to move.
-func (d *Dict[V]) resize(n int) bool {
+//
+// huge asks for transparent huge pages before the table's first touch: only Expand does,
+// for a loader pre-sizing the dict while no client waits. A table that grows under
+// clients' writes keeps 4 KiB pages: there, the first touch of each huge page inside a
+// rehash step or an insert is a fault that a client waits for, and the growth of a dict
+// to 2M keys under a SET load stalled the server for up to 60 ms (BENCHMARKS.md, "Stalls
+// under a write load"). Advising the table once its rehash was done, for khugepaged to
+// collapse in the background, still showed stalls of 11 ms; no advice showed none.
+func (d *Dict[V]) resize(n int, huge bool) bool {
 	size := nextSize(n)
 	if size == 0 || d.ht[1].buckets != nil || size == len(d.ht[0].buckets) || d.ht[0].used > size {
 		return false
 	}
 	nt := make([]*Entry[V], size)
-	adviseHuge(unsafe.Pointer(unsafe.SliceData(nt)), uintptr(size)*unsafe.Sizeof(nt[0]))
+	if huge {
+		adviseTable(unsafe.Pointer(unsafe.SliceData(nt)), uintptr(size)*unsafe.Sizeof(nt[0]))
+	}
 	if d.ht[0].used == 0 {
 		d.ht[0].buckets = nt
 		return true
@@ -425,7 +438,7 @@ func (d *Dict[V]) Expand(n int) bool {
 	if n < 0 || nextSize(n) <= len(d.ht[0].buckets) {
 		return false
 	}
-	return d.resize(n)
+	return d.resize(n, true)
 }
 
 // expandIfNeeded grows the table before an insert (Redis's _dictExpandIfNeeded).
@@ -440,7 +453,7 @@ func (d *Dict[V]) expandIfNeeded() {
 	}
 	used := d.ht[0].used
 	if used >= size && (!d.noResize || used >= ForceResizeRatio*size) {
-		d.resize(used + 1)
+		d.resize(used+1, false)
 	}
 }
 
@@ -462,7 +475,7 @@ func (d *Dict[V]) shrinkIfNeeded() {
 	if d.ht[1].buckets != nil || d.paused > 0 || !d.needsShrink() {
 		return
 	}
-	d.resize(d.ht[0].used)
+	d.resize(d.ht[0].used, false)
 }
 
 // ResizeIfNeeded is the cron's resize check (Redis's tryResizeHashTables): it starts a grow
@@ -474,10 +487,10 @@ func (d *Dict[V]) ResizeIfNeeded() bool {
 	}
 	size, used := len(d.ht[0].buckets), d.ht[0].used
 	if size > 0 && used >= size && (!d.noResize || used >= ForceResizeRatio*size) {
-		return d.resize(used + 1)
+		return d.resize(used+1, false)
 	}
 	if d.needsShrink() {
-		return d.resize(used)
+		return d.resize(used, false)
 	}
 	return false
 }

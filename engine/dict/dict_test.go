@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -529,4 +530,27 @@ func TestPrefetchChangesNothing(t *testing.T) {
 	require.Positive(t, touched)
 	New[int]().Prefetch(keys, nil) // empty dict: nothing to do
 	require.Equal(t, 1, d.GetBytes([]byte("k1")).Value)
+}
+
+// TestHugePagesOnlyForExpand: a table that grows under inserts never asks for huge pages
+// (their first-touch faults stall the client whose insert or rehash step touches them);
+// one that Expand pre-sizes does, before its first touch.
+func TestHugePagesOnlyForExpand(t *testing.T) {
+	var advised []uintptr
+	defer func(f func(unsafe.Pointer, uintptr)) { adviseTable = f }(adviseTable)
+	adviseTable = func(_ unsafe.Pointer, n uintptr) { advised = append(advised, n) }
+
+	d := New[int]()
+	const n = 600_000 // past 512Ki buckets: a 4 MiB table, big enough for huge pages
+	for i := 0; i < n; i++ {
+		d.Add(strconv.Itoa(i), i)
+	}
+	for d.RehashSteps(1000) {
+	}
+	require.GreaterOrEqual(t, len(d.ht[0].buckets), 1<<20)
+	require.Empty(t, advised, "a table grown by inserts asked for huge pages")
+
+	e := New[int]()
+	require.True(t, e.Expand(n))
+	require.Equal(t, []uintptr{uintptr(1<<20) * unsafe.Sizeof((*Entry[int])(nil))}, advised)
 }

@@ -14,7 +14,9 @@ const hugeTableBytes = 4 << 20
 // table of millions of buckets lands on a random page: with 4 KiB pages nearly every
 // probe also misses the TLB, and the page walk costs about as much as the miss itself.
 // The array is still untouched (Go hands out large allocations zeroed by the kernel), so
-// its first faults can take huge pages. Only a hint: any error is ignored.
+// its first faults take huge pages, each zeroing 2 MiB while the faulting thread waits:
+// only tables that a loader pre-sizes ask (Dict.Expand). Only a hint: any error is
+// ignored.
 func adviseHuge(p unsafe.Pointer, n uintptr) {
 	if n < hugeTableBytes {
 		return
