@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/redisctl/redisctl/engine/dict"
+	"github.com/redisctl/redisctl/internal/procs"
 )
 
 // Fork-free point-in-time snapshots (DESIGN.md, "Fork-free snapshots"; FORMATS.md §4.5).
@@ -226,8 +227,8 @@ type SnapshotOptions struct {
 	// fewer (0: 2, or the number of CPUs if smaller; -1: leave it). `redisctl serve` runs
 	// with GOMAXPROCS 1 (io-threads): the writer's CRC and disk writes then take the
 	// connections' only P, and a second one halved the SET p99 during a 5M-key BGSAVE
-	// (BENCHMARKS.md). It is put back when the sink's End has returned (the file written,
-	// synced and renamed), unless changed meanwhile: with one P, a goroutine in a long
+	// (BENCHMARKS.md). It is a hold of package procs, ended when the sink's End has
+	// returned (the file written, synced and renamed): with one P, a goroutine in a long
 	// system call (the final fsync) keeps it until the runtime's monitor takes it back,
 	// which on a busy process is up to two of its 10 ms ticks, and the connections wait.
 	Procs int
@@ -279,18 +280,18 @@ type Snapshot struct {
 	walkDB   int
 	walkKeys int
 	// sliceKeys counts the keys the current walker slice serialized.
-	sliceKeys int
-	hookBuf   []byte
-	hookDB    int
-	hookKeys  int
-	encErr    error
-	detached  bool // the hook is uninstalled (finished or canceled)
-	inc       SnapshotIncremental
-	jobs      []*bigJob // big values being serialized in steps
-	open      *bigJob   // the job whose record is partly queued
-	procs     [2]int    // GOMAXPROCS before the snapshot raised it, and the raised value
-	held      []*SnapshotChunk
-	def       SnapshotDeferred
+	sliceKeys    int
+	hookBuf      []byte
+	hookDB       int
+	hookKeys     int
+	encErr       error
+	detached     bool // the hook is uninstalled (finished or canceled)
+	inc          SnapshotIncremental
+	jobs         []*bigJob // big values being serialized in steps
+	open         *bigJob   // the job whose record is partly queued
+	releaseProcs func()    // ends the procs hold of a background snapshot
+	held         []*SnapshotChunk
+	def          SnapshotDeferred
 	// claims is the walker's batch of entries to serialize off the lock. Only the walker
 	// changes the slice, and only under the lock; hooks and finishLocked change the
 	// claims' state. Between the walker's release of the lock and its next acquisition
@@ -437,25 +438,24 @@ func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *S
 	return s
 }
 
-// raiseProcs applies SnapshotOptions.Procs for a background snapshot.
+// raiseProcs applies SnapshotOptions.Procs for a background snapshot (a procs hold).
 func (s *Snapshot) raiseProcs() {
 	want := s.opts.Procs
+	if want < 0 {
+		return
+	}
 	if want == 0 {
-		want = min(2, runtime.NumCPU())
+		want = 2
 	}
-	if cur := runtime.GOMAXPROCS(0); want > cur {
-		runtime.GOMAXPROCS(want)
-		s.procs = [2]int{cur, want}
-	}
+	s.releaseProcs = procs.Hold(want)
 }
 
-// restoreProcs undoes raiseProcs, unless GOMAXPROCS was changed since (the writer,
-// after the sink's End).
+// restoreProcs ends raiseProcs's hold (the writer, after the sink's End).
 func (s *Snapshot) restoreProcs() {
-	if s.procs[0] > 0 && runtime.GOMAXPROCS(0) == s.procs[1] {
-		runtime.GOMAXPROCS(s.procs[0])
+	if s.releaseProcs != nil {
+		s.releaseProcs()
+		s.releaseProcs = nil
 	}
-	s.procs = [2]int{}
 }
 
 // bumpEpoch starts a new epoch for a background snapshot.

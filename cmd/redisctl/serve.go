@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/redisctl/redisctl/internal/procs"
 	"github.com/redisctl/redisctl/server"
 	"github.com/redisctl/redisctl/server/persist"
 )
@@ -122,7 +123,7 @@ func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr stri
 	}
 	err = srv.Listen()
 	if serveProcs > 0 {
-		runtime.GOMAXPROCS(serveProcs)
+		procs.SetBase(serveProcs) // raised while a snapshot or the AOF holds a second P
 	}
 	if err != nil {
 		return withCode(exitFailure, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/redisctl/redisctl/aof"
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/config"
+	"github.com/redisctl/redisctl/internal/procs"
 	"github.com/redisctl/redisctl/server"
 )
 
@@ -68,11 +69,14 @@ type segment struct {
 
 // AOFFile implements the AOF seam of Persistence.
 type AOFFile struct {
-	cfg  *config.Config
-	p    *Persistence
-	eng  *engine.Engine
-	log  *server.Logger
-	dcfg aof.DirConfig
+	releaseProcs func()       // the procs hold while the AOF is on (setState)
+	flushMu      sync.Mutex   // one flush at a time (the writer goroutine, or a waiter)
+	syncs        atomic.Int64 // fdatasyncs of appendfsync always (tests count them)
+	cfg          *config.Config
+	p            *Persistence
+	eng          *engine.Engine
+	log          *server.Logger
+	dcfg         aof.DirConfig
 
 	// Under the engine lock.
 	state         int
@@ -170,7 +174,7 @@ func (l aofLog) Logf(level int, format string, args ...any) { l.l.Logf(level, fo
 // nothing else runs. Any error is fatal (Redis exits 1).
 func (a *AOFFile) Load(p *Persistence, e *engine.Engine, log *server.Logger) error {
 	a.p, a.eng, a.log = p, e, log
-	a.state = aofOn
+	a.setState(aofOn)
 	dc := a.dirCfg()
 	m, err := aof.LoadManifestFromDisk(dc, aofLog{log})
 	if err != nil {
@@ -299,7 +303,23 @@ func (a *AOFFile) Propagate(db int, args [][]byte) {
 	n := len(s.data)
 	s.data = a.enc.Append(s.data, db, args, a.eng.NowMs()/1000)
 	a.appended += int64(len(s.data) - n)
+	big := len(s.data) >= kickBytes
 	a.bmu.Unlock()
+	if big {
+		a.wake()
+	}
+}
+
+// kickBytes is how much Propagate buffers before it wakes the writer itself. Below it the
+// writer is woken by whoever waits for the writes (WaitDurable: the event loop at the end
+// of its round, a connection before its replies), or by its 100 ms tick: so one write, and
+// under appendfsync always one fsync, covers a whole round of commands, as Redis writes
+// the AOF once per event loop iteration. A writer woken at the first command of a round
+// fsynced about four commands at a time under 50 clients, against Redis's fifty.
+const kickBytes = 1 << 20
+
+// wake kicks the writer goroutine (without blocking).
+func (a *AOFFile) wake() {
 	select {
 	case a.kick <- struct{}{}:
 	default:
@@ -320,7 +340,9 @@ func (a *AOFFile) enqueue(seg segment) {
 	}
 }
 
-// writer is the AOF writer goroutine: write, then fsync under always.
+// writer is the AOF writer goroutine: it flushes the buffer when woken (by Propagate past
+// kickBytes, by a rotation or a stop, by a waiter that could not flush itself) and every
+// 100 ms.
 func (a *AOFFile) writer() {
 	defer a.writerAlive.Store(false)
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -330,68 +352,82 @@ func (a *AOFFile) writer() {
 		case <-a.kick:
 		case <-tick.C:
 		}
-		a.bmu.Lock()
-		segs := a.segs
-		end := a.appended
-		a.segs = []segment{{data: a.spare[:0]}}
-		a.spare = nil
-		a.bmu.Unlock()
-		var pending []segment
-		for i, s := range segs {
-			if s.rot != nil {
-				a.rotate(s.rot)
-			}
-			if len(s.data) > 0 {
-				if err := a.writeAll(s.data); err != nil {
-					pending = segs[i:]
-					break
-				}
-			}
-			if s.stop != nil {
-				a.closeFile()
-				close(s.stop)
-			}
-		}
-		if pending != nil {
-			// Keep what was not written in front of the new data (Redis keeps aof_buf).
-			a.bmu.Lock()
-			a.segs = append(pending, a.segs...)
-			a.bmu.Unlock()
-			// Replies waiting on these writes go out (writes are now refused with MISCONF,
-			// as Redis does while aof_last_write_status is err).
-			a.wmu.Lock()
-			a.wcond.Broadcast()
-			a.wmu.Unlock()
+		a.flushMu.Lock()
+		failed := a.flush()
+		a.flushMu.Unlock()
+		if failed {
 			time.Sleep(100 * time.Millisecond)
-			continue
 		}
-		if a.writeErr.Load() != nil {
-			a.writeErr.Store(nil)
-			a.log.Logf(server.LevelWarning, "AOF write error looks solved, Redis can write again.")
+	}
+}
+
+// flush writes what is buffered to the file (and fdatasyncs it under appendfsync always),
+// then wakes the waiters: flushAppendOnlyFile. It reports a failed write (what was not
+// written stays buffered). a.flushMu held: by the writer goroutine, or by a waiter that
+// flushes itself (WaitDurable).
+func (a *AOFFile) flush() (failed bool) {
+	a.bmu.Lock()
+	segs := a.segs
+	end := a.appended
+	a.segs = []segment{{data: a.spare[:0]}}
+	a.spare = nil
+	a.bmu.Unlock()
+	var pending []segment
+	for i, s := range segs {
+		if s.rot != nil {
+			a.rotate(s.rot)
 		}
-		if last := segs[len(segs)-1].data; cap(last) > 0 && cap(last) <= 4<<20 {
-			a.bmu.Lock()
-			if a.spare == nil {
-				a.spare = last[:0]
+		if len(s.data) > 0 {
+			if err := a.writeAll(s.data); err != nil {
+				pending = segs[i:]
+				break
 			}
-			a.bmu.Unlock()
 		}
-		a.written.Store(end)
-		if a.cfg.Appendfsync() == config.FsyncAlways && a.synced.Load() < end {
-			a.fdMu.Lock()
-			if a.fd != nil {
-				if err := syscall.Fdatasync(int(a.fd.Fd())); err != nil {
-					a.log.Logf(server.LevelWarning, "Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", strerror(err))
-					os.Exit(1)
-				}
-			}
-			a.fdMu.Unlock()
-			a.synced.Store(end)
+		if s.stop != nil {
+			a.closeFile()
+			close(s.stop)
 		}
+	}
+	if pending != nil {
+		// Keep what was not written in front of the new data (Redis keeps aof_buf).
+		a.bmu.Lock()
+		a.segs = append(pending, a.segs...)
+		a.bmu.Unlock()
+		// Replies waiting on these writes go out (writes are now refused with MISCONF,
+		// as Redis does while aof_last_write_status is err).
 		a.wmu.Lock()
 		a.wcond.Broadcast()
 		a.wmu.Unlock()
+		return true
 	}
+	if a.writeErr.Load() != nil {
+		a.writeErr.Store(nil)
+		a.log.Logf(server.LevelWarning, "AOF write error looks solved, Redis can write again.")
+	}
+	if last := segs[len(segs)-1].data; cap(last) > 0 && cap(last) <= 4<<20 {
+		a.bmu.Lock()
+		if a.spare == nil {
+			a.spare = last[:0]
+		}
+		a.bmu.Unlock()
+	}
+	a.written.Store(end)
+	if a.cfg.Appendfsync() == config.FsyncAlways && a.synced.Load() < end {
+		a.fdMu.Lock()
+		if a.fd != nil {
+			if err := syscall.Fdatasync(int(a.fd.Fd())); err != nil {
+				a.log.Logf(server.LevelWarning, "Can't persist AOF for fsync error when the AOF fsync policy is 'always': %s. Exiting...", strerror(err))
+				os.Exit(1)
+			}
+		}
+		a.fdMu.Unlock()
+		a.synced.Store(end)
+		a.syncs.Add(1)
+	}
+	a.wmu.Lock()
+	a.wcond.Broadcast()
+	a.wmu.Unlock()
+	return false
 }
 
 // writeAll writes data to the current incr file (flushAppendOnlyFile's write part).
@@ -494,6 +530,20 @@ func (a *AOFFile) WaitDurable(point int64) {
 	if reached() {
 		return
 	}
+	// Flush here when no flush runs: the event loop at the end of its round writes (and
+	// fsyncs) the round's commands itself, as Redis's main thread does in beforeSleep,
+	// instead of waking the writer goroutine and being woken by it, two thread switches
+	// per round (under appendfsync always at 50 clients: 60k SETs/s with them, ... without).
+	if a.writerAlive.Load() && a.flushMu.TryLock() {
+		if !reached() {
+			a.flush()
+		}
+		a.flushMu.Unlock()
+		if reached() {
+			return
+		}
+	}
+	a.wake()
 	a.wmu.Lock()
 	for !reached() && a.writerAlive.Load() && a.writeErr.Load() == nil {
 		a.wcond.Wait()
@@ -605,12 +655,28 @@ func (a *AOFFile) applyAppendonly() error {
 	return nil
 }
 
+// setState changes the AOF's state. While it is not off the AOF holds a second P
+// (package procs): its writer's write(2)s and the everysec fdatasync are system calls,
+// and with one P a long one keeps every connection waiting until the runtime takes the
+// P back (an appendfsync everysec SET load had 80 SETs over 10 ms in 3M with one P, none
+// with two: BENCHMARKS.md, "Stalls under a write load").
+func (a *AOFFile) setState(st int) {
+	a.state = st
+	switch {
+	case st != aofOff && a.releaseProcs == nil:
+		a.releaseProcs = procs.Hold(2)
+	case st == aofOff && a.releaseProcs != nil:
+		a.releaseProcs()
+		a.releaseProcs = nil
+	}
+}
+
 func (a *AOFFile) startAppendOnly() error {
-	a.state = aofWaitRewrite
+	a.setState(aofWaitRewrite)
 	if a.man == nil {
 		m, err := aof.LoadManifestFromDisk(a.dirCfg(), aofLog{a.log})
 		if err != nil {
-			a.state = aofOff
+			a.setState(aofOff)
 			return err
 		}
 		a.man = m
@@ -625,7 +691,7 @@ func (a *AOFFile) startAppendOnly() error {
 			a.killRewrite()
 		}
 		if err := a.startRewrite(); err != nil {
-			a.state = aofOff
+			a.setState(aofOff)
 			a.log.Logf(server.LevelWarning, "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.")
 			return err
 		}
@@ -639,7 +705,7 @@ func (a *AOFFile) stopAppendOnly() {
 	stop := make(chan struct{})
 	a.enqueue(segment{stop: stop})
 	<-stop // the buffer is written, the file fsynced and closed
-	a.state = aofOff
+	a.setState(aofOff)
 	a.scheduled = false
 	a.incrSize.Store(0)
 	a.eng.SetPropagator(nil)

@@ -1,0 +1,14 @@
+// Package procs keeps GOMAXPROCS for `redisctl serve`: the base the server runs with
+// (io-threads, default 1, like Redis's one thread), raised while background work that
+// makes long system calls runs beside the connections.
+//
+// Why: with one P, a goroutine inside a system call that takes long (an fsync, a write
+// that waits for the disk) keeps that P until the runtime's monitor takes it back, and on
+// a busy process the monitor looks only every 10 ms or so; every connection waits
+// meanwhile. A second P lets the connections go on. The snapshot's writer (the final
+// fsync of a BGSAVE) and the AOF's writer and fsync goroutines hold one while they run.
+//
+// What it must never do: lower GOMAXPROCS below what somebody else set. A value changed
+// from outside (the GOMAXPROCS environment, a test, runtime.GOMAXPROCS) while a hold is
+// in force is left alone when the last hold ends.
+package procs
