@@ -14,9 +14,10 @@
 // A turn of a client (conn.runTurn) reads the first command, takes the engine lock once,
 // runs that command and every further command already buffered (TryCommand), releases the
 // lock and writes all the replies with one write. The event loop runs the turns of every
-// client with data, then writes their replies in one pass; a client whose next step would
-// make it wait (a blocking command, a full socket, an fsync, a script, MULTI) leaves it
-// for a goroutine of its own running the same turns in a loop. Arguments are sub-slices
+// client with data, waits once for the AOF to hold the round's writes (written, or
+// fsynced under appendfsync always), then writes their replies in one pass; a client
+// whose next step would make it wait alone (a blocking command, a full socket, a
+// script, MULTI) leaves it for a goroutine of its own running the same turns in a loop. Arguments are sub-slices
 // of the reader's buffer: they are valid until the next ReadCommand, so the engine copies
 // whatever it keeps and the hooks here (MONITOR, SLOWLOG) copy too.
 //
@@ -48,7 +49,9 @@
 //   - the engine's clock is read once per batch (Server.cachedNow), not per command, and
 //     the monotonic clock that times commands once per command (engine StartClockChain);
 //   - `redisctl serve` runs with GOMAXPROCS = io-threads (default 1): the engine executes
-//     one command at a time anyway, and fewer processors spin less in the scheduler;
+//     one command at a time anyway, and fewer processors spin less in the scheduler. It
+//     is raised to 2 while the AOF is on or a snapshot writes (internal/procs): with
+//     one P, a long write or fsync on another goroutine keeps every connection waiting;
 //   - no allocation per command on the connection path: args are sub-slices of the read
 //     buffer, replies append into the writer's buffer, counters are per connection and
 //     folded into the server's totals under the lock.

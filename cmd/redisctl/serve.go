@@ -38,8 +38,9 @@ the appendfsync policy, and BGREWRITEAOF rewrites it. Real redis-server loads th
 
 Logs go to the logfile directive, or standard error when it is empty, in Redis's log
 format. io-threads (default 1) is the number of threads that serve client I/O
-(GOMAXPROCS; loading the dataset at start uses every core); the GOMAXPROCS environment
-variable overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
+(GOMAXPROCS; loading the dataset at start uses every core, and a second thread runs
+while the AOF is on or a snapshot is written); the GOMAXPROCS environment variable
+overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
 when save points are configured).
 
 redisctl-only option:

@@ -409,7 +409,8 @@ var adviseTable = adviseHuge
 // rehash step or an insert is a fault that a client waits for, and the growth of a dict
 // to 2M keys under a SET load stalled the server for up to 60 ms (BENCHMARKS.md, "Stalls
 // under a write load"). Advising the table once its rehash was done, for khugepaged to
-// collapse in the background, still showed stalls of 11 ms; no advice showed none.
+// collapse in the background, measured no better or worse than no advice (a stall of
+// 11-20 ms in some runs of either), so the simpler rule was kept.
 func (d *Dict[V]) resize(n int, huge bool) bool {
 	size := nextSize(n)
 	if size == 0 || d.ht[1].buckets != nil || size == len(d.ht[0].buckets) || d.ht[0].used > size {

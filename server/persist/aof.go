@@ -21,12 +21,15 @@ import (
 //
 //   - The engine calls Propagate under its lock for every write; it only encodes the
 //     command into an in-memory buffer (aof_buf: SELECT when the database changes, #TS
-//     annotations) and wakes the writer goroutine.
-//   - The writer goroutine takes the whole buffer, write(2)s it to the current incr file,
-//     and with appendfsync always fdatasyncs it before publishing the synced offset. The
-//     server holds a batch's replies until the offset its writes reached is written
-//     (everysec, no: Redis's beforeSleep writes the AOF before any reply) or synced
-//     (always): so a batch of 50 clients shares one fsync (group commit).
+//     annotations).
+//   - A flush takes the whole buffer, write(2)s it to the current incr file, and with
+//     appendfsync always fdatasyncs it before publishing the synced offset. The server
+//     holds a round's replies until the offset its writes reached is written (everysec,
+//     no: Redis's beforeSleep writes the AOF before any reply) or synced (always); the
+//     one who waits flushes, when no flush runs (the event loop at the end of its round),
+//     so a round of 50 clients shares one write and one fsync (group commit). The writer
+//     goroutine flushes for the others: a waiter that found a flush running, a buffer
+//     past 1 MiB, a rotation or a stop, and its 100 ms tick.
 //   - With everysec a second goroutine (Redis's bio thread) fdatasyncs once a second.
 //   - BGREWRITEAOF: under the lock, a rotation to a new incr file is queued in the
 //     buffer stream (writes after it go to the new file, as openNewIncrAofForAppend
@@ -533,7 +536,8 @@ func (a *AOFFile) WaitDurable(point int64) {
 	// Flush here when no flush runs: the event loop at the end of its round writes (and
 	// fsyncs) the round's commands itself, as Redis's main thread does in beforeSleep,
 	// instead of waking the writer goroutine and being woken by it, two thread switches
-	// per round (under appendfsync always at 50 clients: 60k SETs/s with them, ... without).
+	// per round (with the loop keeping its clients, appendfsync always at 50 clients
+	// went from 60k to 74-89k SETs/s; Redis 73-94k: BENCHMARKS.md).
 	if a.writerAlive.Load() && a.flushMu.TryLock() {
 		if !reached() {
 			a.flush()
