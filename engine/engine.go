@@ -2,7 +2,6 @@ package engine
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redisctl/redisctl/engine/dict"
@@ -62,9 +61,6 @@ type Engine struct {
 	// snapEpoch is the epoch of the latest snapshot; snapRun the one running (snapshot.go).
 	snapEpoch uint32
 	snapRun   *Snapshot
-	// lockedRunner runs a snapshot walker's step under the lock on the goroutine that
-	// serves the clients (SetLockedRunner).
-	lockedRunner atomic.Pointer[func(step func()) bool]
 
 	PubSub PubSub
 

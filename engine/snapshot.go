@@ -1037,9 +1037,7 @@ func (s *Snapshot) writerFailed() bool {
 // others; after releasing the lock it writes the claimed records (on the encoder
 // thread, when there is one). When clients ran commands since its last slice it then
 // also leaves the lock free for half as long as the slice held it, so a busy server's
-// clients keep most of the lock; an idle server gets the walk at full speed. Where the
-// server installed a LockedRunner, the part under the lock runs on the clients' own
-// thread between two of its rounds (SetLockedRunner).
+// clients keep most of the lock; an idle server gets the walk at full speed.
 func (s *Snapshot) walker() {
 	e := s.eng
 	lastCmds := int64(-1)
@@ -1048,15 +1046,9 @@ func (s *Snapshot) walker() {
 			close(s.encReq)
 		}
 	}()
-	var (
-		active, finished bool
-		held             time.Duration
-		n                int
-	)
-	// step is the part under the lock: on the clients' goroutine when the server runs it
-	// there (SetLockedRunner), else here.
-	step := func() {
-		active = lastCmds >= 0 && e.Stats.NumCommands != lastCmds
+	for {
+		e.Lock()
+		active := lastCmds >= 0 && e.Stats.NumCommands != lastCmds
 		start := time.Now()
 		s.settleClaims()
 		more := s.slice(s.opts.SliceBudget)
@@ -1066,22 +1058,13 @@ func (s *Snapshot) walker() {
 				s.pushDeferred()
 			}
 			s.finishLocked()
-			finished = true
-			return
-		}
-		held = time.Since(start)
-		lastCmds = e.Stats.NumCommands
-		n = s.sliceKeys
-	}
-	for {
-		if run := e.lockedRunner.Load(); run == nil || !(*run)(step) {
-			e.Lock()
-			step()
 			e.Unlock()
-		}
-		if finished {
 			return
 		}
+		held := time.Since(start)
+		lastCmds = e.Stats.NumCommands
+		n := s.sliceKeys
+		e.Unlock()
 		if len(s.claims) > 0 {
 			// A client the unlock woke goes first on this P (runnext) rather than wait
 			// for the encoding to end or for another P to steal it.
@@ -1101,21 +1084,6 @@ func (s *Snapshot) walker() {
 			time.Sleep(s.opts.SlicePause)
 		}
 	}
-}
-
-// SetLockedRunner installs run (nil: none), which a background snapshot's walker asks to
-// run each step of its walk under the engine lock: the server's event loop runs it between
-// two rounds, on the thread that serves the clients, and reports false when it cannot
-// (idle, or not in time), and the walker then takes the lock itself. A walker thread that
-// the kernel preempts while it holds the lock stalls every client for the length of a
-// time slice (3-5 ms, or more); the event loop's own thread preempted costs the same as
-// any of its rounds preempted.
-func (e *Engine) SetLockedRunner(run func(step func()) bool) {
-	if run == nil {
-		e.lockedRunner.Store(nil)
-		return
-	}
-	e.lockedRunner.Store(&run)
 }
 
 // encodeBatch writes the walker's claims off the lock: on the encoder goroutine when

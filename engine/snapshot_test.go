@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -685,40 +684,4 @@ func TestSnapshotDroppedBound(t *testing.T) {
 	require.Empty(t, sink.dups)
 	require.Equal(t, want, sink.got)
 	require.Equal(t, int64(n), s.Stats().HookKeys)
-}
-
-// TestSnapshotLockedRunner: a background walker hands every step of its walk to the
-// installed runner (the server's event loop), which runs it under the lock; when the
-// runner declines, the walker takes the lock itself. The file is whole either way.
-func TestSnapshotLockedRunner(t *testing.T) {
-	for _, accept := range []bool{true, false} {
-		e := New(DefaultSettings(), NewTable())
-		var calls, ran atomic.Int64
-		e.SetLockedRunner(func(step func()) bool {
-			calls.Add(1)
-			if !accept {
-				return false
-			}
-			e.Lock()
-			step()
-			e.Unlock()
-			ran.Add(1)
-			return true
-		})
-		e.Lock()
-		for i := 0; i < 5000; i++ {
-			e.DB(0).Add([]byte(fmt.Sprint(i)), strObj("v"))
-		}
-		sink := &snapTestSink{}
-		s, err := e.StartSnapshot(snapTestEnc{}, sink, &SnapshotOptions{SliceBudget: 20 * time.Microsecond, ChunkBytes: 256})
-		require.NoError(t, err)
-		e.Unlock()
-		require.NoError(t, s.Wait())
-		require.Len(t, sink.got, 5000, "accept=%v", accept)
-		require.Greater(t, calls.Load(), int64(1), "accept=%v", accept)
-		if accept {
-			require.Equal(t, calls.Load(), ran.Load())
-		}
-		e.SetLockedRunner(nil)
-	}
 }

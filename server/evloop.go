@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -72,53 +71,6 @@ type evLoop struct {
 	last    time.Time // the last time the loop parked (let the netpoller run)
 	iter    int
 	oneP    bool // GOMAXPROCS is 1 (read every 64 rounds)
-
-	// A snapshot walker's step waiting for the loop to run it under the engine lock
-	// (runLocked), the loop's answer, and whether the loop is parked (idle).
-	step     atomic.Pointer[func()]
-	stepDone chan struct{}
-	parked   atomic.Bool
-}
-
-// stepWait bounds how long a snapshot walker waits for the loop to run its step before
-// it takes the engine lock itself.
-const stepWait = time.Millisecond
-
-// runLocked is the engine's LockedRunner: it hands a snapshot walker's step to the loop,
-// which runs it under the engine lock after its current round, on the thread that serves
-// the clients. It reports false, and the walker runs the step itself, when the loop is
-// parked or has not taken it within stepWait.
-func (l *evLoop) runLocked(f func()) bool {
-	if l.parked.Load() {
-		return false
-	}
-	p := &f
-	l.step.Store(p)
-	t := time.NewTimer(stepWait)
-	defer t.Stop()
-	select {
-	case <-l.stepDone:
-		return true
-	case <-t.C:
-	}
-	if l.step.CompareAndSwap(p, nil) {
-		return false
-	}
-	<-l.stepDone // taken meanwhile
-	return true
-}
-
-// runStep runs a waiting snapshot step, if any (between rounds, lock not held).
-func (l *evLoop) runStep() {
-	p := l.step.Load()
-	if p == nil || !l.step.CompareAndSwap(p, nil) {
-		return
-	}
-	e := l.srv.eng
-	e.Lock()
-	(*p)()
-	e.Unlock()
-	l.stepDone <- struct{}{}
 }
 
 // evFlush is a connection's turn whose replies are written at the end of the round.
@@ -162,8 +114,7 @@ func newEvLoop(s *Server) *evLoop {
 		return nil
 	}
 	l := &evLoop{srv: s, epfd: epfd, ef: ef, rc: rc,
-		events: make([]syscall.EpollEvent, evBatch), last: time.Now(), oneP: runtime.GOMAXPROCS(0) == 1,
-		stepDone: make(chan struct{}, 1)}
+		events: make([]syscall.EpollEvent, evBatch), last: time.Now(), oneP: runtime.GOMAXPROCS(0) == 1}
 	l.pollFn = l.pollReady
 	return l
 }
@@ -220,7 +171,6 @@ func (l *evLoop) poll() int {
 // pollReady is the RawConn.Read callback of the epoll descriptor: false parks the loop
 // until the descriptor is readable (some connection has an event).
 func (l *evLoop) pollReady(uintptr) bool {
-	l.parked.Store(false)
 	l.n = l.poll()
 	if l.n > 0 {
 		return true
@@ -228,14 +178,7 @@ func (l *evLoop) pollReady(uintptr) bool {
 	if l.stopping() {
 		return true
 	}
-	if l.step.Load() != nil {
-		l.runStep() // a snapshot walker's step that came in since the round
-		if l.n = l.poll(); l.n > 0 {
-			return true
-		}
-	}
-	l.last = time.Now()  // about to park: the netpoller runs
-	l.parked.Store(true) // a step handed over after this runs on the walker's thread
+	l.last = time.Now() // about to park: the netpoller runs
 	return false
 }
 
@@ -268,7 +211,6 @@ func (l *evLoop) run() {
 			}
 		}
 		l.round()
-		l.runStep()
 		l.iter++
 		if l.iter&63 == 0 {
 			l.oneP = runtime.GOMAXPROCS(0) == 1

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -130,48 +129,4 @@ func TestEventLoopPipelinedScriptLeaves(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v.String(), "(error) BUSY"), "got %s", v.String())
 	assert.Equal(t, "(integer) 1", a.read().String())
 	assert.Equal(t, 1, s.looped(), "a left the loop, b is still in it")
-}
-
-// TestEventLoopRunsSnapshotSteps: a snapshot walker's step handed to the loop (the
-// engine's LockedRunner) runs on it between rounds while it serves clients; a parked
-// loop declines at once, and the walker runs the step itself.
-func TestEventLoopRunsSnapshotSteps(t *testing.T) {
-	s := startServer(t)
-	require.NotNil(t, s.ev)
-	c := dial(t, s.addr)
-	assert.Equal(t, "PONG", c.str("PING"))
-	waitFor(t, "the loop to park", func() bool { return s.ev.parked.Load() })
-	ran := 0
-	assert.False(t, s.ev.runLocked(func() { ran++ }))
-	assert.Equal(t, 0, ran)
-
-	// Keep the loop busy: a pipeline of PINGs, replies read and dropped.
-	nc, err := net.Dial("tcp", s.addr)
-	require.NoError(t, err)
-	defer nc.Close()
-	stop := make(chan struct{})
-	go func() { _, _ = io.Copy(io.Discard, nc) }()
-	go func() {
-		req := bytes.Repeat([]byte("PING\r\n"), 200)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if _, err := nc.Write(req); err != nil {
-				return
-			}
-		}
-	}()
-	defer close(stop)
-	accepted := 0
-	deadline := time.Now().Add(5 * time.Second)
-	for accepted < 20 && time.Now().Before(deadline) {
-		if s.ev.runLocked(func() { ran++ }) {
-			accepted++
-		}
-	}
-	assert.Equal(t, 20, accepted, "steps the busy loop ran")
-	assert.Equal(t, accepted, ran)
 }

@@ -183,9 +183,6 @@ func New(opts Options) (*Server, error) {
 		s.metrics = newMetrics(s, opts.MetricsAddr)
 	}
 	s.ev = newEvLoop(s) // runs from Serve
-	if s.ev != nil {
-		s.eng.SetLockedRunner(s.ev.runLocked) // a snapshot's steps run on the loop's thread
-	}
 	return s, nil
 }
 
