@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,8 +40,8 @@ the appendfsync policy, and BGREWRITEAOF rewrites it. Real redis-server loads th
 Logs go to the logfile directive, or standard error when it is empty, in Redis's log
 format. io-threads (default 1) is the number of threads that serve client I/O
 (GOMAXPROCS; loading the dataset at start uses every core, and a second thread runs
-while the AOF is on or a snapshot is written); the GOMAXPROCS environment variable
-overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
+while the AOF is on, a snapshot is written, or the garbage collector marks a big heap);
+the GOMAXPROCS environment variable overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
 when save points are configured).
 
 redisctl-only option:
@@ -144,5 +145,11 @@ func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr stri
 			}
 		}
 	}()
+	if serveProcs > 0 {
+		// A second P around the GC cycles of a big heap (internal/procs).
+		stop := make(chan struct{})
+		defer close(stop)
+		go procs.WatchGC(50*time.Millisecond, stop)
+	}
 	return srv.Serve()
 }

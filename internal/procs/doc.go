@@ -7,6 +7,8 @@
 // a busy process the monitor looks only every 10 ms or so; every connection waits
 // meanwhile. A second P lets the connections go on. The snapshot's writer (the final
 // fsync of a BGSAVE) and the AOF's writer and fsync goroutines hold one while they run.
+// WatchGC holds one around the GC cycles of a big heap, whose fractional mark worker
+// would otherwise take the only P in bursts.
 //
 // What it must never do: lower GOMAXPROCS below what somebody else set. A value changed
 // from outside (the GOMAXPROCS environment, a test, runtime.GOMAXPROCS) while a hold is
