@@ -44,8 +44,8 @@ import (
 // IDLE or FREQ a record needs is taken when claiming). So the lock is held for the scan
 // and the claims, not for the encoding and LZF (half of the walk's CPU). A small value
 // that SetKey replaces or Drop discards before the walker reached it is not serialized
-// by the client either: nothing refers to the old value any more, so it joins the walker's next batch
-// as a claim with no entry (dropRec, at most maxDropped waiting).
+// by the client either: nothing refers to the old value any more, so it joins the
+// walker's next batch as a claim with no entry (dropRec, at most maxDropped waiting).
 //
 // The walker's output goes through a bounded queue to a writer goroutine that calls the
 // SnapshotSink off the lock: when the queue is full the walker waits (off the lock), the
@@ -119,8 +119,8 @@ type claim struct {
 	state atomic.Uint32
 }
 
-// dropRec is a small value SetKey replaced before the walker wrote it (keepOld): no
-// entry refers to it any more, so nothing changes its bytes, and its record is written
+// dropRec is a small value SetKey replaced or Drop discarded before the walker wrote it
+// (keepOld): no entry refers to it any more, so nothing changes its bytes, and its record is written
 // off the lock with the walker's next batch of claims instead of under the lock by the
 // client that replaced it.
 type dropRec struct {
@@ -238,8 +238,8 @@ type SnapshotOptions struct {
 type SnapshotStats struct {
 	KeysTotal    int64 // keys at T0
 	KeysDone     int64 // keys serialized so far (walker + hooks)
-	HookKeys     int64 // keys whose T0 value was taken before a change (hooks, kept or dropped values)
-	CowBytes     int64 // bytes of pre-images (of values changed or replaced before the walk reached them)
+	HookKeys     int64 // keys whose T0 value was taken before a change (hooks, kept values)
+	CowBytes     int64 // bytes of those pre-images (changed or replaced before the walk)
 	PeakQueue    int64 // most bytes ever queued for the writer
 	BytesWritten int64 // bytes handed to the sink
 	Slices       int64 // walker slices taken

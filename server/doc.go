@@ -17,9 +17,10 @@
 // client with data, waits once for the AOF to hold the round's writes (written, or
 // fsynced under appendfsync always), then writes their replies in one pass; a client
 // whose next step would make it wait alone (a blocking command, a full socket, a
-// script, MULTI) leaves it for a goroutine of its own running the same turns in a loop. Arguments are sub-slices
-// of the reader's buffer: they are valid until the next ReadCommand, so the engine copies
-// whatever it keeps and the hooks here (MONITOR, SLOWLOG) copy too.
+// script, MULTI) leaves it for a goroutine of its own running the same turns in a loop.
+// Arguments are sub-slices of the reader's buffer: they are valid until the next
+// ReadCommand, so the engine copies whatever it keeps and the hooks here (MONITOR,
+// SLOWLOG) copy too.
 //
 // # Replies produced by others
 //

@@ -34,12 +34,14 @@ import (
 // for the AOF (written, and fsynced under appendfsync always) do not leave: the round
 // waits once, without the engine lock, for the furthest point its writes reached, then
 // writes every reply, as Redis writes and fsyncs the AOF in beforeSleep. With a
-// goroutine per connection instead, 50 clients under appendfsync always paid about
-// 21 µs of CPU per SET in wake-ups and context switches (58k SETs/s against Redis's
-// 87k on two cores). While the loop serves it, the socket is a rawSock: a
-// duplicate descriptor on the loop's epoll instance only, its net.Conn closed, so that
-// Go's netpoller does not get every packet's event too (that double registration cost
-// 1–4% of the CPU per request at -P 1). Leaving the loop makes it a net.Conn again
+// goroutine per connection instead, 50 clients under appendfsync always cost
+// 13.4-13.9 µs of CPU per SET in wake-ups and context switches, against 7.7-8.8 µs now
+// (51k SETs/s against Redis's 87k on two cores, now 72-89k: BENCHMARKS.md).
+//
+// While the loop serves a connection, its socket is a rawSock: a duplicate descriptor on
+// the loop's epoll instance only, its net.Conn closed, so that Go's netpoller does not
+// get every packet's event too (that double registration cost 1–4% of the CPU per
+// request at -P 1). Leaving the loop makes it a net.Conn again
 // (net.FileConn) before its goroutine starts.
 //
 // Writers other than the loop (the flusher of pub/sub messages and MONITOR lines) take

@@ -21,19 +21,17 @@ const gcMinLive = 256 << 20
 // goal before the hold starts: the collector starts a cycle at 7 tenths at the earliest.
 const gcEarly = 6
 
-var gcSamples = []metrics.Sample{
-	{Name: "/gc/heap/goal:bytes"},
-	{Name: "/gc/heap/live:bytes"},
-	{Name: "/memory/classes/heap/objects:bytes"},
-	{Name: "/gc/cycles/total:gc-cycles"},
-}
-
 // WatchGC polls the heap every period until stop is closed, holding a second P around
 // each GC cycle of a heap of gcMinLive or more.
 func WatchGC(period time.Duration, stop <-chan struct{}) {
 	t := time.NewTicker(period)
 	defer t.Stop()
-	w := gcWatch{samples: append([]metrics.Sample(nil), gcSamples...)}
+	w := gcWatch{samples: []metrics.Sample{
+		{Name: "/gc/heap/goal:bytes"},
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/gc/cycles/total:gc-cycles"},
+	}}
 	for {
 		select {
 		case <-stop:

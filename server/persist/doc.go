@@ -21,11 +21,12 @@
 // from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
 // not stall clients for the whole value. A client that changes such a value mid-job waits
 // for the rest of that one value. A SET (or any SetKey), DEL, UNLINK, expiry or eviction
-// of a big value the walker has not reached keeps the old value aside, untouched since nothing references it, and writes
-// it in steps later; a small one goes to the walker's next batch and is written off the
-// lock. Strings are written at once, and so is the pre-change image a hook
-// takes of a big value changed in place before the walker reached it: that write pays for
-// the whole value (a copy-on-write structure would avoid it; not done).
+// of a big value the walker has not reached keeps the old value aside, untouched since
+// nothing references it, and writes it in steps later; a small one goes to the walker's
+// next batch and is written off the lock. Strings are written at once, and so is the
+// pre-change image a hook takes of a big value changed in place before the walker
+// reached it: that write pays for the whole value (a copy-on-write structure would
+// avoid it; not done).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
