@@ -288,6 +288,48 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 	return &e.Value
 }
 
+// SetStringInPlace is SetKey for a string the caller would store as enc (EncEmbstr or
+// EncRaw) holding a copy of val, done without allocating when the key already holds a
+// string of that encoding whose buffer is the one a fresh copy would get: embstr up to
+// its capacity (its counted size follows the length), raw of exactly that capacity. The
+// bytes are rewritten in place, so a write load of same-sized values (caches, sessions)
+// leaves no garbage for the Go collector. It reports false, having changed nothing but
+// an expired key's deletion, when the key cannot take the value in place, or when a
+// running snapshot has not written the old value yet; the caller then uses SetKey, whose
+// hook hands the old value to the walker instead of serializing it while the client
+// waits (the change in place would be correct, through beforeChange, but slower).
+func (db *DB) SetStringInPlace(key []byte, enc Encoding, val []byte, keepTTL bool) bool {
+	db.expireIfNeeded(key)
+	e := db.keys.GetBytes(key)
+	if e == nil || e.Value.typ != TypeString || e.Value.enc != enc || e.Value.p == nil {
+		return false
+	}
+	switch enc {
+	case EncEmbstr:
+		if int64(len(val)) > e.Value.c {
+			return false
+		}
+	case EncRaw:
+		if int64(len(val)) != e.Value.c {
+			return false
+		}
+	default:
+		return false
+	}
+	if !db.snapshotDone(e) {
+		return false
+	}
+	db.beforeChange(e)
+	copy(e.Value.Bytes()[:len(val)], val)
+	e.Value.n = int64(len(val))
+	db.eng.touch(&e.Value)
+	if !keepTTL {
+		db.expires.DeleteBytes(key)
+	}
+	db.signalModified(key)
+	return true
+}
+
 // Overwrite replaces the value of an existing entry found with LookupWrite/LookupEntry,
 // keeping its TTL (dbOverwrite).
 func (db *DB) Overwrite(e *Entry, o Object) {

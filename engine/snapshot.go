@@ -536,6 +536,29 @@ func (db *DB) beforeReplace(e *Entry) {
 	db.beforeChange(e)
 }
 
+// snapshotDone reports whether no running snapshot needs e's current value any more:
+// none runs, or it wrote e already and no step of it still reads e. Lock held.
+func (db *DB) snapshotDone(e *Entry) bool {
+	switch s := db.eng.snap.(type) {
+	case nil:
+		return true
+	case *Snapshot:
+		if s.detached {
+			return true
+		}
+		if e.Version < s.epoch {
+			return false
+		}
+		for _, j := range s.jobs {
+			if j.en == e {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // beforeDiscard is beforeReplace for an entry whose value is removed and discarded
 // (DB.Drop: DEL, UNLINK, expiry, eviction). Lock held.
 func (db *DB) beforeDiscard(e *Entry) {

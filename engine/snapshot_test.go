@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -306,7 +307,7 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 				}
 				return []byte(db.keys.FairRandom().Key)
 			}
-			ops, jobHits, keptJobs, claimHits := 0, 0, 0, 0
+			ops, jobHits, keptJobs, claimHits, inPlace := 0, 0, 0, 0, 0
 			for {
 				select {
 				case <-s.Done():
@@ -353,6 +354,17 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 								if b := o.Bytes(); len(b) > 0 {
 									b[len(b)-1] ^= 0x20
 								}
+							}
+						case r < 15 && k != nil: // SET of a same-sized string: in place when done
+							keep := rng.IntN(2) == 0
+							v := []byte("new")
+							if en := db.keys.GetBytes(k); en != nil {
+								v = bytes.Repeat([]byte{'a' + byte(rng.IntN(26))}, int(en.Value.c))
+							}
+							if db.SetStringInPlace(k, EncRaw, v, keep) {
+								inPlace++
+							} else {
+								db.SetKey(k, strObj(string(v)), keep)
 							}
 						case r < 20 && k != nil:
 							db.SetKey(k, strObj("new"), rng.IntN(2) == 0)
@@ -412,8 +424,9 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 			st := s.Stats()
 			require.Equal(t, int64(len(want)), st.KeysTotal)
 			require.Equal(t, int64(len(want)), st.KeysDone)
-			t.Logf("%d ops during the walk (%d on a value serialized in steps, %d replaced values kept aside seen, %d on claimed entries), %d hook keys, %d slices",
-				ops, jobHits, keptJobs, claimHits, st.HookKeys, st.Slices)
+			t.Logf("%d ops during the walk (%d on a value serialized in steps, %d replaced values kept aside seen, %d on claimed entries, %d SETs in place), %d hook keys, %d slices",
+				ops, jobHits, keptJobs, claimHits, inPlace, st.HookKeys, st.Slices)
+			require.NotZero(t, inPlace, "no SET took the in-place path")
 
 			// Every entry is stamped; a second snapshot right away is exact again.
 			e.Lock()

@@ -179,6 +179,19 @@ func cmdSet(x *engine.Ctx) {
 	setGeneric(x, flags, x.Args[1], x.Args[2], when, nil, nil)
 }
 
+// setString stores a copy of val at key as setKey does, in the old value's buffer when
+// it can (DB.SetStringInPlace), so overwriting a string with one of the same size
+// allocates nothing.
+func setString(x *engine.Ctx, key, val []byte, keepTTL bool) {
+	enc, n := encodingOf(val)
+	switch {
+	case enc == engine.EncInt:
+		x.DB.SetKey(key, engine.NewIntObject(n), keepTTL)
+	case !x.DB.SetStringInPlace(key, enc, val, keepTTL):
+		x.DB.SetKey(key, engine.NewBytesObject(engine.TypeString, enc, engine.CopyBytes(val)), keepTTL)
+	}
+}
+
 // setGeneric is Redis's setGenericCommand. okReply/abortReply default to +OK and null.
 func setGeneric(x *engine.Ctx, flags int, key, val []byte, when int64, okReply, abortReply func()) {
 	if flags&optGet != 0 {
@@ -197,7 +210,7 @@ func setGeneric(x *engine.Ctx, flags int, key, val []byte, when int64, okReply, 
 		}
 		return
 	}
-	x.DB.SetKey(key, New(val), flags&optKeepTTL != 0)
+	setString(x, key, val, flags&optKeepTTL != 0)
 	x.Dirty(1)
 	x.Notify(engine.NotifyString, "set", key)
 	if when >= 0 {
@@ -317,7 +330,7 @@ func cmdGetSet(x *engine.Ctx) {
 		return
 	}
 	key := x.Args[1]
-	x.DB.SetKey(key, New(x.Args[2]), false)
+	setString(x, key, x.Args[2], false)
 	x.Notify(engine.NotifyString, "set", key)
 	x.Dirty(1)
 	x.Rewrite([]byte("SET"), key, x.Args[2])
@@ -349,7 +362,7 @@ func msetGeneric(x *engine.Ctx, nx bool) {
 		}
 	}
 	for j := 1; j < len(x.Args); j += 2 {
-		x.DB.SetKey(x.Args[j], New(x.Args[j+1]), false)
+		setString(x, x.Args[j], x.Args[j+1], false)
 		x.Notify(engine.NotifyString, "set", x.Args[j])
 	}
 	x.Dirty(int64(len(x.Args)-1) / 2)

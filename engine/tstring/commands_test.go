@@ -64,3 +64,38 @@ func TestStringCommands(t *testing.T) {
 	require.Equal(t, "(nil)", h.Text("GET", "e"))
 	require.Equal(t, "(integer) 4", h.Text("DBSIZE"))
 }
+
+// TestOverwriteAllocatesNothing: SET and MSET of a value the size of the one they
+// replace reuse its buffer (GETSET too, but its propagated rewrite allocates); the reads
+// after them see the new bytes.
+func TestOverwriteAllocatesNothing(t *testing.T) {
+	b := enginetest.NewBench(tstring.Commands())
+	cmds := [][][]byte{
+		{[]byte("SET"), []byte("k"), []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")},
+		{[]byte("SET"), []byte("k"), []byte("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210")},
+		{[]byte("SET"), []byte("e"), []byte("embstr-1")},
+		{[]byte("GETSET"), []byte("e"), []byte("embstr-2")},
+		{[]byte("MSET"), []byte("e"), []byte("emb-3"), []byte("k"), []byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")},
+	}
+	for _, c := range cmds {
+		b.Exec(c)
+	}
+	for _, c := range cmds {
+		if string(c[0]) != "GETSET" {
+			require.Zero(t, testing.AllocsPerRun(100, func() { b.Exec(c) }), "%s", c[0])
+		}
+	}
+
+	h := enginetest.New(t, tstring.Commands())
+	for _, c := range cmds {
+		args := make([]string, len(c))
+		for i, a := range c {
+			args[i] = string(a)
+		}
+		h.Text(args...)
+	}
+	require.Equal(t, `"emb-3"`, h.Text("GET", "e"))
+	require.Equal(t, `"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"`, h.Text("GET", "k"))
+	require.Equal(t, `"embstr"`, h.Text("OBJECT", "ENCODING", "e"))
+	require.Equal(t, `"raw"`, h.Text("OBJECT", "ENCODING", "k"))
+}

@@ -106,3 +106,50 @@ OBJECT ENCODING big
 `
 	p.Run(script)
 }
+
+// TestOverwriteInPlaceAgainstRedis overwrites strings with values of the same, shorter and
+// longer sizes and other encodings (the cases DB.SetStringInPlace takes or refuses) and
+// compares values, encodings, counted memory and TTLs with Redis.
+func TestOverwriteInPlaceAgainstRedis(t *testing.T) {
+	p := enginetest.NewPair(t, tstring.Commands())
+	p.Run(`
+SET e abcdefgh
+SET e 12345678x
+GET e
+SET e abcd
+GET e
+STRLEN e
+OBJECT ENCODING e
+MEMORY USAGE e
+SET e abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq
+MEMORY USAGE e
+SET e 42
+OBJECT ENCODING e
+SET e abcd EX 100
+SET e wxyz
+TTL e
+SET e abcd EX 100
+SET e wxyz KEEPTTL
+TTL e
+GETSET e pqrs
+GET e
+MSET e 1234 f ab
+GET e
+MGET e f
+SET r abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz
+SET r ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ
+GET r
+OBJECT ENCODING r
+MEMORY USAGE r
+SET r ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXY
+MEMORY USAGE r
+APPEND r Z
+MEMORY USAGE r
+SET r abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz
+MEMORY USAGE r
+OBJECT ENCODING r
+SET r short
+OBJECT ENCODING r
+MEMORY USAGE r
+`)
+}

@@ -17,12 +17,23 @@ func init() {
 // would encode a freshly received argument: int when v is a canonical integer of at most 20
 // characters, embstr up to 44 bytes, raw beyond.
 func New(v []byte) engine.Object {
-	if len(v) <= 20 {
-		if n, ok := engine.ParseInt(v); ok {
-			return engine.NewIntObject(n)
-		}
+	if enc, n := encodingOf(v); enc == engine.EncInt {
+		return engine.NewIntObject(n)
 	}
 	return NewNoInt(v)
+}
+
+// encodingOf is the encoding New gives v, with v's value when that is EncInt.
+func encodingOf(v []byte) (engine.Encoding, int64) {
+	if len(v) <= 20 {
+		if n, ok := engine.ParseInt(v); ok {
+			return engine.EncInt, n
+		}
+	}
+	if len(v) <= memmodel.EmbstrMaxLen {
+		return engine.EncEmbstr, 0
+	}
+	return engine.EncRaw, 0
 }
 
 // NewNoInt makes an embstr or raw object holding a copy of v (createStringObject).
