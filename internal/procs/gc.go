@@ -11,7 +11,9 @@ import (
 // with a second P (BENCHMARKS.md, "Stalls under a write load"). Two Ps at all times cost
 // 14% of the pipelined throughput, so WatchGC holds the second one only from shortly
 // before a cycle, when the heap has grown most of the way to the collector's goal, until
-// the cycle has ended.
+// the cycle has ended. The runtime also forces a cycle when none ran for two minutes,
+// whatever the heap's growth (under a load of overwrites in place the heap hardly
+// grows, and that cycle is the only one): the hold starts shortly before that too.
 
 // gcMinLive is the live heap below which WatchGC does nothing: small heaps mark in
 // milliseconds.
@@ -20,6 +22,15 @@ const gcMinLive = 256 << 20
 // gcEarly is how far (in tenths) the heap must have grown from the live heap towards the
 // goal before the hold starts: the collector starts a cycle at 7 tenths at the earliest.
 const gcEarly = 6
+
+// gcForcedAfter is how long after a cycle the runtime forces the next one (the runtime's
+// forcegcperiod), and gcForcedEarly how much before it the hold starts: the watch sees a
+// cycle end up to one period late, and the runtime's monitor starts the forced cycle
+// up to about 10 ms late.
+const (
+	gcForcedAfter = 2 * time.Minute
+	gcForcedEarly = 2 * time.Second
+)
 
 // WatchGC polls the heap every period until stop is closed, holding a second P around
 // each GC cycle of a heap of gcMinLive or more.
@@ -37,8 +48,8 @@ func WatchGC(period time.Duration, stop <-chan struct{}) {
 		case <-stop:
 			w.end()
 			return
-		case <-t.C:
-			w.poll()
+		case now := <-t.C:
+			w.poll(now)
 		}
 	}
 }
@@ -46,26 +57,29 @@ func WatchGC(period time.Duration, stop <-chan struct{}) {
 type gcWatch struct {
 	samples []metrics.Sample
 	release func()
-	cycles  uint64 // the cycle count when the hold started
+	cycles  uint64    // the cycle count of the last sample
+	since   time.Time // when the watch saw the cycle count move (or its first sample)
 }
 
-func (w *gcWatch) poll() {
+func (w *gcWatch) poll(now time.Time) {
 	metrics.Read(w.samples)
 	goal, live := w.samples[0].Value.Uint64(), w.samples[1].Value.Uint64()
 	heap, cycles := w.samples[2].Value.Uint64(), w.samples[3].Value.Uint64()
-	w.step(goal, live, heap, cycles)
+	w.step(goal, live, heap, cycles, now)
 }
 
-// step decides on one sample (tests call it directly).
-func (w *gcWatch) step(goal, live, heap, cycles uint64) {
-	if w.release != nil {
-		if cycles != w.cycles {
-			w.end()
-		}
+// step decides on one sample taken at now (tests call it directly).
+func (w *gcWatch) step(goal, live, heap, cycles uint64, now time.Time) {
+	if w.since.IsZero() || cycles != w.cycles {
+		w.cycles, w.since = cycles, now
+		w.end()
+	}
+	if w.release != nil || live < gcMinLive {
 		return
 	}
-	if live >= gcMinLive && goal > live && heap >= live+(goal-live)*gcEarly/10 {
-		w.release, w.cycles = Hold(2), cycles
+	grown := goal > live && heap >= live+(goal-live)*gcEarly/10
+	if grown || now.Sub(w.since) >= gcForcedAfter-gcForcedEarly {
+		w.release = Hold(2)
 	}
 }
 
