@@ -745,8 +745,9 @@ func (s *Snapshot) encodeClaims() {
 		}
 		keys++
 		s.keysDone.Add(1)
-		if c.en == nil { // a dropped value: a pre-image
+		if c.en == nil { // a dropped value: a pre-image, whose buffer nothing refers to now
 			s.cowBytes.Add(int64(len(buf) - n))
+			recycleString(&c.obj)
 		}
 		if len(buf) >= s.opts.ChunkBytes {
 			flush()

@@ -188,7 +188,7 @@ func setString(x *engine.Ctx, key, val []byte, keepTTL bool) {
 	case enc == engine.EncInt:
 		x.DB.SetKey(key, engine.NewIntObject(n), keepTTL)
 	case !x.DB.SetStringInPlace(key, enc, val, keepTTL):
-		x.DB.SetKey(key, engine.NewBytesObject(engine.TypeString, enc, engine.CopyBytes(val)), keepTTL)
+		x.DB.SetKey(key, engine.NewBytesObject(engine.TypeString, enc, engine.StringBytes(val)), keepTTL)
 	}
 }
 
