@@ -1,6 +1,9 @@
 package procs
 
 import (
+	"math"
+	"os"
+	"runtime/debug"
 	"runtime/metrics"
 	"time"
 )
@@ -32,8 +35,30 @@ const (
 	gcForcedEarly = 2 * time.Second
 )
 
+// Pacing without the two-minute cycle. The runtime's forced cycle exists to collect a
+// heap that does not grow; a server whose writes replace values in place makes no
+// garbage, and on a big heap that cycle is then the only one, every two minutes, under
+// any load (a 70 s BGSAVE met it one time in two). So, on a heap of gcMinLive or more,
+// and unless GOGC or GOMEMLIMIT is set in the environment, WatchGC paces the collector
+// itself: GC percent off, which the runtime reads as "no forced cycle", and a memory
+// limit of twice the live heap plus what the runtime holds besides the heap, set again
+// after every cycle: a cycle then comes about where GOGC=100 would start it. Below
+// half of gcMinLive again, the runtime's own pacing comes back.
+
+// gcPacer is how WatchGC changes the collector's settings (tests replace it).
+type gcPacer interface {
+	SetGCPercent(int) int
+	SetMemoryLimit(int64) int64
+}
+
+type runtimePacer struct{}
+
+func (runtimePacer) SetGCPercent(p int) int       { return debug.SetGCPercent(p) }
+func (runtimePacer) SetMemoryLimit(n int64) int64 { return debug.SetMemoryLimit(n) }
+
 // WatchGC polls the heap every period until stop is closed, holding a second P around
-// each GC cycle of a heap of gcMinLive or more.
+// each GC cycle of a heap of gcMinLive or more, and pacing the collector of such a heap
+// without the runtime's two-minute cycle.
 func WatchGC(period time.Duration, stop <-chan struct{}) {
 	t := time.NewTicker(period)
 	defer t.Stop()
@@ -42,11 +67,18 @@ func WatchGC(period time.Duration, stop <-chan struct{}) {
 		{Name: "/gc/heap/live:bytes"},
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
 	}}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		w.pacer = runtimePacer{}
+	}
 	for {
 		select {
 		case <-stop:
 			w.end()
+			w.stopPacing()
 			return
 		case now := <-t.C:
 			w.poll(now)
@@ -59,27 +91,64 @@ type gcWatch struct {
 	release func()
 	cycles  uint64    // the cycle count of the last sample
 	since   time.Time // when the watch saw the cycle count move (or its first sample)
+	pacer   gcPacer   // nil: the runtime paces alone
+	pacing  bool      // GC percent off, the memory limit set by the watch
 }
 
 func (w *gcWatch) poll(now time.Time) {
 	metrics.Read(w.samples)
 	goal, live := w.samples[0].Value.Uint64(), w.samples[1].Value.Uint64()
 	heap, cycles := w.samples[2].Value.Uint64(), w.samples[3].Value.Uint64()
-	w.step(goal, live, heap, cycles, now)
+	// What the runtime holds besides the heap's objects and its free pages.
+	other := w.samples[4].Value.Uint64() - w.samples[5].Value.Uint64() - w.samples[6].Value.Uint64()
+	w.step(goal, live, heap, cycles, other-min(other, heap), now)
 }
 
-// step decides on one sample taken at now (tests call it directly).
-func (w *gcWatch) step(goal, live, heap, cycles uint64, now time.Time) {
-	if w.since.IsZero() || cycles != w.cycles {
+// step decides on one sample taken at now (tests call it directly). other is the memory
+// the runtime's limit counts besides the heap's objects and free pages (stacks, metadata,
+// the unused ends of spans): what the runtime subtracts from the limit for its heap goal.
+func (w *gcWatch) step(goal, live, heap, cycles, other uint64, now time.Time) {
+	moved := w.since.IsZero() || cycles != w.cycles
+	if moved {
 		w.cycles, w.since = cycles, now
 		w.end()
 	}
+	w.pace(live, other, moved)
 	if w.release != nil || live < gcMinLive {
 		return
 	}
 	grown := goal > live && heap >= live+(goal-live)*gcEarly/10
-	if grown || now.Sub(w.since) >= gcForcedAfter-gcForcedEarly {
+	if grown || (!w.pacing && now.Sub(w.since) >= gcForcedAfter-gcForcedEarly) {
 		w.release = Hold(2)
+	}
+}
+
+// pace turns the watch's pacing on, sets its limit after each cycle (moved), and turns
+// it off.
+func (w *gcWatch) pace(live, other uint64, moved bool) {
+	switch {
+	case w.pacer == nil:
+	case !w.pacing && live >= gcMinLive:
+		w.pacing = true
+		w.pacer.SetMemoryLimit(int64(2*live + other))
+		w.pacer.SetGCPercent(-1)
+	case w.pacing && live < gcMinLive/2:
+		w.pacing = false
+		w.pacer.SetGCPercent(100)
+		w.pacer.SetMemoryLimit(math.MaxInt64)
+	case w.pacing && moved:
+		// The runtime's heap goal under a limit is the limit less other (and a few
+		// percent of headroom): about twice the live heap, as GOGC=100 sets it.
+		w.pacer.SetMemoryLimit(int64(2*live + other))
+	}
+}
+
+// stopPacing gives the collector back to the runtime (WatchGC's end).
+func (w *gcWatch) stopPacing() {
+	if w.pacing {
+		w.pacing = false
+		w.pacer.SetGCPercent(100)
+		w.pacer.SetMemoryLimit(math.MaxInt64)
 	}
 }
 
