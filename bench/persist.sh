@@ -33,6 +33,9 @@ rss() {
   { while read -r k v _; do [ "$k" = VmRSS: ] && r=$v; done < "/proc/$1/status"; } 2>/dev/null
   echo "$r"
 }
+# compact_stalls: the kernel's direct compactions so far (machine-wide), the stalls a
+# page fault takes when it wants a huge page and none is free.
+compact_stalls() { awk '/^compact_stall /{print $2}' /proc/vmstat; }
 kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
@@ -108,6 +111,7 @@ for who in ${WHO:-redis redisctl}; do
   # snapshot; each run's p99 and max are kept (worst max, median and worst p99 reported).
   out="$d/bgbench"; : > "$out"
   gc0=$(grep -c '^gc ' "$d/stderr" 2>/dev/null || true)
+  cs0=$(compact_stalls)
   redis-cli -p $port bgsave >/dev/null
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
@@ -124,7 +128,7 @@ for who in ${WHO:-redis redisctl}; do
   wait $bp || true
   summary=$(stats "$out")
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
-  echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load))"
+  echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
   if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1
