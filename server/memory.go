@@ -29,10 +29,14 @@ const (
 // updateMemory runs from the cron, under the lock.
 func (s *Server) updateMemory(now time.Time) {
 	s.updateClientsMemory(now)
-	s.eng.UsedMemory() // tracks the peak
+	s.usedMem.Store(s.eng.UsedMemory()) // the engine tracks the peak
 	s.applyMemoryLimit()
 	s.eng.EvictionTimerProc()
 }
+
+// UsedMemory is used_memory as the cron last computed it (10 times a second), read
+// without the engine lock: for watchers outside the engine (procs.WatchGC).
+func (s *Server) UsedMemory() int64 { return s.usedMem.Load() }
 
 // evictionSafe is isSafeToPerformEvictions: no eviction while clients are paused (the
 // dataset must stay still, as for expiry). Lock held.

@@ -83,6 +83,7 @@ type Server struct {
 	protoErrs  int64 // protocol errors replied (counted with the engine's error stats)
 	cfgGen     atomic.Int64
 	clockMs    atomic.Int64 // unix ms, refreshed by the cron: for lastinteraction
+	usedMem    atomic.Int64 // used_memory as of the cron's last tick (UsedMemory)
 	// cachedNow is the engine's notion of "now" (Redis's cached mstime), refreshed at the
 	// start of every batch, every clockEvery commands within one, after any slow command,
 	// and by the cron: reading the clock per command was a fifth of the server's CPU at

@@ -146,10 +146,11 @@ func runServe(stdin io.Reader, stderr io.Writer, args []string, metricsAddr stri
 		}
 	}()
 	if serveProcs > 0 {
-		// A second P around the GC cycles of a big heap (internal/procs).
+		// A second P around the GC cycles of a big heap, whose collector it paces
+		// (internal/procs).
 		stop := make(chan struct{})
 		defer close(stop)
-		go procs.WatchGC(50*time.Millisecond, stop)
+		go procs.WatchGC(50*time.Millisecond, stop, srv.UsedMemory)
 	}
 	return srv.Serve()
 }

@@ -8,9 +8,12 @@
 // meanwhile. A second P lets the connections go on. The snapshot's writer (the final
 // fsync of a BGSAVE) and the AOF's writer and fsync goroutines hold one while they run.
 // WatchGC holds one around the GC cycles of a big heap, whose fractional mark worker
-// would otherwise take the only P in bursts.
+// would otherwise take the only P in bursts. It also paces the collector of such a heap
+// itself, without the runtime's cycle every two minutes: a server that overwrites
+// values in place makes no garbage, and that cycle's mark was then its only stall.
 //
 // What it must never do: lower GOMAXPROCS below what somebody else set. A value changed
 // from outside (the GOMAXPROCS environment, a test, runtime.GOMAXPROCS) while a hold is
-// in force is left alone when the last hold ends.
+// in force is left alone when the last hold ends. Nor override GOGC or GOMEMLIMIT set in
+// the environment: then the runtime paces alone.
 package procs

@@ -3,6 +3,7 @@ package procs
 import (
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
@@ -42,24 +43,35 @@ const (
 // and unless GOGC or GOMEMLIMIT is set in the environment, WatchGC paces the collector
 // itself: GC percent off, which the runtime reads as "no forced cycle", and a memory
 // limit of twice the live heap plus what the runtime holds besides the heap, set again
-// after every cycle: a cycle then comes about where GOGC=100 would start it. Below
-// half of gcMinLive again, the runtime's own pacing comes back.
+// after every cycle: a cycle then comes about where GOGC=100 would start it. What the
+// forced cycle still did, collecting what a FLUSHALL or many DELs freed in a heap that
+// then does not grow, the watch does from the server's used_memory: when a quarter or
+// more of its peak since the last cycle is gone, it starts one. Below half of gcMinLive again,
+// the runtime's own pacing comes back.
 
-// gcPacer is how WatchGC changes the collector's settings (tests replace it).
+// gcPacer is how WatchGC changes the collector's settings and starts a cycle (tests
+// replace it).
 type gcPacer interface {
 	SetGCPercent(int) int
 	SetMemoryLimit(int64) int64
+	Collect()
 }
 
 type runtimePacer struct{}
 
 func (runtimePacer) SetGCPercent(p int) int       { return debug.SetGCPercent(p) }
 func (runtimePacer) SetMemoryLimit(n int64) int64 { return debug.SetMemoryLimit(n) }
+func (runtimePacer) Collect()                     { go runtime.GC() }
+
+// gcFreedMin is how much of the server's used memory must have gone since the last cycle,
+// besides a quarter of it, before the watch starts a cycle to collect it.
+const gcFreedMin = 64 << 20
 
 // WatchGC polls the heap every period until stop is closed, holding a second P around
 // each GC cycle of a heap of gcMinLive or more, and pacing the collector of such a heap
-// without the runtime's two-minute cycle.
-func WatchGC(period time.Duration, stop <-chan struct{}) {
+// without the runtime's two-minute cycle. used is the server's used_memory, read without
+// its lock (nil: unknown).
+func WatchGC(period time.Duration, stop <-chan struct{}, used func() int64) {
 	t := time.NewTicker(period)
 	defer t.Stop()
 	w := gcWatch{samples: []metrics.Sample{
@@ -74,6 +86,7 @@ func WatchGC(period time.Duration, stop <-chan struct{}) {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		w.pacer = runtimePacer{}
 	}
+	w.used = used
 	for {
 		select {
 		case <-stop:
@@ -93,33 +106,54 @@ type gcWatch struct {
 	since   time.Time // when the watch saw the cycle count move (or its first sample)
 	pacer   gcPacer   // nil: the runtime paces alone
 	pacing  bool      // GC percent off, the memory limit set by the watch
+	used    func() int64
+	usedAt  int64 // the most used since the watch saw the last cycle end
+}
+
+// gcSample is what the watch decides on.
+type gcSample struct {
+	goal, live, heap uint64 // the heap goal, the live heap, the heap's objects
+	cycles           uint64 // completed cycles
+	// other is the memory the runtime's limit counts besides the heap's objects and free
+	// pages (stacks, metadata, the unused ends of spans): what the runtime subtracts from
+	// the limit for its heap goal.
+	other uint64
+	used  int64 // the server's used_memory (0: unknown)
+	now   time.Time
 }
 
 func (w *gcWatch) poll(now time.Time) {
 	metrics.Read(w.samples)
-	goal, live := w.samples[0].Value.Uint64(), w.samples[1].Value.Uint64()
-	heap, cycles := w.samples[2].Value.Uint64(), w.samples[3].Value.Uint64()
-	// What the runtime holds besides the heap's objects and its free pages.
+	s := gcSample{goal: w.samples[0].Value.Uint64(), live: w.samples[1].Value.Uint64(),
+		heap: w.samples[2].Value.Uint64(), cycles: w.samples[3].Value.Uint64(), now: now}
 	other := w.samples[4].Value.Uint64() - w.samples[5].Value.Uint64() - w.samples[6].Value.Uint64()
-	w.step(goal, live, heap, cycles, other-min(other, heap), now)
+	s.other = other - min(other, s.heap)
+	if w.used != nil {
+		s.used = w.used()
+	}
+	w.step(s)
 }
 
-// step decides on one sample taken at now (tests call it directly). other is the memory
-// the runtime's limit counts besides the heap's objects and free pages (stacks, metadata,
-// the unused ends of spans): what the runtime subtracts from the limit for its heap goal.
-func (w *gcWatch) step(goal, live, heap, cycles, other uint64, now time.Time) {
-	moved := w.since.IsZero() || cycles != w.cycles
+// step decides on one sample (tests call it directly).
+func (w *gcWatch) step(s gcSample) {
+	moved := w.since.IsZero() || s.cycles != w.cycles
 	if moved {
-		w.cycles, w.since = cycles, now
+		w.cycles, w.since, w.usedAt = s.cycles, s.now, s.used
 		w.end()
 	}
-	w.pace(live, other, moved)
-	if w.release != nil || live < gcMinLive {
+	w.usedAt = max(w.usedAt, s.used)
+	w.pace(s.live, s.other, moved)
+	if w.release != nil || s.live < gcMinLive {
 		return
 	}
-	grown := goal > live && heap >= live+(goal-live)*gcEarly/10
-	if grown || (!w.pacing && now.Sub(w.since) >= gcForcedAfter-gcForcedEarly) {
+	grown := s.goal > s.live && s.heap >= s.live+(s.goal-s.live)*gcEarly/10
+	freed := w.pacing && s.used > 0 && w.usedAt-s.used >= gcFreedMin && s.used < w.usedAt/4*3
+	if grown || freed || (!w.pacing && s.now.Sub(w.since) >= gcForcedAfter-gcForcedEarly) {
 		w.release = Hold(2)
+		if freed {
+			w.usedAt = s.used // once until the cycle ends
+			w.pacer.Collect()
+		}
 	}
 }
 

@@ -9,51 +9,140 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+const mb = 1 << 20
+
+var t0 = time.Unix(1000, 0)
+
+// sample is a gcSample of goal, live and heap in MB at t0+ms.
+func sample(goal, live, heap, cycles uint64, ms int) gcSample {
+	return gcSample{goal: goal * mb, live: live * mb, heap: heap * mb, cycles: cycles,
+		now: t0.Add(time.Duration(ms) * time.Millisecond)}
+}
+
 // TestGCWatchHoldsAroundACycle: the second P comes when a big heap has grown most of the
 // way to its goal and goes when the cycle count moves; a small heap gets nothing.
 func TestGCWatchHoldsAroundACycle(t *testing.T) {
 	reset(t, 1)
 	SetBase(1)
 	var w gcWatch
-	const mb = 1 << 20
-	t0 := time.Unix(1000, 0)
-	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	w.step(2800*mb, 1400*mb, 1600*mb, 7, 0, at(0)) // grown a seventh of the way
+	w.step(sample(2800, 1400, 1600, 7, 0)) // grown a seventh of the way
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 2300*mb, 7, 0, at(50)) // most of the way: a cycle is near
+	w.step(sample(2800, 1400, 2300, 7, 50)) // most of the way: a cycle is near
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 2600*mb, 7, 0, at(100)) // marking
+	w.step(sample(2800, 1400, 2600, 7, 100)) // marking
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
-	w.step(1600*mb, 800*mb, 900*mb, 8, 0, at(150)) // the cycle ended
+	w.step(sample(1600, 800, 900, 8, 150)) // the cycle ended
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 
-	w.step(200*mb, 100*mb, 190*mb, 9, 0, at(200)) // a small heap: never
+	w.step(sample(200, 100, 190, 9, 200)) // a small heap: never
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 }
 
-// TestGCWatchHoldsAroundAForcedCycle: a big heap that does not grow still gets the second
-// P shortly before the runtime's two-minute cycle, until that cycle ends; a small one not.
+// TestGCWatchHoldsAroundAForcedCycle: without pacing, a big heap that does not grow still
+// gets the second P shortly before the runtime's two-minute cycle, until that cycle
+// ends; a small one does not.
 func TestGCWatchHoldsAroundAForcedCycle(t *testing.T) {
 	reset(t, 1)
 	SetBase(1)
 	var w gcWatch
-	const mb = 1 << 20
-	t0 := time.Unix(1000, 0)
-	w.step(2800*mb, 1400*mb, 1450*mb, 3, 0, t0)
-	w.step(2800*mb, 1400*mb, 1450*mb, 3, 0, t0.Add(100*time.Second))
+	w.step(sample(2800, 1400, 1450, 3, 0))
+	w.step(sample(2800, 1400, 1450, 3, 100_000))
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 1450*mb, 3, 0, t0.Add(119*time.Second))
+	w.step(sample(2800, 1400, 1450, 3, 119_000))
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 1460*mb, 3, 0, t0.Add(120*time.Second)) // marking
+	w.step(sample(2800, 1400, 1460, 3, 120_000)) // marking
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 1460*mb, 4, 0, t0.Add(121*time.Second)) // ended: a new two minutes
+	w.step(sample(2800, 1400, 1460, 4, 121_000)) // ended: a new two minutes
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-	w.step(2800*mb, 1400*mb, 1460*mb, 4, 0, t0.Add(200*time.Second))
+	w.step(sample(2800, 1400, 1460, 4, 200_000))
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 
 	var small gcWatch
-	small.step(200*mb, 100*mb, 110*mb, 1, 0, t0)
-	small.step(200*mb, 100*mb, 110*mb, 1, 0, t0.Add(119*time.Second))
+	small.step(sample(200, 100, 110, 1, 0))
+	small.step(sample(200, 100, 110, 1, 119_000))
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+}
+
+type fakePacer struct {
+	percent  int
+	limit    int64
+	collects int
+}
+
+func (f *fakePacer) SetGCPercent(p int) int { old := f.percent; f.percent = p; return old }
+func (f *fakePacer) SetMemoryLimit(n int64) int64 {
+	old := f.limit
+	f.limit = n
+	return old
+}
+func (f *fakePacer) Collect() { f.collects++ }
+
+// TestGCWatchPaces: on a big heap the watch turns the runtime's percent off (no forced
+// cycle) and sets a limit of twice the live heap plus the runtime's other memory, again
+// after each cycle; the runtime's pacing comes back below half the threshold, and when
+// the watch ends. With pacing, the two-minute hold does not come.
+func TestGCWatchPaces(t *testing.T) {
+	reset(t, 1)
+	SetBase(1)
+	f := &fakePacer{percent: 100, limit: math.MaxInt64}
+	w := gcWatch{pacer: f}
+	with := func(s gcSample, other uint64) gcSample { s.other = other * mb; return s }
+	w.step(with(sample(400, 200, 250, 1, 0), 30)) // small: the runtime's
+	require.Equal(t, 100, f.percent)
+	require.Equal(t, int64(math.MaxInt64), f.limit)
+	w.step(with(sample(2800, 1400, 1500, 2, 1000), 40))
+	require.Equal(t, -1, f.percent)
+	require.Equal(t, int64(2840*mb), f.limit)
+	w.step(with(sample(2800, 1400, 1500, 2, 119_000), 40))
+	require.Equal(t, 1, runtime.GOMAXPROCS(0), "no forced cycle to wait for")
+	w.step(with(sample(2800, 1400, 2500, 2, 130_000), 40)) // grown: a cycle is near
+	require.Equal(t, 2, runtime.GOMAXPROCS(0))
+	require.Equal(t, int64(2840*mb), f.limit)
+	w.step(with(sample(3000, 1500, 1600, 3, 131_000), 50)) // it ended
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+	require.Equal(t, int64(3050*mb), f.limit)
+	w.step(with(sample(400, 200, 210, 4, 140_000), 50)) // FLUSHALL: still above half
+	require.Equal(t, -1, f.percent)
+	w.step(with(sample(200, 100, 110, 5, 150_000), 50))
+	require.Equal(t, 100, f.percent)
+	require.Equal(t, int64(math.MaxInt64), f.limit)
+
+	w.step(with(sample(2800, 1400, 1500, 6, 160_000), 40))
+	require.Equal(t, -1, f.percent)
+	w.stopPacing()
+	require.Equal(t, 100, f.percent)
+	require.Equal(t, int64(math.MaxInt64), f.limit)
+	require.Zero(t, f.collects)
+}
+
+// TestGCWatchCollectsWhatWasFreed: with pacing, a heap that stops growing after a quarter
+// or more of the server's used memory went (FLUSHALL, DELs) gets a cycle, started by the
+// watch, with the second P, once until that cycle ends; a smaller drop gets none.
+func TestGCWatchCollectsWhatWasFreed(t *testing.T) {
+	reset(t, 1)
+	SetBase(1)
+	f := &fakePacer{percent: 100, limit: math.MaxInt64}
+	w := gcWatch{pacer: f}
+	used := func(s gcSample, u int64) gcSample { s.used = u * mb; return s }
+	w.step(used(sample(2800, 1400, 1500, 2, 0), 1000))
+	w.step(used(sample(2800, 1400, 1500, 2, 50), 1200)) // grew: the peak counts
+	w.step(used(sample(2800, 1400, 1500, 2, 100), 950)) // a fifth gone
+	require.Zero(t, f.collects)
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+	w.step(used(sample(2800, 1400, 1500, 2, 150), 880)) // over a quarter
+	require.Equal(t, 1, f.collects)
+	require.Equal(t, 2, runtime.GOMAXPROCS(0))
+	w.step(used(sample(2800, 1400, 1500, 2, 200), 100)) // marking: not again
+	require.Equal(t, 1, f.collects)
+	w.step(used(sample(1200, 600, 650, 3, 300), 100)) // ended
+	require.Equal(t, 1, runtime.GOMAXPROCS(0))
+	w.step(used(sample(1200, 600, 650, 3, 350), 100))
+	require.Equal(t, 1, f.collects)
+
+	var small gcWatch // without pacing the runtime's forced cycle does it
+	small.pacer = nil
+	small.step(used(sample(2800, 1400, 1500, 2, 0), 1000))
+	small.step(used(sample(2800, 1400, 1500, 2, 50), 100))
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
 }
 
@@ -63,7 +152,7 @@ func TestWatchGCStops(t *testing.T) {
 	SetBase(1)
 	stop := make(chan struct{})
 	done := make(chan struct{})
-	go func() { WatchGC(time.Millisecond, stop); close(done) }()
+	go func() { WatchGC(time.Millisecond, stop, func() int64 { return 0 }); close(done) }()
 	time.Sleep(5 * time.Millisecond)
 	close(stop)
 	select {
@@ -72,54 +161,4 @@ func TestWatchGCStops(t *testing.T) {
 		t.Fatal("WatchGC did not return")
 	}
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-}
-
-type fakePacer struct {
-	percent int
-	limit   int64
-}
-
-func (f *fakePacer) SetGCPercent(p int) int { old := f.percent; f.percent = p; return old }
-func (f *fakePacer) SetMemoryLimit(n int64) int64 {
-	old := f.limit
-	f.limit = n
-	return old
-}
-
-// TestGCWatchPaces: on a big heap the watch turns the runtime's percent off (no forced
-// cycle) and sets a limit of twice the live heap plus the runtime's other memory, again
-// after each cycle; the runtime's pacing comes back below half the threshold, and when
-// the watch ends. With pacing, the two-minute hold does not come.
-func TestGCWatchPaces(t *testing.T) {
-	reset(t, 1)
-	SetBase(1)
-	const mb = 1 << 20
-	f := &fakePacer{percent: 100, limit: math.MaxInt64}
-	w := gcWatch{pacer: f}
-	t0 := time.Unix(1000, 0)
-	w.step(400*mb, 200*mb, 250*mb, 1, 30*mb, t0) // small: the runtime's
-	require.Equal(t, 100, f.percent)
-	require.Equal(t, int64(math.MaxInt64), f.limit)
-	w.step(2800*mb, 1400*mb, 1500*mb, 2, 40*mb, t0.Add(time.Second))
-	require.Equal(t, -1, f.percent)
-	require.Equal(t, int64(2840*mb), f.limit)
-	w.step(2800*mb, 1400*mb, 1500*mb, 2, 40*mb, t0.Add(119*time.Second))
-	require.Equal(t, 1, runtime.GOMAXPROCS(0), "no forced cycle to wait for")
-	w.step(2800*mb, 1400*mb, 2500*mb, 2, 40*mb, t0.Add(130*time.Second)) // grown: a cycle is near
-	require.Equal(t, 2, runtime.GOMAXPROCS(0))
-	require.Equal(t, int64(2840*mb), f.limit)
-	w.step(3000*mb, 1500*mb, 1600*mb, 3, 50*mb, t0.Add(131*time.Second)) // it ended
-	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-	require.Equal(t, int64(3050*mb), f.limit)
-	w.step(400*mb, 200*mb, 210*mb, 4, 50*mb, t0.Add(140*time.Second)) // FLUSHALL: still above half
-	require.Equal(t, -1, f.percent)
-	w.step(200*mb, 100*mb, 110*mb, 5, 50*mb, t0.Add(150*time.Second))
-	require.Equal(t, 100, f.percent)
-	require.Equal(t, int64(math.MaxInt64), f.limit)
-
-	w.step(2800*mb, 1400*mb, 1500*mb, 6, 40*mb, t0.Add(160*time.Second))
-	require.Equal(t, -1, f.percent)
-	w.stopPacing()
-	require.Equal(t, 100, f.percent)
-	require.Equal(t, int64(math.MaxInt64), f.limit)
 }
