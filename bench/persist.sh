@@ -11,7 +11,8 @@
 #      kept in $BENCH_DIR/<who>-bgbench-<round>.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
 # runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
-# latencies, in $BENCH_DIR/<who>/controlbench).
+# latencies, in $BENCH_DIR/<who>/controlbench). ROUNDS=n repeats the idle runs and the
+# BGSAVE on one server, after ROUND_PAUSE seconds of rest each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/persistbench}
@@ -105,6 +106,11 @@ for who in ${WHO:-redis redisctl}; do
   fi
   for round in $(seq "${ROUNDS:-1}"); do # ROUNDS: repeat the idle runs and the BGSAVE on one server
   [ "${ROUNDS:-1}" -gt 1 ] && echo "   -- round $round"
+  # ROUND_PAUSE: seconds of rest before a round. The previous BGSAVE's rename unlinks the
+  # old dump and frees its page cache; on a VM with free page reporting (virtio_balloon)
+  # the host takes those pages back about two seconds later, and both vCPUs stop for
+  # 10-30 ms meanwhile (BENCHMARKS.md): without a rest that lands in the next walk.
+  [ "$round" -gt 1 ] && sleep "${ROUND_PAUSE:-0}"
   for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
   base=$(rss $pid)
   # BGSAVE under load: back-to-back redis-benchmark runs of $N SETs cover the whole

@@ -45,8 +45,10 @@ const (
 // limit of twice the live heap plus what the runtime holds besides the heap, set again
 // after every cycle: a cycle then comes about where GOGC=100 would start it. What the
 // forced cycle still did, collecting what a FLUSHALL or many DELs freed in a heap that
-// then does not grow, the watch does from the server's used_memory: when a quarter or
-// more of its peak since the last cycle is gone, it starts one. Below half of gcMinLive again,
+// then does not grow, the watch does from the server's used_memory: when half or more of
+// its peak since the last cycle is gone, it starts one (not for less: a load that
+// replaces big values with small ones would get a cycle, and its stalls, for garbage
+// the heap's growth will collect in its time). Below half of gcMinLive again,
 // the runtime's own pacing comes back.
 
 // gcPacer is how WatchGC changes the collector's settings and starts a cycle (tests
@@ -64,7 +66,7 @@ func (runtimePacer) SetMemoryLimit(n int64) int64 { return debug.SetMemoryLimit(
 func (runtimePacer) Collect()                     { go runtime.GC() }
 
 // gcFreedMin is how much of the server's used memory must have gone since the last cycle,
-// besides a quarter of it, before the watch starts a cycle to collect it.
+// besides half of it, before the watch starts a cycle to collect it.
 const gcFreedMin = 64 << 20
 
 // WatchGC polls the heap every period until stop is closed, holding a second P around
@@ -147,7 +149,7 @@ func (w *gcWatch) step(s gcSample) {
 		return
 	}
 	grown := s.goal > s.live && s.heap >= s.live+(s.goal-s.live)*gcEarly/10
-	freed := w.pacing && s.used > 0 && w.usedAt-s.used >= gcFreedMin && s.used < w.usedAt/4*3
+	freed := w.pacing && s.used > 0 && w.usedAt-s.used >= gcFreedMin && s.used <= w.usedAt/2
 	if grown || freed || (!w.pacing && s.now.Sub(w.since) >= gcForcedAfter-gcForcedEarly) {
 		w.release = Hold(2)
 		if freed {

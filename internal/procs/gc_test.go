@@ -115,8 +115,8 @@ func TestGCWatchPaces(t *testing.T) {
 	require.Zero(t, f.collects)
 }
 
-// TestGCWatchCollectsWhatWasFreed: with pacing, a heap that stops growing after a quarter
-// or more of the server's used memory went (FLUSHALL, DELs) gets a cycle, started by the
+// TestGCWatchCollectsWhatWasFreed: with pacing, a heap that stops growing after half or
+// more of the server's used memory went (FLUSHALL, DELs) gets a cycle, started by the
 // watch, with the second P, once until that cycle ends; a smaller drop gets none.
 func TestGCWatchCollectsWhatWasFreed(t *testing.T) {
 	reset(t, 1)
@@ -126,10 +126,10 @@ func TestGCWatchCollectsWhatWasFreed(t *testing.T) {
 	used := func(s gcSample, u int64) gcSample { s.used = u * mb; return s }
 	w.step(used(sample(2800, 1400, 1500, 2, 0), 1000))
 	w.step(used(sample(2800, 1400, 1500, 2, 50), 1200)) // grew: the peak counts
-	w.step(used(sample(2800, 1400, 1500, 2, 100), 950)) // a fifth gone
+	w.step(used(sample(2800, 1400, 1500, 2, 100), 650)) // under half gone
 	require.Zero(t, f.collects)
 	require.Equal(t, 1, runtime.GOMAXPROCS(0))
-	w.step(used(sample(2800, 1400, 1500, 2, 150), 880)) // over a quarter
+	w.step(used(sample(2800, 1400, 1500, 2, 150), 600)) // half
 	require.Equal(t, 1, f.collects)
 	require.Equal(t, 2, runtime.GOMAXPROCS(0))
 	w.step(used(sample(2800, 1400, 1500, 2, 200), 100)) // marking: not again
