@@ -262,7 +262,11 @@ func (db *DB) AddIfAbsent(key []byte, o Object) (*Object, bool) {
 func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 	// setKey's lookupKeyWrite: an expired key is deleted first ("expired", DEL propagated).
 	db.expireIfNeeded(key)
-	e := db.keys.GetBytes(key)
+	return db.setEntry(key, db.keys.GetBytes(key), o, keepTTL)
+}
+
+// setEntry is SetKey once the key is looked up: e is its live entry, or nil.
+func (db *DB) setEntry(key []byte, e *Entry, o Object, keepTTL bool) *Object {
 	if e == nil {
 		e, _ = db.keys.UpsertBytes(key)
 		o.lru = db.eng.initialLRU()
@@ -288,46 +292,43 @@ func (db *DB) SetKey(key []byte, o Object, keepTTL bool) *Object {
 	return &e.Value
 }
 
-// SetStringInPlace is SetKey for a string the caller would store as enc (EncEmbstr or
-// EncRaw) holding a copy of val, done without allocating when the key already holds a
-// string of that encoding whose buffer is the one a fresh copy would get: embstr up to
-// its capacity (its counted size follows the length), raw of exactly that capacity. The
-// bytes are rewritten in place, so a write load of same-sized values (caches, sessions)
-// leaves no garbage for the Go collector. It reports false, having changed nothing but
-// an expired key's deletion, when the key cannot take the value in place, or when a
-// running snapshot has not written the old value yet; the caller then uses SetKey, whose
-// hook hands the old value to the walker instead of serializing it while the client
-// waits (the change in place would be correct, through beforeChange, but slower).
-func (db *DB) SetStringInPlace(key []byte, enc Encoding, val []byte, keepTTL bool) bool {
+// SetString is SetKey for a string value holding a copy of val, stored as enc (EncEmbstr
+// or EncRaw, what the caller's encoding rules give val). When the key already holds a
+// string of that encoding whose buffer is the one a fresh copy would get (embstr up to its
+// capacity, as its counted size follows the length; raw of exactly that capacity), the
+// bytes are rewritten in place: a write load of same-sized values (caches, sessions) then
+// leaves no garbage for the Go collector. Not while a running snapshot has still to write
+// the old value: SetKey's hook then hands it to the walker instead of serializing it while
+// the client waits (in place would be correct, through beforeChange, but slower). A new
+// buffer comes from the ones snapshots recycle (StringBytes).
+func (db *DB) SetString(key []byte, enc Encoding, val []byte, keepTTL bool) {
 	db.expireIfNeeded(key)
 	e := db.keys.GetBytes(key)
-	if e == nil || e.Value.typ != TypeString || e.Value.enc != enc || e.Value.p == nil {
-		return false
-	}
-	switch enc {
-	case EncEmbstr:
-		if int64(len(val)) > e.Value.c {
-			return false
+	if e != nil && db.fitsInPlace(e, enc, len(val)) {
+		db.beforeChange(e)
+		copy(e.Value.Bytes()[:len(val)], val)
+		e.Value.n = int64(len(val))
+		db.eng.touch(&e.Value)
+		if !keepTTL {
+			db.expires.DeleteBytes(key)
 		}
-	case EncRaw:
-		if int64(len(val)) != e.Value.c {
-			return false
-		}
-	default:
+		db.signalModified(key)
+		return
+	}
+	db.setEntry(key, e, NewBytesObject(TypeString, enc, StringBytes(val)), keepTTL)
+}
+
+// fitsInPlace reports whether SetString may write n bytes of encoding enc into e's value.
+func (db *DB) fitsInPlace(e *Entry, enc Encoding, n int) bool {
+	v := &e.Value
+	if v.typ != TypeString || v.enc != enc || v.p == nil {
 		return false
 	}
-	if !db.snapshotDone(e) {
-		return false
+	switch {
+	case enc == EncEmbstr && int64(n) <= v.c, enc == EncRaw && int64(n) == v.c:
+		return db.snapshotDone(e)
 	}
-	db.beforeChange(e)
-	copy(e.Value.Bytes()[:len(val)], val)
-	e.Value.n = int64(len(val))
-	db.eng.touch(&e.Value)
-	if !keepTTL {
-		db.expires.DeleteBytes(key)
-	}
-	db.signalModified(key)
-	return true
+	return false
 }
 
 // Overwrite replaces the value of an existing entry found with LookupWrite/LookupEntry,

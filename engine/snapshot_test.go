@@ -361,11 +361,11 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 							if en := db.keys.GetBytes(k); en != nil {
 								v = bytes.Repeat([]byte{'a' + byte(rng.IntN(26))}, int(en.Value.c))
 							}
-							if db.SetStringInPlace(k, EncRaw, v, keep) {
+							if en := db.keys.GetBytes(k); en != nil && db.fitsInPlace(en, EncRaw, len(v)) {
 								inPlace++
-							} else { // in a buffer the walker may have recycled
-								db.SetKey(k, NewBytesObject(TypeString, EncRaw, StringBytes(v)), keep)
 							}
+							// In place, or in a buffer the walker may have recycled.
+							db.SetString(k, EncRaw, v, keep)
 						case r < 20 && k != nil:
 							db.SetKey(k, strObj("new"), rng.IntN(2) == 0)
 						case r < 28 && k != nil:

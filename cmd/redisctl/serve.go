@@ -41,8 +41,11 @@ Logs go to the logfile directive, or standard error when it is empty, in Redis's
 format. io-threads (default 1) is the number of threads that serve client I/O
 (GOMAXPROCS; loading the dataset at start uses every core, and a second thread runs
 while the AOF is on, a snapshot is written, or the garbage collector marks a big heap);
-the GOMAXPROCS environment variable overrides it. SIGTERM and SIGINT shut the server down gracefully (a final save
-when save points are configured).
+the GOMAXPROCS environment variable overrides it. On a heap of 256 MB or more the server
+paces Go's garbage collector itself, as GOGC=100 would but without its cycle every two
+minutes; GOGC or GOMEMLIMIT in the environment leaves the collector to the runtime.
+SIGTERM and SIGINT shut the server down gracefully (a final save when save points are
+configured).
 
 redisctl-only option:
   --metrics-addr host:port   serve Prometheus metrics at http://host:port/metrics`,

@@ -179,16 +179,14 @@ func cmdSet(x *engine.Ctx) {
 	setGeneric(x, flags, x.Args[1], x.Args[2], when, nil, nil)
 }
 
-// setString stores a copy of val at key as setKey does, in the old value's buffer when
-// it can (DB.SetStringInPlace), so overwriting a string with one of the same size
+// setString stores a copy of val at key as setKey does; DB.SetString writes it into the
+// old value's buffer when it can, so overwriting a string with one of the same size
 // allocates nothing.
 func setString(x *engine.Ctx, key, val []byte, keepTTL bool) {
-	enc, n := encodingOf(val)
-	switch {
-	case enc == engine.EncInt:
+	if enc, n := encodingOf(val); enc == engine.EncInt {
 		x.DB.SetKey(key, engine.NewIntObject(n), keepTTL)
-	case !x.DB.SetStringInPlace(key, enc, val, keepTTL):
-		x.DB.SetKey(key, engine.NewBytesObject(engine.TypeString, enc, engine.StringBytes(val)), keepTTL)
+	} else {
+		x.DB.SetString(key, enc, val, keepTTL)
 	}
 }
 
