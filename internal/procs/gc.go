@@ -17,7 +17,8 @@ import (
 // before a cycle, when the heap has grown most of the way to the collector's goal, until
 // the cycle has ended. The runtime also forces a cycle when none ran for two minutes,
 // whatever the heap's growth (under a load of overwrites in place the heap hardly
-// grows, and that cycle is the only one): the hold starts shortly before that too.
+// grows, and that cycle is the only one): when the watch does not pace the collector
+// (below), the hold starts shortly before that too.
 
 // gcMinLive is the live heap below which WatchGC does nothing: small heaps mark in
 // milliseconds.
@@ -169,9 +170,7 @@ func (w *gcWatch) pace(live, other uint64, moved bool) {
 		w.pacer.SetMemoryLimit(int64(2*live + other))
 		w.pacer.SetGCPercent(-1)
 	case w.pacing && live < gcMinLive/2:
-		w.pacing = false
-		w.pacer.SetGCPercent(100)
-		w.pacer.SetMemoryLimit(math.MaxInt64)
+		w.stopPacing()
 	case w.pacing && moved:
 		// The runtime's heap goal under a limit is the limit less other (and a few
 		// percent of headroom): about twice the live heap, as GOGC=100 sets it.
@@ -179,7 +178,7 @@ func (w *gcWatch) pace(live, other uint64, moved bool) {
 	}
 }
 
-// stopPacing gives the collector back to the runtime (WatchGC's end).
+// stopPacing gives the collector back to the runtime (a small heap again, WatchGC's end).
 func (w *gcWatch) stopPacing() {
 	if w.pacing {
 		w.pacing = false
