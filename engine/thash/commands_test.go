@@ -386,13 +386,18 @@ func TestHRandFieldDistribution(t *testing.T) {
 			require.Len(t, hits, c.size)
 			mean := float64(total) / float64(c.size)
 			// dictGetFairRandomKey is only roughly fair (it samples runs of buckets), in
-			// Redis as here: allow more spread for the hashtable.
-			tol := 0.3
-			if c.entries == 1 {
-				tol = 0.6
+			// Redis as here, and how fair depends on the bucket layout, which the
+			// process's hash seed sets: case 4 picks with it one field at a time, and over
+			// 150 test processes its fields were picked 0.38-1.64 times the mean (the
+			// other cases 0.78-1.23). The bounds catch a picker that skips or favours
+			// fields, not the layout's bias.
+			lo, hi := 0.7, 1.3
+			if c.entries == 1 && c.count > 0 && c.count*3 < c.size {
+				lo, hi = 0.25, 2.5
 			}
 			for f, n := range hits {
-				require.InDelta(t, mean, float64(n), mean*tol, "field %s picked %d times (mean %.0f)", f, n, mean)
+				r := float64(n) / mean
+				require.True(t, r >= lo && r <= hi, "field %s picked %d times (mean %.0f)", f, n, mean)
 			}
 		})
 	}
