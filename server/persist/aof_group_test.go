@@ -4,14 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/redisctl/redisctl/internal/redistest"
-	"github.com/redisctl/redisctl/server"
 )
 
 // TestAlwaysOneFsyncPerPipeline: under appendfsync always, a pipeline run in one turn is
@@ -19,20 +15,10 @@ import (
 // (a writer woken by the first SET fsynced it alone while the turn went on: here a DEBUG
 // SLEEP of 2 ms makes sure the turn outlasts that wake-up).
 func TestAlwaysOneFsyncPerPipeline(t *testing.T) {
-	port, err := redistest.FreePort()
-	require.NoError(t, err)
-	cfg, err := server.LoadConfig([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--dir", t.TempDir(), "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes"}, nil)
-	require.NoError(t, err)
-	a := NewAOF(cfg)
-	srv, err := server.New(server.Options{Config: cfg, Log: &testLog{},
-		Persistence: New(Options{Config: cfg, AOF: a})})
-	require.NoError(t, err)
-	require.NoError(t, srv.Listen())
-	go func() { _ = srv.Serve() }()
-	t.Cleanup(func() { srv.Close() })
+	ts := startServer(t, "", nil, "--save", "", "--appendonly", "yes", "--appendfsync", "always")
+	a := ts.p.opts.AOF.(*AOFFile)
 
-	nc, err := net.DialTimeout("tcp", srv.Addr().String(), 5*time.Second)
+	nc, err := net.DialTimeout("tcp", ts.addr, 5*time.Second)
 	require.NoError(t, err)
 	defer nc.Close()
 	require.NoError(t, nc.SetDeadline(time.Now().Add(30*time.Second)))

@@ -59,8 +59,8 @@ type testServer struct {
 	client *redis.Client
 }
 
-// startServer runs redisctl serve in-process with persistence on a free port; dir is the
-// data directory (t.TempDir() when empty).
+// startServer runs redisctl serve in-process with persistence (RDB and AOF, as the
+// command builds it) on a free port; dir is the data directory (t.TempDir() when empty).
 func startServer(t testing.TB, dir string, snap *Options, args ...string) *testServer {
 	t.Helper()
 	if dir == "" {
@@ -74,7 +74,7 @@ func startServer(t testing.TB, dir string, snap *Options, args ...string) *testS
 			"--enable-debug-command", "yes"}, args...)
 		cfg, err := server.LoadConfig(a, nil)
 		require.NoError(t, err)
-		o := Options{Config: cfg}
+		o := Options{Config: cfg, AOF: NewAOF(cfg)} // as redisctl serve builds it
 		if snap != nil {
 			o.Snapshot = snap.Snapshot
 		}
