@@ -120,9 +120,10 @@ type claim struct {
 }
 
 // dropRec is a small value SetKey replaced or Drop discarded before the walker wrote it
-// (keepOld): no entry refers to it any more, so nothing changes its bytes, and its record is written
-// off the lock with the walker's next batch of claims instead of under the lock by the
-// client that replaced it.
+// (keepOld): no entry refers to it any more, so nothing changes its bytes, and its record
+// is written off the lock with the walker's next batch of claims instead of under the
+// lock by the client that replaced it. Once written, a string's buffer is recycled
+// (strpool.go).
 type dropRec struct {
 	key       string
 	obj       Object

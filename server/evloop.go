@@ -35,8 +35,9 @@ import (
 // waits once, without the engine lock, for the furthest point its writes reached, then
 // writes every reply, as Redis writes and fsyncs the AOF in beforeSleep. With a
 // goroutine per connection instead, 50 clients under appendfsync always cost
-// 13.4-13.9 µs of CPU per SET in wake-ups and context switches, against 7.7-8.8 µs now
-// (51k SETs/s against Redis's 87k on two cores, now 72-89k: BENCHMARKS.md).
+// 13.4-13.9 µs of CPU per SET in wake-ups and context switches, against 7.7-8.8 µs with
+// the wait per round (51k SETs/s against Redis's 87k on two cores, then 72-89k, in one
+// quiet sitting; 0.91-0.99x Redis's in later ones: BENCHMARKS.md).
 //
 // While the loop serves a connection, its socket is a rawSock: a duplicate descriptor on
 // the loop's epoll instance only, its net.Conn closed, so that Go's netpoller does not

@@ -77,15 +77,21 @@ func (f *fakePacer) SetMemoryLimit(n int64) int64 {
 }
 func (f *fakePacer) Collect() { f.collects++ }
 
+// pacedWatch is a watch pacing through a fakePacer that holds the runtime's defaults,
+// with GOMAXPROCS based at 1.
+func pacedWatch(t *testing.T) (*gcWatch, *fakePacer) {
+	reset(t, 1)
+	SetBase(1)
+	f := &fakePacer{percent: 100, limit: math.MaxInt64}
+	return &gcWatch{pacer: f}, f
+}
+
 // TestGCWatchPaces: on a big heap the watch turns the runtime's percent off (no forced
 // cycle) and sets a limit of twice the live heap plus the runtime's other memory, again
 // after each cycle; the runtime's pacing comes back below half the threshold, and when
 // the watch ends. With pacing, the two-minute hold does not come.
 func TestGCWatchPaces(t *testing.T) {
-	reset(t, 1)
-	SetBase(1)
-	f := &fakePacer{percent: 100, limit: math.MaxInt64}
-	w := gcWatch{pacer: f}
+	w, f := pacedWatch(t)
 	with := func(s gcSample, other uint64) gcSample { s.other = other * mb; return s }
 	w.step(with(sample(400, 200, 250, 1, 0), 30)) // small: the runtime's
 	require.Equal(t, 100, f.percent)
@@ -119,10 +125,7 @@ func TestGCWatchPaces(t *testing.T) {
 // more of the server's used memory went (FLUSHALL, DELs) gets a cycle, started by the
 // watch, with the second P, once until that cycle ends; a smaller drop gets none.
 func TestGCWatchCollectsWhatWasFreed(t *testing.T) {
-	reset(t, 1)
-	SetBase(1)
-	f := &fakePacer{percent: 100, limit: math.MaxInt64}
-	w := gcWatch{pacer: f}
+	w, f := pacedWatch(t)
 	used := func(s gcSample, u int64) gcSample { s.used = u * mb; return s }
 	w.step(used(sample(2800, 1400, 1500, 2, 0), 1000))
 	w.step(used(sample(2800, 1400, 1500, 2, 50), 1200)) // grew: the peak counts
