@@ -54,8 +54,8 @@
 //     is raised to 2 while the AOF is on or a snapshot writes (internal/procs): with
 //     one P, a long write or fsync on another goroutine keeps every connection waiting;
 //     and around the GC cycles of a big heap (procs.WatchGC, started by `redisctl
-//     serve`: those its growth starts and the runtime's two-minute one), whose mark
-//     worker would otherwise take the connections' P in bursts;
+//     serve`, which also paces that collector without the runtime's two-minute
+//     cycle), whose mark worker would otherwise take the connections' P in bursts;
 //   - no allocation per command on the connection path: args are sub-slices of the read
 //     buffer, replies append into the writer's buffer, counters are per connection and
 //     folded into the server's totals under the lock.

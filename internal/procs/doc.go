@@ -5,8 +5,9 @@
 // Why: with one P, a goroutine inside a system call that takes long (an fsync, a write
 // that waits for the disk) keeps that P until the runtime's monitor takes it back, and on
 // a busy process the monitor looks only every 10 ms or so; every connection waits
-// meanwhile. A second P lets the connections go on. The snapshot's writer (the final
-// fsync of a BGSAVE) and the AOF's writer and fsync goroutines hold one while they run.
+// meanwhile. A second P lets the connections go on. A background snapshot holds one
+// until its writer's final fsync is done, and the AOF holds one while it is on (its
+// writes and fsyncs).
 // WatchGC holds one around the GC cycles of a big heap, whose fractional mark worker
 // would otherwise take the only P in bursts. It also paces the collector of such a heap
 // itself, without the runtime's cycle every two minutes: a server that overwrites
