@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -23,8 +24,18 @@ import (
 // sockets have data (edge-triggered, without blocking), runs one turn for each (read what
 // is there, run the complete commands under one engine lock), and then writes every
 // connection's replies in one pass, so they leave in a burst. Only when nothing is ready
-// does it park, on the epoll descriptor itself, which sits on Go's netpoller like any
-// socket: so the runtime's own scheduling is paid once per idle period, not per request.
+// does it block, in epoll_pwait on its own descriptor, as Redis's aeApiPoll does: so the
+// runtime's own scheduling is paid once per idle period, not per request.
+//
+// That descriptor is not on Go's netpoller. It was, and the loop parked on it like any
+// socket; but an epoll descriptor watched by another epoll instance is reported again for
+// every event added to it, so each request that arrived while the loop was busy woke the
+// runtime's netpoll thread on the other core, which found nothing to run. Under appendfsync
+// always at 50 clients that was 24 epoll calls and 16 context switches per fsync round,
+// where Redis makes 1 and 3 (perf stat --per-thread); blocking in the system call instead
+// brought them to 1 and 4, and the server's CPU per SET from 9.7-11.4 µs to 8.0-8.9
+// (Redis 8.4-9.0; BENCHMARKS.md, "appendfsync always: the loop off the netpoller").
+// While it blocks, its processor goes to other goroutines as for any long system call.
 //
 // A connection leaves the loop for good, to a goroutine of its own running the ordinary
 // connection loop (conn.loop), whenever serving it here could make the loop wait for it:
@@ -55,10 +66,16 @@ import (
 
 // evLoop is the event loop of one server.
 type evLoop struct {
-	srv  *Server
-	epfd int
-	ef   *os.File // epfd on Go's netpoller
-	rc   syscall.RawConn
+	srv    *Server
+	epfd   int
+	wakefd int         // an eventfd on epfd: stop writes it to wake the blocked loop
+	closed atomic.Bool // stop was called: run returns
+
+	// fdMu orders the descriptors' end: stop writes wakefd while run has not returned,
+	// and whichever of the two comes last closes them.
+	fdMu    sync.Mutex
+	running bool
+	fdsOpen bool
 
 	mu    sync.Mutex
 	conns []*conn // by fd; added by the accept goroutines, removed by the loop
@@ -70,8 +87,7 @@ type evLoop struct {
 	work    []*conn
 	again   []*conn // not drained in their turn: served again next round
 	flushes []evFlush
-	pollFn  func(uintptr) bool
-	last    time.Time // the last time the loop parked (let the netpoller run)
+	last    time.Time // the last time the loop blocked (let the netpoller run)
 	iter    int
 	oneP    bool // GOMAXPROCS is 1 (read every 64 rounds)
 }
@@ -90,8 +106,8 @@ const evBatch = 256
 // so a loop that never parked would leave them to the runtime's 10 ms monitor poll.
 const evMaxBusy = 2 * time.Millisecond
 
-// newEvLoop creates the loop's epoll instance, or returns nil where the loop cannot run
-// (no epoll, or an epoll descriptor the netpoller does not take).
+// newEvLoop creates the loop's epoll instance and its wake-up eventfd, or returns nil
+// where the loop cannot run (no epoll or eventfd).
 func newEvLoop(s *Server) *evLoop {
 	if os.Getenv("REDISCTL_EVENT_LOOP") == "0" {
 		return nil
@@ -100,25 +116,19 @@ func newEvLoop(s *Server) *evLoop {
 	if err != nil {
 		return nil
 	}
-	if err := syscall.SetNonblock(epfd, true); err != nil {
+	wfd, _, errno := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+	if errno != 0 {
 		syscall.Close(epfd)
 		return nil
 	}
-	ef := os.NewFile(uintptr(epfd), "epoll")
-	// A descriptor the netpoller did not take has no deadlines: then there is no way
-	// to park on it, and the connections keep their goroutines.
-	if ef.SetReadDeadline(time.Time{}) != nil {
-		ef.Close()
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(wfd)}
+	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, int(wfd), &ev); err != nil {
+		syscall.Close(int(wfd))
+		syscall.Close(epfd)
 		return nil
 	}
-	rc, err := ef.SyscallConn()
-	if err != nil {
-		ef.Close()
-		return nil
-	}
-	l := &evLoop{srv: s, epfd: epfd, ef: ef, rc: rc,
+	l := &evLoop{srv: s, epfd: epfd, wakefd: int(wfd), fdsOpen: true,
 		events: make([]syscall.EpollEvent, evBatch), last: time.Now(), oneP: runtime.GOMAXPROCS(0) == 1}
-	l.pollFn = l.pollReady
 	return l
 }
 
@@ -171,18 +181,16 @@ func (l *evLoop) poll() int {
 	return int(r)
 }
 
-// pollReady is the RawConn.Read callback of the epoll descriptor: false parks the loop
-// until the descriptor is readable (some connection has an event).
-func (l *evLoop) pollReady(uintptr) bool {
-	l.n = l.poll()
-	if l.n > 0 {
-		return true
+// wait blocks in epoll_pwait until a descriptor is ready (a connection, or wakefd). It is
+// an ordinary system call: if it lasts, the runtime hands the processor to other
+// goroutines, and the loop takes one back when it returns.
+func (l *evLoop) wait() int {
+	r, _, errno := syscall.Syscall6(syscall.SYS_EPOLL_PWAIT, uintptr(l.epfd),
+		uintptr(unsafe.Pointer(&l.events[0])), uintptr(len(l.events)), ^uintptr(0), 0, 0)
+	if errno != 0 {
+		return 0 // EINTR: the next round polls again
 	}
-	if l.stopping() {
-		return true
-	}
-	l.last = time.Now() // about to park: the netpoller runs
-	return false
+	return int(r)
 }
 
 func (l *evLoop) stopping() bool {
@@ -197,21 +205,34 @@ func (l *evLoop) stopping() bool {
 }
 
 // run is the loop. It returns once the server is shutting down and has no connection
-// left here, or when stop closes the descriptor.
+// left here, or once stop is called.
 func (l *evLoop) run() {
+	l.fdMu.Lock()
+	if !l.fdsOpen {
+		l.fdMu.Unlock()
+		return // stopped before it started
+	}
+	l.running = true
+	l.fdMu.Unlock()
+	defer func() {
+		l.fdMu.Lock()
+		l.running = false
+		if l.closed.Load() {
+			l.closeFds() // else stop does, once the accept loops have ended
+		}
+		l.fdMu.Unlock()
+	}()
 	for {
-		l.n = 0
-		if len(l.again) > 0 {
-			l.n = l.poll()
-		} else {
-			// The callback polls first and parks only when nothing is ready (one poll,
-			// not a poll here and another in the callback: at -P 1 most rounds park).
-			if err := l.rc.Read(l.pollFn); err != nil {
-				return // stop closed the descriptor
+		l.n = l.poll()
+		if l.n == 0 && len(l.again) == 0 {
+			if l.closed.Load() || l.stopping() {
+				return
 			}
-			if l.n == 0 {
-				return // stopping, with no connection left
-			}
+			l.last = time.Now()
+			l.n = l.wait()
+		}
+		if l.closed.Load() {
+			return
 		}
 		l.round()
 		l.iter++
@@ -233,8 +254,28 @@ func (l *evLoop) run() {
 	}
 }
 
-// stop ends the loop (after Serve saw every connection end).
-func (l *evLoop) stop() { l.ef.Close() }
+// stop ends the loop (after Serve saw every connection end): it wakes a running loop,
+// which closes the descriptors as it returns, or closes them itself.
+func (l *evLoop) stop() {
+	l.closed.Store(true)
+	l.fdMu.Lock()
+	defer l.fdMu.Unlock()
+	if l.running {
+		one := uint64(1)
+		_, _ = syscall.Write(l.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
+		return
+	}
+	l.closeFds()
+}
+
+// closeFds closes the epoll instance and the eventfd, once. l.fdMu held.
+func (l *evLoop) closeFds() {
+	if l.fdsOpen {
+		l.fdsOpen = false
+		syscall.Close(l.wakefd)
+		syscall.Close(l.epfd)
+	}
+}
 
 // round serves the connections that had an event or were not drained, then writes their
 // replies.
@@ -249,6 +290,9 @@ func (l *evLoop) round() {
 	l.mu.Lock()
 	for i := 0; i < l.n; i++ {
 		fd := int(l.events[i].Fd)
+		if fd == l.wakefd {
+			continue // stop: run sees closed
+		}
 		if fd < 0 || fd >= len(l.conns) {
 			continue
 		}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/resp"
 	"github.com/stretchr/testify/assert"
@@ -21,7 +23,7 @@ func (s *testServer) looped() int {
 
 func TestEventLoopServesPlainConnections(t *testing.T) {
 	s := startServer(t)
-	require.NotNil(t, s.ev, "the event loop did not start (epoll descriptor not on the netpoller?)")
+	require.NotNil(t, s.ev, "the event loop did not start (no epoll or eventfd?)")
 	c := dial(t, s.addr)
 	assert.Equal(t, "PONG", c.str("PING"))
 	assert.Equal(t, 1, s.looped())
@@ -129,4 +131,44 @@ func TestEventLoopPipelinedScriptLeaves(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v.String(), "(error) BUSY"), "got %s", v.String())
 	assert.Equal(t, "(integer) 1", a.read().String())
 	assert.Equal(t, 1, s.looped(), "a left the loop, b is still in it")
+}
+
+// The loop blocks in epoll_pwait, off Go's netpoller: Close must wake it (its eventfd),
+// and the loop's descriptors are closed once it has returned.
+func TestEventLoopCloseWakesTheBlockedLoop(t *testing.T) {
+	s := startServer(t)
+	c := dial(t, s.addr)
+	assert.Equal(t, "PONG", c.str("PING"))
+	c.nc.Close()
+	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
+	time.Sleep(20 * time.Millisecond) // the loop is now in its blocking wait
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		one := uint64(1) // wake it here, so that the cleanup's Close returns
+		_, _ = syscall.Write(s.ev.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
+		<-closed
+		t.Fatal("Close did not return: the blocked loop was not woken")
+	}
+	s.ev.fdMu.Lock()
+	defer s.ev.fdMu.Unlock()
+	assert.False(t, s.ev.running, "the loop has returned")
+	assert.False(t, s.ev.fdsOpen, "the loop's epoll instance and eventfd are closed")
+}
+
+// A loop stopped before it ran closes its descriptors, and run then returns at once.
+func TestEventLoopStoppedBeforeRun(t *testing.T) {
+	l := newEvLoop(nil)
+	require.NotNil(t, l)
+	l.stop()
+	assert.False(t, l.fdsOpen)
+	done := make(chan struct{})
+	go func() { l.run(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after stop")
+	}
 }
