@@ -7,7 +7,9 @@
 #      RDB at start): from "Background append only file rewriting started" to
 #      "Background AOF rewrite finished successfully" in each log (aof-use-rdb-preamble
 #      yes and no).
-#   3. redis-benchmark -c 50 -t set with appendonly yes, appendfsync always.
+#   3. redis-benchmark -c 50 -t set with appendonly yes, appendfsync always: servers
+#      alternating, SETs/s, server CPU per SET, and (with perf) epoll calls and context
+#      switches per fdatasync.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000000}
@@ -35,6 +37,8 @@ start() {
   port=$((port + 1))
   if [ "$name" = redis ]; then
     redis-server --port $port --bind 127.0.0.1 --dir "$d" --save "" "$@" >"$d/log" 2>&1 &
+  elif [ "$name" = other ]; then
+    "$OTHER_BIN" serve --port $port --bind 127.0.0.1 --dir "$d" --save "" "$@" >"$d/log" 2>&1 &
   else
     bin/redisctl serve --port $port --bind 127.0.0.1 --dir "$d" --save "" "$@" >"$d/log" 2>&1 &
   fi
@@ -100,15 +104,47 @@ if [[ $ONLY == *rewrite* ]]; then
 fi
 
 if [[ $ONLY == *fsync* ]]; then
-  echo "== redis-benchmark -c 50 -n 200000 -t set, appendonly yes, appendfsync always"
-  for name in redis redisctl; do
-    for r in $(seq 1 "$RUNS"); do
+  # Servers alternate (RUNS sittings of redis then redisctl, a fresh start each, two
+  # measured runs after a warm-up), since the machine's load changes from minute to
+  # minute. Server CPU per SET from /proc/<pid>/stat; with perf installed, its epoll
+  # calls and context switches per fdatasync too (PERF=0 turns that off). OTHER_BIN=<a
+  # redisctl binary> adds a third server, "other" (an earlier build, for before/after).
+  FN=${FSYNC_N:-400000}
+  echo "== redis-benchmark -c 50 -n $FN -t set, appendonly yes, appendfsync always"
+  tck=$(getconf CLK_TCK)
+  cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+  declare -A rps
+  for r in $(seq 1 "$RUNS"); do
+    for name in redis redisctl ${OTHER_BIN:+other}; do
       rm -rf "$dir/s" && mkdir -p "$dir/s"
       start $name "$dir/s" --appendonly yes --appendfsync always
-      l0=$(load)
-      out=$(redis-benchmark -p $port -c 50 -n 200000 -t set -q 2>/dev/null | tr '\r' '\n' | grep 'requests per second' | tail -1)
+      redis-benchmark -p $port -c 50 -n 100000 -t set -q >/dev/null 2>&1
+      for k in 1 2; do
+        l0=$(load)
+        c0=$(cpu "$pid")
+        perfout=""
+        if [ "${PERF:-1}" = 1 ] && command -v perf >/dev/null; then
+          out=$(perf stat -x, -e context-switches,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_fdatasync \
+            -p "$pid" -o "$dir/perf" -- redis-benchmark -p $port -c 50 -n "$FN" -t set --csv 2>/dev/null | tail -1)
+          perfout=$(awk -F, -v n="$FN" '$3 ~ /context/ {cs=$1} $3 ~ /epoll/ {ep+=$1} $3 ~ /fdatasync/ {fs=$1}
+            END {if (fs > 0) printf ", per fdatasync: %.1f SETs, %.1f epoll calls, %.1f context switches", n/fs, ep/fs, cs/fs}' "$dir/perf")
+        else
+          out=$(redis-benchmark -p $port -c 50 -n "$FN" -t set --csv 2>/dev/null | tail -1)
+        fi
+        c1=$(cpu "$pid")
+        r1=$(echo "$out" | cut -d, -f2 | tr -d '"')
+        p50=$(echo "$out" | cut -d, -f5 | tr -d '"')
+        rps[$name]="${rps[$name]:-} $r1"
+        echo "  $name sitting $r run $k: $r1 SETs/s, p50 $p50 ms, server CPU $(echo "scale=2; ($c1 - $c0) * 1000000 / $tck / $FN" | bc) µs/SET$perfout; load $l0"
+      done
       stop
-      echo "  $name run $r: $out, load $l0"
     done
   done
+  med() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+  mr=$(echo "${rps[redis]}" | med); mc=$(echo "${rps[redisctl]}" | med)
+  echo "  median SETs/s: redis $mr, redisctl $mc, ratio $(echo "scale=3; $mc / $mr" | bc)"
+  if [ -n "${OTHER_BIN:-}" ]; then
+    mo=$(echo "${rps[other]}" | med)
+    echo "  median SETs/s: other ($OTHER_BIN) $mo, ratio $(echo "scale=3; $mo / $mr" | bc)"
+  fi
 fi
