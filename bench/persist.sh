@@ -8,7 +8,9 @@
 #      the snapshot, the SETs slower than 5 and 10 ms, extra memory during the snapshot
 #      (RSS sampled every 200 ms; for Redis the parent's and the child's RSS, and
 #      rdb_last_cow_size). Each run's line, with its end time from the BGSAVE (t=), is
-#      kept in $BENCH_DIR/<who>-bgbench-<round>.
+#      kept in $BENCH_DIR/<who>-bgbench-<round>. Beside each window's latencies, the
+#      machine's own stalls over 10 ms, measured by cyclictest (rt-tests; root): see
+#      probe_start.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
 # runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
 # latencies, in $BENCH_DIR/<who>/controlbench). ROUNDS=n repeats the idle runs and the
@@ -38,6 +40,34 @@ rss() {
 # page fault takes when it wants a huge page and none is free.
 compact_stalls() { awk '/^compact_stall /{print $2}' /proc/vmstat; }
 kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
+# The machine's own stalls: cyclictest (rt-tests) runs a thread per CPU at SCHED_FIFO
+# priority 50 that wakes every 1 ms. Such a thread preempts every ordinary process the
+# moment its timer fires, so a wake-up 10 ms late means that CPU did not run anything for
+# 10 ms: the hypervisor stopped it, or it ran with interrupts off. No process's CPU use
+# or scheduling causes that; memory handed back to the host can (free page reporting:
+# BENCHMARKS.md). probe_start FILE starts it for a window (30 min at most), probe_stop
+# ends it and prints its counts of wake-ups over 5 and 10 ms late, and the latest; FILE keeps its
+# histogram (µs, a column per CPU). Root only (FIFO).
+PROBE=""
+if command -v cyclictest >/dev/null && [ "$(id -u)" = 0 ]; then PROBE=1; fi
+probe_start() {
+  [ -n "$PROBE" ] || return 0
+  cyclictest -m -S -d 0 -p 50 -i 1000 -q -h 100000 -D 1800 >"$1" 2>&1 &
+  probe_pid=$!
+}
+probe_pid=""
+trap '[ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null; true' EXIT
+probe_stop() { # FILE -> "machine stalls … over 5 ms: n, over 10 ms: m, max x ms"
+  if [ -z "$PROBE" ]; then echo "machine stalls: no probe (cyclictest, as root)"; return; fi
+  # SIGINT: cyclictest writes its histogram and ends. Called in $(…) too, where the probe
+  # is not a child to wait for: poll, 10 s at most.
+  kill -INT "$probe_pid" 2>/dev/null || true
+  for _ in $(seq 200); do kill -0 "$probe_pid" 2>/dev/null || break; sleep 0.05; done
+  awk '!/^#/ && $1 + 0 >= 5000 {for (i = 2; i <= NF; i++) {n5 += $i; if ($1 + 0 >= 10000) n10 += $i}}
+    /^# Histogram Overflows:/ {for (i = 4; i <= NF; i++) {n5 += $i; n10 += $i}}
+    /^# Max Latencies:/ {for (i = 4; i <= NF; i++) if ($i + 0 > mx) mx = $i + 0}
+    END {printf "machine stalls (cyclictest, a FIFO thread per CPU) over 5 ms: %d, over 10 ms: %d, max %.1f ms\n", n5, n10, mx / 1000}' "$1"
+}
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
 bench() { # port n -> "p99=… max=… rps=… over5=… over10=…"
@@ -95,11 +125,12 @@ for who in ${WHO:-redis redisctl}; do
     for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
     base=$(rss $pid); peak=$base; s=$(date +%s.%N)
     out="$d/controlbench"; : > "$out"
+    probe_start "$d/probe-control"
     ( for i in $(seq "$CONTROL_RUNS"); do bench $port "$N" >> "$out"; done ) & bp=$!
     while kill -0 $bp 2>/dev/null; do r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r; sleep 0.2; done
     wait $bp || true
     echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$(date +%s.%N) - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
-    echo "   control SET load: $(stats "$out")"
+    echo "   control SET load: $(stats "$out"); $(probe_stop "$d/probe-control")"
     redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
     wait $pid 2>/dev/null || true
     continue
@@ -111,13 +142,16 @@ for who in ${WHO:-redis redisctl}; do
   # the host takes those pages back about two seconds later, and both vCPUs stop for
   # 10-30 ms meanwhile (BENCHMARKS.md): without a rest that lands in the next walk.
   [ "$round" -gt 1 ] && sleep "${ROUND_PAUSE:-0}"
+  probe_start "$d/probe-$round-idle"
   for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
+  echo "   idle: $(probe_stop "$d/probe-$round-idle")"
   base=$(rss $pid)
   # BGSAVE under load: back-to-back redis-benchmark runs of $N SETs cover the whole
   # snapshot; each run's p99 and max are kept (worst max, median and worst p99 reported).
   out="$d/bgbench"; : > "$out"
   gc0=$(grep -c '^gc ' "$d/stderr" 2>/dev/null || true)
   cs0=$(compact_stalls)
+  probe_start "$d/probe-$round-bgsave"
   redis-cli -p $port bgsave >/dev/null
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
@@ -132,9 +166,11 @@ for who in ${WHO:-redis redisctl}; do
   done
   e=$(date +%s.%N)
   wait $bp || true
+  stalls=$(probe_stop "$d/probe-$round-bgsave")
   summary=$(stats "$out")
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
+  echo "   during the BGSAVE, $stalls"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
   if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1
