@@ -48,7 +48,12 @@ import (
 // goroutine per connection instead, 50 clients under appendfsync always cost
 // 13.4-13.9 µs of CPU per SET in wake-ups and context switches, against 7.7-8.8 µs with
 // the wait per round (51k SETs/s against Redis's 87k on two cores, then 72-89k, in one
-// quiet sitting; 0.91-0.99x Redis's in later ones: BENCHMARKS.md).
+// quiet sitting; 0.91-0.99x Redis's in later ones: BENCHMARKS.md). Before it waits, a
+// round whose replies wait for the AOF polls again (up to evExtend times) and takes in
+// the connections whose requests came meanwhile, which Redis leaves to the next
+// iteration and its next fsync: 29 SETs per fsync instead of 26, and 81-89k SETs/s
+// against Redis's 71-80k (BENCHMARKS.md, "appendfsync always: the loop off the
+// netpoller").
 //
 // While the loop serves a connection, its socket is a rawSock: a duplicate descriptor on
 // the loop's epoll instance only, its net.Conn closed, so that Go's netpoller does not
@@ -107,6 +112,10 @@ type evFlush struct {
 
 // evBatch is how many events one poll takes.
 const evBatch = 256
+
+// evExtend bounds the polls that add connections to a round whose replies wait for the
+// AOF.
+const evExtend = 4
 
 // evMaxBusy bounds how long the loop runs without parking: Go's netpoller (the accept
 // loops, connections served by their own goroutine) is polled when a goroutine parks,
@@ -288,34 +297,24 @@ func (l *evLoop) closeFds() {
 // replies.
 func (l *evLoop) round() {
 	l.gen++
-	work := append(l.work[:0], l.again...)
-	clear(l.again)
-	l.again = l.again[:0]
-	for _, cn := range work {
-		cn.evGen = l.gen
-	}
-	l.mu.Lock()
-	for i := 0; i < l.n; i++ {
-		fd := int(l.events[i].Fd)
-		if fd == l.wakefd {
-			continue // stop: run sees closed
-		}
-		if fd < 0 || fd >= len(l.conns) {
-			continue
-		}
-		if cn := l.conns[fd]; cn != nil && cn.evGen != l.gen {
+	work := l.work[:0]
+	for _, cn := range l.again {
+		if cn.evGen != l.gen {
 			cn.evGen = l.gen
 			work = append(work, cn)
 		}
 	}
-	l.mu.Unlock()
-	for _, cn := range work {
-		if cn.looped {
-			l.turn(cn)
+	clear(l.again)
+	l.again = l.again[:0]
+	l.serve(l.ready(work, false))
+	// Requests that came in while the round ran join it when its replies wait for the
+	// AOF: they share its write and fsync instead of waiting for the next one.
+	for k := 0; k < evExtend && l.waitsForAOF(); k++ {
+		if l.n = l.poll(); l.n == 0 {
+			break
 		}
+		l.serve(l.ready(l.work[:0], true))
 	}
-	clear(work)
-	l.work = work[:0]
 	// Under an AOF, the round's replies leave once its writes are in the file (fsynced
 	// under appendfsync always): one wait for the furthest point, so every connection
 	// of the round shares the write and the fsync, as Redis's beforeSleep writes and
@@ -372,6 +371,54 @@ func (l *evLoop) turn(cn *conn) {
 	if !rs.drained {
 		l.again = append(l.again, cn)
 	}
+}
+
+// ready adds to work the connections of the polled events not yet in this round. late:
+// the round has served work already; a connection it served (its replies wait in
+// l.flushes) has its next turn in the next round.
+func (l *evLoop) ready(work []*conn, late bool) []*conn {
+	l.mu.Lock()
+	for i := 0; i < l.n; i++ {
+		fd := int(l.events[i].Fd)
+		if fd == l.wakefd {
+			continue // stop: run sees closed
+		}
+		if fd < 0 || fd >= len(l.conns) {
+			continue
+		}
+		cn := l.conns[fd]
+		switch {
+		case cn == nil:
+		case cn.evGen != l.gen:
+			cn.evGen = l.gen
+			work = append(work, cn)
+		case late:
+			l.again = append(l.again, cn)
+		}
+	}
+	l.mu.Unlock()
+	return work
+}
+
+// serve gives each connection of work its turn.
+func (l *evLoop) serve(work []*conn) {
+	for _, cn := range work {
+		if cn.looped {
+			l.turn(cn)
+		}
+	}
+	clear(work)
+	l.work = work[:0]
+}
+
+// waitsForAOF reports whether the round's replies wait for the AOF.
+func (l *evLoop) waitsForAOF() bool {
+	for i := range l.flushes {
+		if l.flushes[i].t.point != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // finish writes a turn's replies without waiting for room in the socket, and closes the

@@ -172,3 +172,24 @@ func TestEventLoopStoppedBeforeRun(t *testing.T) {
 		t.Fatal("run did not return after stop")
 	}
 }
+
+// The events polled while a round runs (ready with late): a connection not yet in the
+// round joins it; one it served already waits for the next round, once.
+func TestEventLoopReadyLateEvents(t *testing.T) {
+	served, fresh := &conn{looped: true}, &conn{looped: true}
+	l := &evLoop{wakefd: 9, conns: []*conn{3: served, 4: fresh, 5: nil}, gen: 7,
+		events: []syscall.EpollEvent{{Fd: 3}, {Fd: 4}, {Fd: 9}, {Fd: 5}, {Fd: 42}}, n: 5}
+	served.evGen = 7
+
+	work := l.ready(nil, true)
+	assert.Equal(t, []*conn{fresh}, work)
+	assert.Equal(t, []*conn{served}, l.again)
+	assert.Equal(t, uint64(7), fresh.evGen)
+
+	// Polled at the round's start, a connection already in it (from l.again) is not
+	// queued again.
+	l.again, fresh.evGen = nil, 0
+	work = l.ready(nil, false)
+	assert.Equal(t, []*conn{fresh}, work)
+	assert.Empty(t, l.again)
+}
