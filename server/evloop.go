@@ -117,9 +117,10 @@ const evBatch = 256
 // AOF.
 const evExtend = 4
 
-// evMaxBusy bounds how long the loop runs without parking: Go's netpoller (the accept
-// loops, connections served by their own goroutine) is polled when a goroutine parks,
-// so a loop that never parked would leave them to the runtime's 10 ms monitor poll.
+// evMaxBusy bounds how long the loop runs without blocking or parking: Go's netpoller
+// (the accept loops, connections served by their own goroutine) is polled when a
+// goroutine parks or a processor is idle, so a loop that never let go would leave them to
+// the runtime's 10 ms monitor poll when GOMAXPROCS is 1.
 const evMaxBusy = 2 * time.Millisecond
 
 // newEvLoop creates the loop's epoll instance and its wake-up eventfd, or returns nil
