@@ -9,8 +9,8 @@
 #      (RSS sampled every 200 ms; for Redis the parent's and the child's RSS, and
 #      rdb_last_cow_size). Each run's line, with its end time from the BGSAVE (t=), is
 #      kept in $BENCH_DIR/<who>-bgbench-<round>. Beside each window's latencies, the
-#      machine's own stalls over 10 ms, measured by cyclictest (rt-tests; root): see
-#      probe_start.
+#      machine's own stalls over 5 and 10 ms, measured by cyclictest (rt-tests; root):
+#      see probe_start.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
 # runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
 # latencies, in $BENCH_DIR/<who>/controlbench). ROUNDS=n repeats the idle runs and the
@@ -45,9 +45,10 @@ kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Red
 # moment its timer fires, so a wake-up 10 ms late means that CPU did not run anything for
 # 10 ms: the hypervisor stopped it, or it ran with interrupts off. No process's CPU use
 # or scheduling causes that; memory handed back to the host can (free page reporting:
-# BENCHMARKS.md). probe_start FILE starts it for a window (30 min at most), probe_stop
-# ends it and prints its counts of wake-ups over 5 and 10 ms late, and the latest; FILE keeps its
-# histogram (µs, a column per CPU). Root only (FIFO).
+# BENCHMARKS.md). probe_start FILE starts it for a window (30 min at most); probe_stop
+# ends it and prints its counts of wake-ups over 5 and 10 ms late, and the latest. FILE
+# keeps its histogram (µs, a column per CPU). Root only (FIFO). Its threads wake 1000
+# times a second on each CPU, a cost both servers share.
 PROBE=""
 if command -v cyclictest >/dev/null && [ "$(id -u)" = 0 ]; then PROBE=1; fi
 probe_start() {
