@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -192,4 +193,34 @@ func TestEventLoopReadyLateEvents(t *testing.T) {
 	work = l.ready(nil, false)
 	assert.Equal(t, []*conn{fresh}, work)
 	assert.Empty(t, l.again)
+}
+
+// With one P the loop parks on pfd (on the netpoller, so that the connections on
+// goroutines of their own are polled whenever it parks); it serves, and Close wakes it.
+func TestEventLoopOnePParks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	s := startServer(t)
+	c := dial(t, s.addr)
+	assert.Equal(t, "PONG", c.str("PING"))
+	alone := dial(t, s.addr)
+	assert.Equal(t, int64(1), alone.do("EVAL", "return 1", "0").Int) // leaves the loop
+	for i := 0; i < 100; i++ {
+		assert.Equal(t, "PONG", c.str("PING"))
+		assert.Equal(t, "PONG", alone.str("PING"))
+	}
+	require.NotNil(t, s.ev.pf, "no epoll instance on the netpoller")
+	waitFor(t, "the loop to nest its epoll instance", func() bool {
+		assert.Equal(t, "PONG", c.str("PING")) // the loop checks at its next wait
+		return s.ev.nested
+	})
+	c.nc.Close()
+	alone.nc.Close()
+	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return: the parked loop was not woken")
+	}
 }
