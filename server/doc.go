@@ -42,11 +42,12 @@
 //
 //   - one read and one write system call per pipeline, as Redis, and no goroutine switch
 //     per request: the event loop polls its own epoll instance (off Go's netpoller) and
-//     blocks in epoll_pwait only when no client has data (evloop.go). A connection that
-//     has its own goroutine runs inside one RawConn.Read, so after a read that drained the
-//     socket it waits on the runtime's poll descriptor instead of trying a read that finds
-//     nothing (newClientSock in sock.go). REDISCTL_EVENT_LOOP=0 in the environment turns the
-//     event loop off (every client on its own goroutine), for comparisons;
+//     blocks in epoll_pwait (with one P: parks on the netpoller) only when no client has
+//     data (evloop.go). A connection that has its own goroutine runs inside one
+//     RawConn.Read, so after a read that drained the socket it waits on the runtime's
+//     poll descriptor instead of trying a read that finds nothing (newClientSock in
+//     sock.go). REDISCTL_EVENT_LOOP=0 in the environment turns the event loop off (every
+//     client on its own goroutine), for comparisons;
 //   - the engine's clock is read once per batch (Server.cachedNow), not per command, and
 //     the monotonic clock that times commands once per command (engine StartClockChain);
 //   - `redisctl serve` runs with GOMAXPROCS = io-threads (default 1): the engine executes

@@ -36,6 +36,9 @@ import (
 // brought them to 1 and 4, and the server's CPU per SET from 9.7-11.4 µs to 8.0-8.9
 // (Redis 8.4-9.0; BENCHMARKS.md, "appendfsync always: the loop off the netpoller").
 // While it blocks, its processor goes to other goroutines as for any long system call.
+// With one P it parks instead, on another epoll instance that is on the netpoller and
+// holds its own (parkFd), so that the scheduler polls the network for the accept loops
+// and the connections on goroutines of their own whenever the loop parks.
 //
 // A connection leaves the loop for good, to a goroutine of its own running the ordinary
 // connection loop (conn.loop), whenever serving it here could make the loop wait for it:
