@@ -143,16 +143,7 @@ func TestEventLoopCloseWakesTheBlockedLoop(t *testing.T) {
 	c.nc.Close()
 	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
 	time.Sleep(20 * time.Millisecond) // the loop is now in its blocking wait
-	closed := make(chan struct{})
-	go func() { s.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		one := uint64(1) // wake it here, so that the cleanup's Close returns
-		_, _ = syscall.Write(s.ev.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
-		<-closed
-		t.Fatal("Close did not return: the blocked loop was not woken")
-	}
+	within(t, "Close did not return: the blocked loop was not woken", func() { s.Close() }, s.wakeLoop)
 	s.ev.fdMu.Lock()
 	defer s.ev.fdMu.Unlock()
 	assert.False(t, s.ev.running, "the loop has returned")
@@ -165,13 +156,30 @@ func TestEventLoopStoppedBeforeRun(t *testing.T) {
 	require.NotNil(t, l)
 	l.stop()
 	assert.False(t, l.fdsOpen)
+	within(t, "run did not return after stop", l.run, nil)
+}
+
+// within runs f and fails the test if f has not returned after 10 s; unblock, if not
+// nil, then lets f return before the test ends (its cleanup would wait for it).
+func within(t *testing.T, what string, f func(), unblock func()) {
+	t.Helper()
 	done := make(chan struct{})
-	go func() { l.run(); close(done) }()
+	go func() { f(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("run did not return after stop")
+		if unblock != nil {
+			unblock()
+			<-done
+		}
+		t.Fatal(what)
 	}
+}
+
+// wakeLoop writes the loop's eventfd, as stop does.
+func (s *testServer) wakeLoop() {
+	one := uint64(1)
+	_, _ = syscall.Write(s.ev.wakefd, (*[8]byte)(unsafe.Pointer(&one))[:])
 }
 
 // The events polled while a round runs (ready with late): a connection not yet in the
@@ -216,11 +224,5 @@ func TestEventLoopOnePParks(t *testing.T) {
 	c.nc.Close()
 	alone.nc.Close()
 	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
-	closed := make(chan struct{})
-	go func() { s.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not return: the parked loop was not woken")
-	}
+	within(t, "Close did not return: the parked loop was not woken", func() { s.Close() }, s.wakeLoop)
 }
