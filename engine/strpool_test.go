@@ -65,3 +65,18 @@ func TestStringBytesLimits(t *testing.T) {
 	big := bytes.Repeat([]byte{'z'}, poolMaxCap+1)
 	assert.Equal(t, big, StringBytes(big))
 }
+
+// A SET that finds no recycled buffer with room while smaller ones wait in the pools
+// (a snapshot recycled a dataset of short values): it must not pay a search per call.
+func BenchmarkStringBytesNoRoom(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	for i := 0; i < 1000; i++ {
+		o := NewBytesObject(TypeString, EncRaw, make([]byte, 20))
+		recycleString(&o)
+	}
+	v := bytes.Repeat([]byte{'v'}, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		StringBytes(v)
+	}
+}

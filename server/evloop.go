@@ -27,18 +27,19 @@ import (
 // does it block, in epoll_pwait on its own descriptor, as Redis's aeApiPoll does: so the
 // runtime's own scheduling is paid once per idle period, not per request.
 //
-// That descriptor is not on Go's netpoller. It was, and the loop parked on it like any
-// socket; but an epoll descriptor watched by another epoll instance is reported again for
-// every event added to it, so each request that arrived while the loop was busy woke the
-// runtime's netpoll thread on the other core, which found nothing to run. Under appendfsync
-// always at 50 clients that was 24 epoll calls and 16 context switches per fsync round,
+// With more than one P, that descriptor is not on Go's netpoller. It was, and the loop
+// parked on it like any socket; but an epoll descriptor watched by another epoll
+// instance is reported again for every event added to it, so each request that arrived
+// while the loop was busy woke the runtime's netpoll thread on the other core, which
+// found nothing to run. Under appendfsync always at 50 clients that was 24 epoll calls and 16 context switches per fsync round,
 // where Redis makes 1 and 3 (perf stat --per-thread); blocking in the system call instead
 // brought them to 1 and 4, and the server's CPU per SET from 9.7-11.4 µs to 8.0-8.9
 // (Redis 8.4-9.0; BENCHMARKS.md, "appendfsync always: the loop off the netpoller").
 // While it blocks, its processor goes to other goroutines as for any long system call.
 // With one P it parks instead, on another epoll instance that is on the netpoller and
 // holds its own (parkFd), so that the scheduler polls the network for the accept loops
-// and the connections on goroutines of their own whenever the loop parks.
+// and the connections on goroutines of their own whenever the loop parks. There the
+// wake-ups above cannot happen: while the loop runs, no idle P waits in the netpoller.
 //
 // A connection leaves the loop for good, to a goroutine of its own running the ordinary
 // connection loop (conn.loop), whenever serving it here could make the loop wait for it:
@@ -258,10 +259,49 @@ func (l *evLoop) nest(on bool) {
 }
 
 // pollReady is the RawConn.Read callback of pfd: false parks the loop until epfd has an
-// event.
+// event. It polls first and parks only when nothing is ready (one poll per round, not
+// one here and another before: at -P 1 most rounds park). Should GOMAXPROCS have grown,
+// it returns with no event and the loop blocks instead.
 func (l *evLoop) pollReady(uintptr) bool {
-	l.n = l.poll()
-	return l.n > 0 || l.closed.Load() || l.stopping()
+	if l.n = l.poll(); l.n > 0 || l.closed.Load() || l.stopping() {
+		return true
+	}
+	l.last = time.Now()
+	l.setProcs()
+	return !l.nested
+}
+
+// setProcs reads GOMAXPROCS, which changes with the AOF and snapshots, and puts epfd in
+// pfd with one P, or takes it out.
+func (l *evLoop) setProcs() {
+	l.oneP = runtime.GOMAXPROCS(0) == 1
+	l.nest(l.oneP)
+}
+
+// next waits for the next round's events: it polls when connections are left over from
+// the last round, and otherwise parks (one P) or blocks until one is ready. False: the
+// loop ends (the server stops).
+func (l *evLoop) next() bool {
+	if len(l.again) > 0 {
+		l.n = l.poll()
+		return true
+	}
+	if l.nested {
+		return l.rc.Read(l.pollFn) == nil
+	}
+	if l.n = l.poll(); l.n > 0 {
+		return true
+	}
+	if l.closed.Load() || l.stopping() {
+		return false
+	}
+	l.last = time.Now()
+	l.setProcs()
+	if l.nested { // down to one P
+		return l.rc.Read(l.pollFn) == nil
+	}
+	l.n = l.wait()
+	return true
 }
 
 // wait blocks in epoll_pwait until a descriptor is ready (a connection, or wakefd). It is
@@ -306,30 +346,13 @@ func (l *evLoop) run() {
 		l.fdMu.Unlock()
 	}()
 	for {
-		l.n = l.poll()
-		if l.n == 0 && len(l.again) == 0 {
-			if l.closed.Load() || l.stopping() {
-				return
-			}
-			l.last = time.Now()
-			l.oneP = runtime.GOMAXPROCS(0) == 1 // it changes with the AOF and snapshots
-			l.nest(l.oneP)
-			if l.nested {
-				if l.rc.Read(l.pollFn) != nil {
-					return
-				}
-			} else {
-				l.n = l.wait()
-			}
-		}
-		if l.closed.Load() {
+		if !l.next() || l.closed.Load() || (l.n == 0 && l.stopping()) {
 			return
 		}
 		l.round()
 		l.iter++
 		if l.iter&63 == 0 {
-			l.oneP = runtime.GOMAXPROCS(0) == 1
-			l.nest(l.oneP)
+			l.setProcs() // a loop that never waits still follows GOMAXPROCS
 		}
 		if l.iter&63 == 0 && time.Since(l.last) > evMaxBusy {
 			// Park for a moment: the scheduler polls the network before it comes back.
@@ -388,7 +411,7 @@ func (l *evLoop) round() {
 	l.serve(l.ready(work, false))
 	// Requests that came in while the round ran join it when its replies wait for the
 	// AOF: they share its write and fsync instead of waiting for the next one.
-	for k := 0; k < evExtend && l.waitsForAOF(); k++ {
+	for k := 0; k < evExtend && l.durablePoint() != 0; k++ {
 		if l.n = l.poll(); l.n == 0 {
 			break
 		}
@@ -398,15 +421,8 @@ func (l *evLoop) round() {
 	// under appendfsync always): one wait for the furthest point, so every connection
 	// of the round shares the write and the fsync, as Redis's beforeSleep writes and
 	// fsyncs the AOF once before it writes any reply.
-	var point int64
-	var dur Durability
-	for i := range l.flushes {
-		if p := l.flushes[i].t.point; p > point {
-			point, dur = p, l.flushes[i].t.dur
-		}
-	}
-	if point != 0 {
-		dur.WaitDurable(point)
+	if point := l.durablePoint(); point != 0 {
+		l.flushes[0].t.dur.WaitDurable(point) // every turn has the server's Durability
 	}
 	for i := range l.flushes {
 		l.finish(&l.flushes[i], false)
@@ -490,14 +506,13 @@ func (l *evLoop) serve(work []*conn) {
 	l.work = work[:0]
 }
 
-// waitsForAOF reports whether the round's replies wait for the AOF.
-func (l *evLoop) waitsForAOF() bool {
+// durablePoint is the furthest AOF position the round's replies wait for (0: none).
+func (l *evLoop) durablePoint() int64 {
+	var point int64
 	for i := range l.flushes {
-		if l.flushes[i].t.point != 0 {
-			return true
-		}
+		point = max(point, l.flushes[i].t.point)
 	}
-	return false
+	return point
 }
 
 // finish writes a turn's replies without waiting for room in the socket, and closes the
