@@ -262,17 +262,22 @@ func (s *Server) appendScriptingInfo(b []byte) []byte {
 // lockForRegister takes the engine lock for registering a new connection. While a script
 // is busy the connection is served before it is registered: its commands get BUSY (or
 // SCRIPT KILL runs); a command read when the script has just ended is returned, to run
-// first. Called without the lock; returns with it held.
-func (cn *conn) lockForRegister() (pending [][]byte) {
+// first. Called without the lock; returns with it held, or, with loop (the event loop
+// registers the connection: it must not wait on a script), false without it while a
+// script runs.
+func (cn *conn) lockForRegister(loop bool) (pending [][]byte, ok bool) {
 	e := cn.srv.eng
 	sc := cn.srv.scripting()
 	for spin := 0; ; spin++ {
 		if !sc.Running() {
 			e.Lock()
-			return nil
+			return nil, true
 		}
 		if e.TryLock() {
-			return nil
+			return nil, true
+		}
+		if loop {
+			return nil, false
 		}
 		kind := sc.Busy()
 		if kind == tscript.NotBusy {
@@ -286,22 +291,22 @@ func (cn *conn) lockForRegister() (pending [][]byte) {
 		args, err := cn.rd.ReadCommand(nil)
 		if err != nil {
 			e.Lock()
-			return nil
+			return nil, true
 		}
 		cn.wmu.Lock()
 		if e.TryLock() {
 			cn.wmu.Unlock()
-			return args
+			return args, true
 		}
 		if kind = sc.Busy(); kind == tscript.NotBusy {
 			e.Lock()
 			cn.wmu.Unlock()
-			return args
+			return args, true
 		}
 		if shutdownNoSave(sc, args) {
 			e.Lock()
 			cn.wmu.Unlock()
-			return args
+			return args, true
 		}
 		cn.answerBusy(sc, kind, args)
 		cn.wmu.Unlock()

@@ -116,7 +116,9 @@ func (cn *conn) touch() {
 	}
 }
 
-func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
+// newConn registers a client (createClient). nil: the server is exiting (nc closed).
+// False: loop was set and a script runs (lockForRegister); nothing is registered.
+func (s *Server) newConn(nc net.Conn, unix, local, loop bool) (*conn, bool) {
 	cn := &conn{srv: s, unix: unix, local: local, created: time.Now(), fd: -1}
 	cn.lastIO.Store(cn.created.UnixMilli())
 	if unix {
@@ -135,11 +137,15 @@ func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
 	_, needAuth := s.cfg.Requirepass()
 
 	e := s.eng
-	cn.pending = cn.lockForRegister()
+	pending, ok := cn.lockForRegister(loop)
+	if !ok {
+		return nil, false
+	}
+	cn.pending = pending
 	if s.exiting {
 		e.Unlock()
 		cn.sock.Close()
-		return nil
+		return nil, true
 	}
 	c := e.NewClient(&cn.w[0])
 	c.Conn = cn
@@ -161,7 +167,7 @@ func (s *Server) newConn(nc net.Conn, unix, local bool) *conn {
 			s.log.Logf(LevelVerbose, "Accepted %s", cn.addr)
 		}
 	}
-	return cn
+	return cn, true
 }
 
 // applyLimits pushes proto-max-bulk-len, client-query-buffer-limit and the

@@ -3,13 +3,16 @@ package server
 import (
 	"bytes"
 	"io"
+	"net"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 	"unsafe"
 
+	"github.com/redisctl/redisctl/internal/redistest"
 	"github.com/redisctl/redisctl/resp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,6 +23,13 @@ func (s *testServer) looped() int {
 	s.ev.mu.Lock()
 	defer s.ev.mu.Unlock()
 	return s.ev.count
+}
+
+// listeners counts the listening sockets the event loop accepts for.
+func (s *testServer) listeners() int {
+	s.ev.mu.Lock()
+	defer s.ev.mu.Unlock()
+	return len(s.ev.lns)
 }
 
 func TestEventLoopServesPlainConnections(t *testing.T) {
@@ -225,4 +235,55 @@ func TestEventLoopOnePParks(t *testing.T) {
 	alone.nc.Close()
 	waitFor(t, "the closed connection to leave the loop", func() bool { return s.looped() == 0 })
 	within(t, "Close did not return: the parked loop was not woken", func() { s.Close() }, s.wakeLoop)
+}
+
+// The loop accepts its listeners' clients itself (no accept goroutine): many at once, and
+// on the new port after CONFIG SET port.
+func TestEventLoopAccepts(t *testing.T) {
+	s := startServer(t)
+	assert.Equal(t, "PONG", dial(t, s.addr).str("PING"))
+	assert.Equal(t, 1, s.listeners(), "the TCP listener is on the loop")
+
+	const n = 50
+	cs := make([]*rawClient, n)
+	done := make(chan int, n)
+	for i := range cs {
+		go func() {
+			cs[i] = dial(t, s.addr)
+			done <- i
+		}()
+	}
+	for range n {
+		i := <-done
+		assert.Equal(t, "PONG", cs[i].str("PING"))
+	}
+	assert.Equal(t, n+1, s.looped())
+	for _, c := range cs {
+		c.nc.Close()
+	}
+	waitFor(t, "the closed connections to leave the loop", func() bool { return s.looped() == 1 })
+
+	port, err := redistest.FreePort()
+	require.NoError(t, err)
+	c := dial(t, s.addr)
+	require.Equal(t, "OK", c.str("CONFIG", "SET", "port", strconv.Itoa(port)))
+	moved := dial(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	assert.Equal(t, "PONG", moved.str("PING"))
+	assert.Equal(t, 3, s.looped(), "the old connections and the one on the new port")
+	_, err = net.DialTimeout("tcp", s.addr, time.Second)
+	assert.Error(t, err, "the old port is closed")
+}
+
+// A listener the loop gives up on (accept failing for want of descriptors) goes to an
+// accept goroutine, and its clients are still served, in the loop.
+func TestEventLoopAcceptGivesUp(t *testing.T) {
+	s := startServer(t)
+	assert.Equal(t, "PONG", dial(t, s.addr).str("PING"))
+	require.Equal(t, 1, s.listeners())
+	s.ev.giveUp(s.ev.lns[0])
+	assert.Equal(t, 0, s.listeners())
+	c := dial(t, s.addr)
+	assert.Equal(t, "PONG", c.str("PING"))
+	assert.Equal(t, 2, s.looped())
+	within(t, "Close did not return", func() { s.Close() }, s.wakeLoop)
 }

@@ -413,8 +413,12 @@ func (s *Server) Serve() error {
 	return s.shutdownErr
 }
 
-// startAccept runs an accept loop for ln. lnMu held.
+// startAccept hands ln to the event loop, which accepts its clients (evaccept.go), or
+// else runs an accept loop for it. lnMu held.
 func (s *Server) startAccept(ln net.Listener, unix bool) {
+	if s.ev != nil && s.ev.listen(ln, unix) {
+		return
+	}
 	s.acceptWG.Add(1)
 	go func() {
 		defer s.acceptWG.Done()
@@ -464,13 +468,31 @@ func isLocal(nc net.Conn, unix bool) bool {
 }
 
 // handle runs one client connection (acceptCommonHandler, then the connection loop).
+// connWG counts it already.
 func (s *Server) handle(nc net.Conn, unix bool) {
-	looped := false
-	defer func() {
-		if !looped {
-			s.connWG.Done() // the event loop's connections are done when they close
-		}
-	}()
+	cn, _ := s.admit(nc, unix, false)
+	if cn == nil {
+		s.connWG.Done()
+		return
+	}
+	if s.ev != nil && s.ev.add(cn) {
+		return // the event loop's connections are done when they close
+	}
+	s.serveConn(cn)
+}
+
+// serveConn runs cn's connection loop on the calling goroutine to its end.
+func (s *Server) serveConn(cn *conn) {
+	defer s.connWG.Done()
+	cn.serve()
+	s.numConns.Add(-1)
+}
+
+// admit is acceptCommonHandler: it sets the socket up, refuses the client past maxclients
+// or in protected mode (the reply written, nc closed), and registers it. nil: refused.
+// False: loop was set and a script runs, nothing done (newConn); handle then registers
+// the client on a goroutine of its own.
+func (s *Server) admit(nc net.Conn, unix, loop bool) (*conn, bool) {
 	local := isLocal(nc, unix)
 	if tc, ok := nc.(*net.TCPConn); ok {
 		if ka := s.cfg.TCPKeepalive(); ka > 0 {
@@ -487,7 +509,7 @@ func (s *Server) handle(nc net.Conn, unix bool) {
 		s.eng.Unlock()
 		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
 		nc.Close()
-		return
+		return nil, true
 	}
 	if !local && s.cfg.ProtectedMode() {
 		if _, ok := s.cfg.Requirepass(); !ok {
@@ -497,20 +519,14 @@ func (s *Server) handle(nc net.Conn, unix bool) {
 			s.eng.Unlock()
 			_, _ = io.WriteString(nc, protectedModeError)
 			nc.Close()
-			return
+			return nil, true
 		}
 	}
-	cn := s.newConn(nc, unix, local)
+	cn, ok := s.newConn(nc, unix, local, loop)
 	if cn == nil {
 		s.numConns.Add(-1)
-		return
 	}
-	if s.ev != nil && s.ev.add(cn) {
-		looped = true
-		return
-	}
-	cn.serve()
-	s.numConns.Add(-1)
+	return cn, ok
 }
 
 // Shutdown stops the server as SIGTERM does in Redis: the shutdown hooks run (a final save
