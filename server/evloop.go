@@ -37,8 +37,8 @@ import (
 // (Redis 8.4-9.0; BENCHMARKS.md, "appendfsync always: the loop off the netpoller").
 // While it blocks, its processor goes to other goroutines as for any long system call.
 // With one P it parks instead, on another epoll instance that is on the netpoller and
-// holds its own (parkFd), so that the scheduler polls the network for the accept loops
-// and the connections on goroutines of their own whenever the loop parks. There the
+// holds its own (parkFd), so that the scheduler polls the network for the connections on
+// goroutines of their own whenever the loop parks. There the
 // wake-ups above cannot happen: while the loop runs, no idle P waits in the netpoller.
 //
 // A connection leaves the loop for good, to a goroutine of its own running the ordinary
@@ -102,7 +102,7 @@ type evLoop struct {
 	fdsOpen bool
 
 	mu    sync.Mutex
-	conns []*conn // by fd; added by the accept goroutines, removed by the loop
+	conns []*conn // by fd; added by add (the loop's accepts, handle), removed by the loop
 	count int     // connections in conns
 	lns   []*evListener
 	lnSeq int32
@@ -223,8 +223,8 @@ func (l *evLoop) poll() int {
 }
 
 // parkFd sets up the second way to wait, for one P. Blocked in epoll_pwait, the loop
-// holds the only processor in a system call, and the netpoller, which serves the accept
-// loops and the connections on goroutines of their own, runs only when the runtime's
+// holds the only processor in a system call, and the netpoller, which serves the
+// connections on goroutines of their own, runs only when the runtime's
 // monitor takes the processor back or polls itself, every 10 ms: under load such a
 // connection's PING took 10-13 ms at p90 (4.2 ms at p99 when the loop parked). So with
 // one P the loop parks on pfd, an epoll instance on the netpoller that holds epfd, and
@@ -352,7 +352,7 @@ func (l *evLoop) run() {
 		l.fdMu.Lock()
 		l.running = false
 		if l.closed.Load() {
-			l.closeFds() // else stop does, once the accept loops have ended
+			l.closeFds() // else stop does, once Serve saw every connection end
 		}
 		l.fdMu.Unlock()
 	}()
@@ -371,11 +371,11 @@ func (l *evLoop) run() {
 			time.Sleep(evYield)
 			l.last = time.Now()
 		} else if l.iter&3 == 0 && l.oneP {
-			// Let the other goroutines run (timers, the snapshot walker, flushers,
-			// accept loops): every fourth round is every few dozen requests at most.
-			// With more Ps they run on another one; a yield then only sent this
-			// goroutine to another thread while this one slept in the netpoller (15%
-			// of the CPU samples under appendfsync always).
+			// Let the other goroutines run (timers, the snapshot walker, flushers):
+			// every fourth round is every few dozen requests at most. With more Ps
+			// they run on another one, unless it is busy too (evYield above); a yield
+			// then only sent this goroutine to another thread while this one slept in
+			// the netpoller (15% of the CPU samples under appendfsync always).
 			runtime.Gosched()
 		}
 	}
