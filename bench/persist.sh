@@ -9,8 +9,8 @@
 #      (RSS sampled every 200 ms; for Redis the parent's and the child's RSS, and
 #      rdb_last_cow_size). Each run's line, with its end time from the BGSAVE (t=), is
 #      kept in $BENCH_DIR/<who>-bgbench-<round>. Beside each window's latencies, the
-#      machine's own stalls over 5 and 10 ms, measured by cyclictest (rt-tests; root):
-#      see probe_start.
+#      machine's own stalls over 5 and 10 ms, measured by bench/stallprobe (root): see
+#      probe_start; and for each run with SETs over 10 ms, the machine stalls inside it.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
 # runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
 # latencies, in $BENCH_DIR/<who>/controlbench). ROUNDS=n repeats the idle runs and the
@@ -25,6 +25,7 @@ mkdir -p "$dir"
 bin=${REDISCTL_BIN:-bin/redisctl} # REDISCTL_BIN: an experiment's binary instead of the tree's
 [ -n "${REDISCTL_BIN:-}" ] || go build -o bin/redisctl ./cmd/redisctl
 go build -o bin/persistgen ./bench/persistgen
+go build -o bin/stallprobe ./bench/stallprobe
 data="$dir/mixed5m.rdb"
 [ -f "$data" ] || bin/persistgen -keys 5000000 -out "$data"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -40,34 +41,46 @@ rss() {
 # page fault takes when it wants a huge page and none is free.
 compact_stalls() { awk '/^compact_stall /{print $2}' /proc/vmstat; }
 kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
-# The machine's own stalls: cyclictest (rt-tests) runs a thread per CPU at SCHED_FIFO
-# priority 50 that wakes every 1 ms. Such a thread preempts every ordinary process the
-# moment its timer fires, so a wake-up 10 ms late means that CPU did not run anything for
-# 10 ms: the hypervisor stopped it, or it ran with interrupts off. No process's CPU use
-# or scheduling causes that; memory handed back to the host can (free page reporting:
-# BENCHMARKS.md). probe_start FILE starts it for a window (30 min at most); probe_stop
-# ends it and prints its counts of wake-ups over 5 and 10 ms late, and the latest. FILE
-# keeps its histogram (µs, a column per CPU). Root only (FIFO). Its threads wake 1000
-# times a second on each CPU, a cost both servers share.
+# The machine's own stalls: bench/stallprobe runs a thread per CPU at SCHED_FIFO priority
+# 50 that wakes every 1 ms (cyclictest's measure, with times). Such a thread preempts
+# every ordinary process the moment its timer fires, so a wake-up 10 ms late means that
+# CPU did not run anything for 10 ms: the hypervisor stopped it, or it ran with interrupts
+# off. No process's CPU use or scheduling causes that; memory handed back to the host can
+# (free page reporting: BENCHMARKS.md). probe_start FILE starts it for a window (30 min
+# at most); FILE gets a line per wake-up over 5 ms late ("cpu late-ms start-unix-ns").
+# probe_stop ends it and prints the counts over 5 and 10 ms, and the latest. Root only
+# (FIFO). Its threads wake 1000 times a second on each CPU, a cost both servers share.
 PROBE=""
-if command -v cyclictest >/dev/null && [ "$(id -u)" = 0 ]; then PROBE=1; fi
+if [ "$(id -u)" = 0 ]; then PROBE=1; fi
 probe_start() {
   [ -n "$PROBE" ] || return 0
-  cyclictest -m -S -d 0 -p 50 -i 1000 -q -h 100000 -D 1800 >"$1" 2>&1 &
+  bin/stallprobe -d 1800s -over 5ms >"$1" 2>&1 &
   probe_pid=$!
 }
 probe_pid=""
 trap '[ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null; true' EXIT
 probe_stop() { # FILE -> "machine stalls … over 5 ms: n, over 10 ms: m, max x ms"
-  if [ -z "$PROBE" ]; then echo "machine stalls: no probe (cyclictest, as root)"; return; fi
-  # SIGINT: cyclictest writes its histogram and ends. Called in $(…) too, where the probe
-  # is not a child to wait for: poll, 10 s at most.
+  if [ -z "$PROBE" ]; then echo "machine stalls: no probe (bench/stallprobe, as root)"; return; fi
+  # SIGINT: the probe prints its per-CPU maxima and ends. Called in $(…) too, where the
+  # probe is not a child to wait for: poll, 10 s at most.
   kill -INT "$probe_pid" 2>/dev/null || true
   for _ in $(seq 200); do kill -0 "$probe_pid" 2>/dev/null || break; sleep 0.05; done
-  awk '!/^#/ && $1 + 0 >= 5000 {for (i = 2; i <= NF; i++) {n5 += $i; if ($1 + 0 >= 10000) n10 += $i}}
-    /^# Histogram Overflows:/ {for (i = 4; i <= NF; i++) {n5 += $i; n10 += $i}}
-    /^# Max Latencies:/ {for (i = 4; i <= NF; i++) if ($i + 0 > mx) mx = $i + 0}
-    END {printf "machine stalls (cyclictest, a FIFO thread per CPU) over 5 ms: %d, over 10 ms: %d, max %.1f ms\n", n5, n10, mx / 1000}' "$1"
+  awk '!/^#/ && NF == 3 {n5++; if ($2 + 0 >= 10) n10++}
+    /^# cpu/ {if ($7 + 0 > mx) mx = $7 + 0}
+    END {printf "machine stalls (stallprobe, a FIFO thread per CPU) over 5 ms: %d, over 10 ms: %d, max %.1f ms\n", n5, n10, mx}' "$1"
+}
+# slow_runs BENCHFILE PROBEFILE: each run with SETs over 10 ms (its window: a0..a1, unix
+# ns), and the machine stalls over 5 ms that overlap it.
+slow_runs() {
+  awk 'NR == FNR {if (NF == 3 && $1 !~ /^#/) {n++; c[n] = $1; l[n] = $2; st[n] = $3}; next}
+    {o = 0; a0 = 0; a1 = 0; mx = ""
+     for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "over10") o = kv[2]; if (kv[1] == "a0") a0 = kv[2]; if (kv[1] == "a1") a1 = kv[2]; if (kv[1] == "max") mx = kv[2]}
+     if (o + 0 == 0) next
+     runs++; m = ""
+     for (k = 1; k <= n; k++) if (st[k] + l[k] * 1e6 >= a0 && st[k] <= a1) m = m sprintf(" cpu%d %.1f ms", c[k], l[k])
+     if (m != "") with++
+     printf "     run to t=%s: %d SETs over 10 ms, max %s; machine stalls in it:%s\n", substr($NF, 3), o, mx, (m == "" ? " none" : m)}
+    END {printf "     runs with SETs over 10 ms: %d, with a machine stall over 5 ms in the same run: %d\n", runs, with}' "$2" "$1"
 }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
@@ -127,11 +140,13 @@ for who in ${WHO:-redis redisctl}; do
     base=$(rss $pid); peak=$base; s=$(date +%s.%N)
     out="$d/controlbench"; : > "$out"
     probe_start "$d/probe-control"
-    ( for i in $(seq "$CONTROL_RUNS"); do bench $port "$N" >> "$out"; done ) & bp=$!
+    ( for i in $(seq "$CONTROL_RUNS"); do a0=$(date +%s%N); r=$(bench $port "$N"); a1=$(date +%s%N)
+        echo "$r a0=$a0 a1=$a1 t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
     while kill -0 $bp 2>/dev/null; do r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r; sleep 0.2; done
     wait $bp || true
     echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$(date +%s.%N) - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
     echo "   control SET load: $(stats "$out"); $(probe_stop "$d/probe-control")"
+    [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-control"
     redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
     wait $pid 2>/dev/null || true
     continue
@@ -157,7 +172,9 @@ for who in ${WHO:-redis redisctl}; do
   peak=$base; cpeak=0; s=$(date +%s.%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
   # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
-  ( while inprog; do r=$(bench $port "$N"); echo "$r t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
+  # a0/a1: the run's start and end (unix ns), to match the probe's stalls.
+  ( while inprog; do a0=$(date +%s%N); r=$(bench $port "$N"); a1=$(date +%s%N)
+      echo "$r a0=$a0 a1=$a1 t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
   while kill -0 $bp 2>/dev/null; do
@@ -172,6 +189,7 @@ for who in ${WHO:-redis redisctl}; do
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
   echo "   during the BGSAVE, $stalls"
+  [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-$round-bgsave"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
   if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1

@@ -14,7 +14,7 @@ import (
 // Accepting on goroutines (acceptLoop, then a goroutine per connection to register it)
 // made a new client wait for Go's scheduler. During a snapshot both processors stay
 // busy, one with the loop and one with the walker or the encoder: the accept goroutine
-// then ran only when the runtime's monitor polled the network (every 10 ms), and the
+// could then wait for the runtime's monitor to poll the network (every 10 ms), and the
 // goroutine registering the connection, readied by the loop's unlock of the engine,
 // waited in the loop's run queue until the loop yielded or was preempted (17 ms in a
 // runtime trace). A new connection's first reply took 10-39 ms (p99 24 ms, 112 of 1123
