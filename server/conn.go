@@ -116,19 +116,30 @@ func (cn *conn) touch() {
 	}
 }
 
-// newConn registers a client (createClient). nil: the server is exiting (nc closed).
-// False: loop was set and a script runs (lockForRegister); nothing is registered.
+// newConn registers a client (createClient). nil: the server is exiting (the socket
+// closed). False: loop was set and a script runs (lockForRegister); nothing is
+// registered, the socket left open.
 func (s *Server) newConn(nc net.Conn, unix, local, loop bool) (*conn, bool) {
+	sock, fd := newClientSock(nc)
+	var addr, laddr string
+	if !unix {
+		addr, laddr = nc.RemoteAddr().String(), nc.LocalAddr().String()
+	}
+	return s.newConnSock(sock, fd, addr, laddr, unix, local, loop)
+}
+
+// newConnSock is newConn for a socket already made: a net.Conn's, or a descriptor the
+// event loop accepted (a rawSock). addr and laddr are ip:port (unused for unix).
+func (s *Server) newConnSock(sock clientSock, fd int, addr, laddr string, unix, local, loop bool) (*conn, bool) {
 	cn := &conn{srv: s, unix: unix, local: local, created: time.Now(), fd: -1}
 	cn.lastIO.Store(cn.created.UnixMilli())
 	if unix {
 		cn.addr = s.cfg.Unixsocket() + ":0"
 		cn.laddr = cn.addr
 	} else {
-		cn.addr = nc.RemoteAddr().String()
-		cn.laddr = nc.LocalAddr().String()
+		cn.addr, cn.laddr = addr, laddr
 	}
-	cn.sock, cn.fd = newClientSock(nc)
+	cn.sock, cn.fd = sock, fd
 	cn.rd = resp.NewReader(countingReader{cn}, resp.WithBufferSize(readBufSize))
 	out := connWriter{cn}
 	cn.w[0].Reset(out)

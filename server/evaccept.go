@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -119,11 +120,12 @@ func (l *evLoop) accept(e *evListener) {
 	s := l.srv
 	for range evMaxAccepts {
 		nfd, err := -1, error(nil)
+		var sa syscall.Sockaddr
 		// Under lnMu, which closeListeners holds while it closes them: a connection taken
 		// here is in connWG before Serve, the listeners closed, waits for connWG.
 		s.lnMu.Lock()
 		cerr := e.rc.Control(func(fd uintptr) {
-			nfd, _, err = syscall.Accept4(int(fd), syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+			nfd, sa, err = syscall.Accept4(int(fd), syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
 			if err == nil {
 				s.connWG.Add(1)
 			}
@@ -143,7 +145,7 @@ func (l *evLoop) accept(e *evListener) {
 			l.giveUp(e)
 			return
 		}
-		l.admit(nfd, e.unix)
+		l.admit(nfd, sa, e.unix)
 	}
 }
 
@@ -169,31 +171,91 @@ func (l *evLoop) giveUp(e *evListener) {
 	}()
 }
 
-// admit serves an accepted descriptor: on the loop when it can, else on a goroutine of
-// its own (handle's path for acceptLoop's connections). connWG counts it already.
-func (l *evLoop) admit(fd int, unix bool) {
+// admit takes in a descriptor accept returned, as Redis's acceptCommonHandler and
+// createClient do, in a few system calls: its addresses come from accept and getsockname,
+// TCP_NODELAY and keep-alive are set as Redis sets them, and it joins the loop's epoll
+// instance as a rawSock, without ever being a net.Conn (net.FileConn cost about 20
+// system calls and the netpoller's registration per client). connWG counts it already.
+func (l *evLoop) admit(fd int, sa syscall.Sockaddr, unix bool) {
 	s := l.srv
-	f := os.NewFile(uintptr(fd), "client")
-	nc, err := net.FileConn(f) // a duplicate of its own
-	f.Close()
-	if err != nil {
+	var addr, laddr string
+	local := unix
+	if !unix {
+		addr, local = sockaddrString(sa)
+		if lsa, err := syscall.Getsockname(fd); err == nil {
+			laddr, _ = sockaddrString(lsa)
+		}
+		_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
+		if ka := s.cfg.TCPKeepalive(); ka > 0 {
+			setKeepAlive(fd, ka)
+		}
+	}
+	if msg := s.refuse(local); msg != "" {
+		_, _ = syscall.Write(fd, []byte(msg))
+		syscall.Close(fd)
 		s.connWG.Done()
 		return
 	}
-	if tc, ok := nc.(*net.TCPConn); ok && s.cfg.TCPKeepalive() <= 0 {
-		_ = tc.SetKeepAlive(false) // FileConn turns it on; an accepted socket has it off
-	}
-	cn, ok := s.admit(nc, unix, true)
+	cn, ok := s.newConnSock(&rawSock{fd: fd}, fd, addr, laddr, unix, local, true)
 	if !ok {
 		// A script runs: a goroutine answers the client (BUSY) until it can register it.
+		s.numConns.Add(-1)
+		f := os.NewFile(uintptr(fd), "client")
+		nc, err := net.FileConn(f)
+		f.Close()
+		if err != nil {
+			s.connWG.Done()
+			return
+		}
 		go s.handle(nc, unix)
 		return
 	}
 	if cn == nil {
-		s.connWG.Done()
+		s.numConns.Add(-1)
+		s.connWG.Done() // exiting: newConn closed it
 		return
 	}
-	if !l.add(cn) {
-		go s.serveConn(cn)
+	if !l.addRaw(cn, fd) {
+		// Not on the epoll instance: served by a goroutine of its own, as a net.Conn.
+		if l.detach(cn, false) {
+			go s.serveConn(cn)
+			return
+		}
+		l.close(cn)
 	}
+}
+
+// addRaw puts a new connection's descriptor on the loop's epoll instance (add, for a
+// socket that never was a net.Conn). Data already there is reported by the next poll.
+func (l *evLoop) addRaw(cn *conn, fd int) bool {
+	cn.looped = true
+	l.mu.Lock()
+	l.set(fd, cn)
+	l.mu.Unlock()
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(fd)}
+	return syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) == nil
+}
+
+// sockaddrString is a socket address as ip:port, and whether it is a loopback one.
+func sockaddrString(sa syscall.Sockaddr) (string, bool) {
+	var ip net.IP
+	var port int
+	switch a := sa.(type) {
+	case *syscall.SockaddrInet4:
+		ip, port = net.IP(a.Addr[:]), a.Port
+	case *syscall.SockaddrInet6:
+		ip, port = net.IP(a.Addr[:]), a.Port
+	default:
+		return "", false
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(port)), ip.IsLoopback()
+}
+
+// setKeepAlive turns TCP keep-alive on as Redis's anetKeepAlive does: the first probe
+// after interval seconds idle, then every interval/3 seconds, three before giving up.
+func setKeepAlive(fd, interval int) {
+	_ = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_KEEPALIVE, 1)
+	_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE, interval)
+	_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL, max(interval/3, 1))
+	_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, 3)
 }

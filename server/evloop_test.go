@@ -287,3 +287,38 @@ func TestEventLoopAcceptGivesUp(t *testing.T) {
 	assert.Equal(t, 2, s.looped())
 	within(t, "Close did not return", func() { s.Close() }, s.wakeLoop)
 }
+
+// A client the loop accepts is set up as Redis sets it up (TCP_NODELAY, keep-alive from
+// tcp-keepalive as anetKeepAlive), and CLIENT INFO shows its addresses.
+func TestEventLoopAcceptedSocket(t *testing.T) {
+	for _, ka := range []int{60, 0} {
+		s := startServer(t, "--tcp-keepalive", strconv.Itoa(ka))
+		c := dial(t, s.addr)
+		info := c.str("CLIENT", "INFO")
+		assert.Contains(t, info, "addr="+c.nc.LocalAddr().String()+" ")
+		assert.Contains(t, info, "laddr="+s.addr+" ")
+		fd := -1
+		s.eng.Lock()
+		for _, cn := range s.conns {
+			if cn.addr == c.nc.LocalAddr().String() {
+				fd = cn.fd
+			}
+		}
+		s.eng.Unlock()
+		require.GreaterOrEqual(t, fd, 0)
+		opt := func(level, name int) int {
+			v, err := syscall.GetsockoptInt(fd, level, name)
+			require.NoError(t, err)
+			return v
+		}
+		assert.Equal(t, 1, opt(syscall.IPPROTO_TCP, syscall.TCP_NODELAY))
+		if ka == 0 {
+			assert.Equal(t, 0, opt(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE))
+			continue
+		}
+		assert.Equal(t, 1, opt(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE))
+		assert.Equal(t, 60, opt(syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE))
+		assert.Equal(t, 20, opt(syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL))
+		assert.Equal(t, 3, opt(syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT))
+	}
+}

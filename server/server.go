@@ -500,6 +500,22 @@ func (s *Server) admit(nc net.Conn, unix, loop bool) (*conn, bool) {
 			_ = tc.SetKeepAlive(true)
 		}
 	}
+	if msg := s.refuse(local); msg != "" {
+		_, _ = io.WriteString(nc, msg)
+		nc.Close()
+		return nil, true
+	}
+	cn, ok := s.newConn(nc, unix, local, loop)
+	if cn == nil {
+		s.numConns.Add(-1)
+	}
+	return cn, ok
+}
+
+// refuse counts a new client in numConns, or refuses it past maxclients, or from another
+// host in protected mode without a password: it returns the reply to write before
+// closing it ("": admitted).
+func (s *Server) refuse(local bool) string {
 	if n := s.numConns.Add(1); n > int64(s.cfg.Maxclients()) {
 		s.numConns.Add(-1)
 		// Counted before the reply: a client that sees the refusal and asks INFO at once
@@ -507,9 +523,7 @@ func (s *Server) admit(nc net.Conn, unix, loop bool) (*conn, bool) {
 		s.eng.Lock()
 		s.stats.rejectedConns++
 		s.eng.Unlock()
-		_, _ = io.WriteString(nc, "-ERR max number of clients reached\r\n")
-		nc.Close()
-		return nil, true
+		return "-ERR max number of clients reached\r\n"
 	}
 	if !local && s.cfg.ProtectedMode() {
 		if _, ok := s.cfg.Requirepass(); !ok {
@@ -517,16 +531,10 @@ func (s *Server) admit(nc net.Conn, unix, loop bool) (*conn, bool) {
 			s.eng.Lock()
 			s.stats.rejectedConns++
 			s.eng.Unlock()
-			_, _ = io.WriteString(nc, protectedModeError)
-			nc.Close()
-			return nil, true
+			return protectedModeError
 		}
 	}
-	cn, ok := s.newConn(nc, unix, local, loop)
-	if cn == nil {
-		s.numConns.Add(-1)
-	}
-	return cn, ok
+	return ""
 }
 
 // Shutdown stops the server as SIGTERM does in Redis: the shutdown hooks run (a final save
