@@ -1,8 +1,8 @@
 // Command latprobe is a SET load that says when its slow requests happened and which
 // connections they held, where redis-benchmark gives a run's distribution only: -c
 // connections send SETs of 64-byte values to random keys (key:000000001234, as
-// redis-benchmark -r names them) one at a time, and every -every a new connection
-// connects and sends PING. Each request slower than -slow is printed with its start (unix
+// redis-benchmark -r names them) one at a time, and every -every -burst new connections
+// connect at once and send PING. Each request slower than -slow is printed with its start (unix
 // ns, to match bench/stallprobe's lines), its connection and its latency; the end prints
 // p50/p99/p999/max and the count over 10 ms, for the open connections' SETs and for the
 // new connections' first replies apart.
@@ -29,7 +29,8 @@ func main() {
 	port := flag.Int("p", 6379, "server port (127.0.0.1)")
 	dur := flag.Duration("d", 30*time.Second, "how long to run")
 	clients := flag.Int("c", 20, "connections sending SETs")
-	every := flag.Duration("every", 50*time.Millisecond, "a new connection this often (0: none)")
+	every := flag.Duration("every", 50*time.Millisecond, "new connections this often (0: none)")
+	burst := flag.Int("burst", 1, "new connections at a time, each sending PING (redis-benchmark opens its -c at once)")
 	keys := flag.Int("r", 5000000, "random keys")
 	slow := flag.Duration("slow", 5*time.Millisecond, "print requests slower than this")
 	flag.Parse()
@@ -106,30 +107,28 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ping := []byte("*1\r\n$4\r\nPING\r\n")
-			buf := make([]byte, 64)
-			for id := *clients; time.Now().Add(*every).Before(end); id++ {
+			var mu sync.Mutex
+			for id := *clients; time.Now().Add(*every).Before(end); id += *burst {
 				time.Sleep(*every)
-				t := time.Now()
-				nc, err := net.Dial("tcp", addr)
-				if err != nil {
-					errs <- err
-					return
+				var bw sync.WaitGroup
+				for k := range *burst {
+					bw.Add(1)
+					go func() {
+						defer bw.Done()
+						d, t, err := pingNew(addr)
+						if err != nil {
+							errs <- err
+							return
+						}
+						mu.Lock()
+						fresh = append(fresh, d)
+						mu.Unlock()
+						if d > *slow {
+							report("new", id+k, t, d)
+						}
+					}()
 				}
-				_, err = nc.Write(ping)
-				if err == nil {
-					_, err = nc.Read(buf)
-				}
-				d := time.Since(t)
-				nc.Close()
-				if err != nil {
-					errs <- err
-					return
-				}
-				fresh = append(fresh, d)
-				if d > *slow {
-					report("new", id, t, d)
-				}
+				bw.Wait()
 			}
 		}()
 	}
@@ -144,6 +143,21 @@ func main() {
 	}
 	fmt.Println(summary("# open connections' SETs", slices.Concat(lat...)))
 	fmt.Println(summary("# new connections' first replies (connect + PING)", fresh))
+}
+
+// pingNew connects and sends PING: the time to the reply, from before the connect.
+func pingNew(addr string) (time.Duration, time.Time, error) {
+	t := time.Now()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		return 0, t, err
+	}
+	defer nc.Close()
+	buf := make([]byte, 64)
+	if _, err = nc.Write([]byte("*1\r\n$4\r\nPING\r\n")); err == nil {
+		_, err = nc.Read(buf)
+	}
+	return time.Since(t), t, err
 }
 
 func summary(name string, xs []time.Duration) string {
