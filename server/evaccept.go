@@ -225,17 +225,6 @@ func (l *evLoop) admit(fd int, sa syscall.Sockaddr, unix bool) {
 	}
 }
 
-// addRaw puts a new connection's descriptor on the loop's epoll instance (add, for a
-// socket that never was a net.Conn). Data already there is reported by the next poll.
-func (l *evLoop) addRaw(cn *conn, fd int) bool {
-	cn.looped = true
-	l.mu.Lock()
-	l.set(fd, cn)
-	l.mu.Unlock()
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(fd)}
-	return syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) == nil
-}
-
 // sockaddrString is a socket address as ip:port, and whether it is a loopback one.
 func sockaddrString(sa syscall.Sockaddr) (string, bool) {
 	var ip net.IP

@@ -31,15 +31,16 @@ import (
 // parked on it like any socket; but an epoll descriptor watched by another epoll
 // instance is reported again for every event added to it, so each request that arrived
 // while the loop was busy woke the runtime's netpoll thread on the other core, which
-// found nothing to run. Under appendfsync always at 50 clients that was 24 epoll calls and 16 context switches per fsync round,
-// where Redis makes 1 and 3 (perf stat --per-thread); blocking in the system call instead
-// brought them to 1 and 4, and the server's CPU per SET from 9.7-11.4 µs to 8.0-8.9
-// (Redis 8.4-9.0; BENCHMARKS.md, "appendfsync always: the loop off the netpoller").
-// While it blocks, its processor goes to other goroutines as for any long system call.
-// With one P it parks instead, on another epoll instance that is on the netpoller and
-// holds its own (parkFd), so that the scheduler polls the network for the connections on
-// goroutines of their own whenever the loop parks. There the
-// wake-ups above cannot happen: while the loop runs, no idle P waits in the netpoller.
+// found nothing to run. Under appendfsync always at 50 clients that was 24 epoll calls
+// and 16 context switches per fsync round, where Redis makes 1 and 3 (perf stat
+// --per-thread); blocking in the system call instead brought them to 1 and 4, and the
+// server's CPU per SET from 9.7-11.4 µs to 8.0-8.9 (Redis 8.4-9.0; BENCHMARKS.md,
+// "appendfsync always: the loop off the netpoller"). While it blocks, its processor goes
+// to other goroutines as for any long system call. With one P it parks instead, on
+// another epoll instance that is on the netpoller and holds its own (parkFd), so that the
+// scheduler polls the network for the connections on goroutines of their own whenever
+// the loop parks. There the wake-ups above cannot happen: while the loop runs, no idle P
+// waits in the netpoller.
 //
 // A connection leaves the loop for good, to a goroutine of its own running the ordinary
 // connection loop (conn.loop), whenever serving it here could make the loop wait for it:
@@ -59,11 +60,11 @@ import (
 // against Redis's 71-80k (BENCHMARKS.md, "appendfsync always: the loop off the
 // netpoller").
 //
-// While the loop serves a connection, its socket is a rawSock: a duplicate descriptor on
-// the loop's epoll instance only, its net.Conn closed, so that Go's netpoller does not
-// get every packet's event too (that double registration cost 1–4% of the CPU per
-// request at -P 1). Leaving the loop makes it a net.Conn again
-// (net.FileConn) before its goroutine starts.
+// While the loop serves a connection, its socket is a rawSock, on the loop's epoll
+// instance only, so that Go's netpoller does not get every packet's event too (that
+// double registration cost 1–4% of the CPU per request at -P 1): the descriptor the loop
+// accepted (evaccept.go), or a duplicate of a net.Conn's, the net.Conn closed (add).
+// Leaving the loop makes it a net.Conn (net.FileConn) before its goroutine starts.
 //
 // Writers other than the loop (the flusher of pub/sub messages and MONITOR lines) take
 // cn.wmu as before; the loop holds it from a turn's reply swap to its write.
@@ -191,24 +192,33 @@ func (l *evLoop) add(cn *conn) bool {
 	if fd < 0 {
 		return false
 	}
-	// The loop finds the connection only once it is in the table below.
 	l.setSock(cn, &rawSock{fd: fd}, fd, false)
+	if !l.addRaw(cn, fd) {
+		l.setSock(cn, ns, ns.fd, false)
+		syscall.Close(fd)
+		return false
+	}
+	ns.Close()
+	return true
+}
+
+// addRaw puts a connection whose socket is the rawSock fd in the loop's table and on its
+// epoll instance; false (nothing done) when epoll refuses it.
+func (l *evLoop) addRaw(cn *conn, fd int) bool {
+	// The loop finds the connection only once it is in the table.
 	cn.looped = true
 	l.mu.Lock()
 	l.set(fd, cn)
 	l.mu.Unlock()
 	// Data that arrived before this is reported at once: ADD checks readiness.
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | -syscall.EPOLLET, Fd: int32(fd)}
-	if err := syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	if syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_ADD, fd, &ev) != nil {
 		l.mu.Lock()
 		l.set(fd, nil)
 		l.mu.Unlock()
 		cn.looped = false
-		l.setSock(cn, ns, ns.fd, false)
-		syscall.Close(fd)
 		return false
 	}
-	ns.Close()
 	return true
 }
 

@@ -289,8 +289,17 @@ func TestEventLoopAcceptGivesUp(t *testing.T) {
 }
 
 // A client the loop accepts is set up as Redis sets it up (TCP_NODELAY, keep-alive from
-// tcp-keepalive as anetKeepAlive), and CLIENT INFO shows its addresses.
+// tcp-keepalive as anetKeepAlive), and CLIENT INFO shows its addresses; so is one an
+// accept goroutine takes (no event loop).
 func TestEventLoopAcceptedSocket(t *testing.T) {
+	t.Run("loop", func(t *testing.T) { testAcceptedSocket(t) })
+	t.Run("goroutine", func(t *testing.T) {
+		t.Setenv("REDISCTL_EVENT_LOOP", "0")
+		testAcceptedSocket(t)
+	})
+}
+
+func testAcceptedSocket(t *testing.T) {
 	for _, ka := range []int{60, 0} {
 		s := startServer(t, "--tcp-keepalive", strconv.Itoa(ka))
 		c := dial(t, s.addr)

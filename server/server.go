@@ -496,8 +496,9 @@ func (s *Server) admit(nc net.Conn, unix, loop bool) (*conn, bool) {
 	local := isLocal(nc, unix)
 	if tc, ok := nc.(*net.TCPConn); ok {
 		if ka := s.cfg.TCPKeepalive(); ka > 0 {
-			_ = tc.SetKeepAlivePeriod(time.Duration(ka) * time.Second)
-			_ = tc.SetKeepAlive(true)
+			if rc, err := tc.SyscallConn(); err == nil {
+				_ = rc.Control(func(fd uintptr) { setKeepAlive(int(fd), ka) })
+			}
 		}
 	}
 	if msg := s.refuse(local); msg != "" {
