@@ -54,7 +54,7 @@ PROBE=""
 if [ "$(id -u)" = 0 ]; then PROBE=1; fi
 probe_start() {
   [ -n "$PROBE" ] || return 0
-  bin/stallprobe -d 1800s -over 5ms >"$1" 2>&1 &
+  bin/stallprobe -d 1800s -over 5ms -mem 100ms >"$1" 2>&1 &
   probe_pid=$!
 }
 probe_pid=""
@@ -81,6 +81,22 @@ slow_runs() {
      if (m != "") with++
      printf "     run to t=%s: %d SETs over 10 ms, max %s; machine stalls in it:%s\n", substr($NF, 3), o, mx, (m == "" ? " none" : m)}
     END {printf "     runs with SETs over 10 ms: %d, with a machine stall over 5 ms in the same run: %d\n", runs, with}' "$2" "$1"
+}
+# stall_context PROBEFILE T0NS: for each stall over 10 ms, when it began (seconds from
+# T0NS) and the memory around it, from the probe's samples every 100 ms: MemFree's change
+# over the 5 s before (memory handed back to the host follows a large free), Dirty and
+# Writeback just before (page cache being written out), and the steal ticks the kernel
+# counted from 1 s before to 1 s after.
+stall_context() {
+  awk -v t0="$2" '$1 == "m" {n++; mt[n] = $2; fr[n] = $3; di[n] = $4; wb[n] = $5; stl[n] = $6; next}
+    !/^#/ && NF == 3 && $2 + 0 >= 10 {k++; sc[k] = $1; sl[k] = $2; ss[k] = $3}
+    END {for (j = 1; j <= k; j++) {
+      b = 0; b5 = 0; a = 0
+      for (i = 1; i <= n; i++) {if (mt[i] <= ss[j]) b = i; if (mt[i] <= ss[j] - 5e9) b5 = i; if (!a && mt[i] >= ss[j] + 1e9) a = i}
+      if (!b) continue; if (!b5) b5 = 1; if (!a) a = n
+      bs = b; while (bs > 1 && mt[bs] > ss[j] - 1e9) bs--
+      printf "     stall cpu%d %.1f ms at %+.2f s: MemFree %+d MB over the 5 s before; Dirty %d MB, Writeback %d MB; steal +%d ticks (±1 s)\n",
+        sc[j], sl[j], (ss[j] - t0) / 1e9, (fr[b] - fr[b5]) / 1024, di[b] / 1024, wb[b] / 1024, stl[a] - stl[bs]}}' "$1"
 }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
@@ -169,7 +185,7 @@ for who in ${WHO:-redis redisctl}; do
   cs0=$(compact_stalls)
   probe_start "$d/probe-$round-bgsave"
   redis-cli -p $port bgsave >/dev/null
-  peak=$base; cpeak=0; s=$(date +%s.%N)
+  peak=$base; cpeak=0; s=$(date +%s.%N); s_ns=$(date +%s%N)
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
   # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
   # a0/a1: the run's start and end (unix ns), to match the probe's stalls.
@@ -189,7 +205,7 @@ for who in ${WHO:-redis redisctl}; do
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
   echo "   during the BGSAVE, $stalls"
-  [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-$round-bgsave"
+  [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-$round-bgsave" && stall_context "$d/probe-$round-bgsave" "$s_ns"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
   if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1

@@ -10,6 +10,9 @@
 //
 // Output, one line per late wake-up: "<cpu> <late ms> <stall start, unix ns>"; then, on
 // the end (after -d, or SIGINT/SIGTERM), "# cpu <n> wakeups <n> max <ms>" per CPU.
+// With -mem 100ms, also a line per sample of the memory the stops might follow:
+// "m <unix ns> <MemFree kB> <Dirty kB> <Writeback kB> <steal ticks, all CPUs>"
+// (/proc/meminfo, /proc/stat), read by an ordinary goroutine, not the FIFO threads.
 //
 // The threads stay in code that neither allocates nor calls the scheduler: the sleeps
 // and clock reads are raw system calls (the runtime does not take the processor away), and
@@ -17,11 +20,14 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -48,6 +54,7 @@ func main() {
 	dur := flag.Duration("d", 30*time.Minute, "how long to run (at most)")
 	over := flag.Duration("over", 5*time.Millisecond, "print wake-ups later than this")
 	prio := flag.Int("prio", 50, "SCHED_FIFO priority")
+	memEvery := flag.Duration("mem", 0, "sample MemFree, Dirty, Writeback and steal this often (0: never)")
 	flag.Parse()
 	if runtime.GOARCH != "amd64" {
 		fmt.Fprintln(os.Stderr, "stallprobe: amd64 only (system call numbers)")
@@ -55,6 +62,11 @@ func main() {
 	}
 	ncpu := runtime.NumCPU()
 	runtime.GOMAXPROCS(ncpu + 1)
+	// No garbage collection: its stop-the-world must preempt the FIFO threads, which spend
+	// nearly all their time inside a raw clock_nanosleep where the runtime cannot stop
+	// them; a first version whose sampler allocated hung there after 49 s. The probe
+	// allocates almost nothing (a line per stall).
+	debug.SetGCPercent(-1)
 
 	// The wall clock's offset from the monotonic one, read once: stall times are printed
 	// as unix nanoseconds, to match other tools' wall-clock times.
@@ -115,6 +127,9 @@ func main() {
 	}()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
+	if *memEvery > 0 {
+		go sampleMem(*memEvery, &stop)
+	}
 	for {
 		select {
 		case s := <-stalls:
@@ -149,4 +164,68 @@ func monoNow() int64 {
 	var ts syscall.Timespec
 	syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockMonotonic, uintptr(unsafe.Pointer(&ts)), 0)
 	return ts.Nano()
+}
+
+// sampleMem writes a line "m <unix ns> <MemFree> <Dirty> <Writeback> <steal>" every
+// period until stop, straight to stdout (one write per line; os.File serializes it with
+// the printer's). It allocates nothing per sample.
+func sampleMem(period time.Duration, stop *atomic.Bool) {
+	buf := make([]byte, 16384)
+	line := make([]byte, 0, 128)
+	read := func(path string) []byte {
+		fd, err := syscall.Open(path, syscall.O_RDONLY, 0)
+		if err != nil {
+			return nil
+		}
+		n, _ := syscall.Read(fd, buf)
+		syscall.Close(fd)
+		return buf[:max(n, 0)]
+	}
+	field := func(text []byte, name string) int64 { // "Name:   123 kB" -> 123
+		i := bytes.Index(text, []byte(name))
+		if i < 0 {
+			return -1
+		}
+		text = bytes.TrimLeft(text[i+len(name):], " ")
+		var v int64
+		for _, c := range text {
+			if c < '0' || c > '9' {
+				break
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v
+	}
+	for !stop.Load() {
+		now := time.Now().UnixNano()
+		mem := read("/proc/meminfo")
+		free, dirty, wb := field(mem, "\nMemFree:"), field(mem, "\nDirty:"), field(mem, "\nWriteback:")
+		// /proc/stat's first line: "cpu user nice system idle iowait irq softirq steal ...".
+		var steal int64 = -1
+		if st := read("/proc/stat"); bytes.HasPrefix(st, []byte("cpu ")) {
+			f := st[4:]
+			for k := 0; k < 8; k++ {
+				f = bytes.TrimLeft(f, " ")
+				j := bytes.IndexByte(f, ' ')
+				if j < 0 {
+					break
+				}
+				if k == 7 {
+					steal = field(f[:j], "")
+				}
+				f = f[j:]
+			}
+		}
+		line = append(line[:0], "m "...)
+		for i, v := range [...]int64{now, free, dirty, wb, steal} {
+			if i > 0 {
+				line = append(line, ' ')
+			}
+			line = strconv.AppendInt(line, v, 10)
+		}
+		line = append(line, '\n')
+		os.Stdout.Write(line)
+		ts := syscall.NsecToTimespec(int64(period))
+		syscall.Nanosleep(&ts, nil)
+	}
 }

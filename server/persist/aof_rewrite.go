@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
 
@@ -199,7 +198,7 @@ func (a *AOFFile) newBaseSink(tmp string, rot *rotateOp, background bool) (*base
 	}
 	var w io.Writer = f
 	if a.cfg.Bool("aof-rewrite-incremental-fsync") {
-		w = &autoSync{f: f}
+		w = newAutoSync(f)
 	}
 	s := &baseSink{a: a, tmp: tmp, f: f, bw: bufio.NewWriterSize(w, 1<<20), rot: rot, cur: -1,
 		preamble: a.cfg.AofUseRdbPreamble(), switchOn: background}
@@ -207,26 +206,6 @@ func (a *AOFFile) newBaseSink(tmp string, rot *rotateOp, background bool) (*base
 		s.rdb = NewRDBWriter(s.bw, HeaderOptions{AOFBase: true, NoChecksum: !a.cfg.RdbChecksum(), UsedMem: usedMemory()})
 	}
 	return s, nil
-}
-
-// autoSyncBytes is REDIS_AUTOSYNC_BYTES: with aof-rewrite-incremental-fsync the base
-// being written is fsynced every 4 MB (rioSetAutoSync), so the disk is not hit by one
-// huge flush at the end.
-const autoSyncBytes = 4 << 20
-
-type autoSync struct {
-	f       *os.File
-	pending int
-}
-
-func (w *autoSync) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	w.pending += n
-	if err == nil && w.pending >= autoSyncBytes {
-		w.pending = 0
-		err = syscall.Fdatasync(int(w.f.Fd()))
-	}
-	return n, err
 }
 
 func (s *baseSink) abort() {

@@ -272,7 +272,7 @@ func usedMemory() int64 {
 // reset and LASTSAVE moves, as Redis does.
 func (p *Persistence) SaveSync() error {
 	e := p.eng
-	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), os.Getpid(), p.header())
+	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), os.Getpid(), p.header(), p.cfg.Bool("rdb-save-incremental-fsync"))
 	opts := p.opts.Snapshot
 	opts.SlicePause = 0
 	_, err := e.SaveSnapshot(NewRDBEncoder(e, p.cfg.RdbCompression()), sink, &opts)
@@ -331,7 +331,7 @@ func (p *Persistence) StartBgsave() error {
 	p.bgDirty = e.Dirty
 	p.lastTry = time.Now().Unix()
 	p.saves++
-	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), BgsaveID(), p.header())
+	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), BgsaveID(), p.header(), p.cfg.Bool("rdb-save-incremental-fsync"))
 	opts := p.opts.Snapshot
 	if d := p.cfg.Int("rdb-key-save-delay"); d > 0 {
 		opts.KeyDelay = time.Duration(d) * time.Microsecond

@@ -140,18 +140,20 @@ func (r *RDBWriter) End(err error) error {
 
 // fileSink writes an RDB file atomically: temp-<id>.rdb in the target's directory, bufio,
 // fsync, rename over the target, fsync of the directory (rdbSave). On failure the temp
-// file is removed.
+// file is removed. With incremental (rdb-save-incremental-fsync) the file goes to disk
+// in 4 MB steps as it is written (autoSync), as Redis's rdbSave sets rio's autosync.
 type fileSink struct {
 	*RDBWriter
 	path, tmp string
 	f         *os.File
 	bw        *bufio.Writer
+	auto      *autoSync // with rdb-save-incremental-fsync
 	openErr   error
 	// OnOpenErr/OnWriteErr texts are logged by the caller; keep the stage that failed.
 	stage string
 }
 
-func newFileSink(dir, name string, id int, opts HeaderOptions) *fileSink {
+func newFileSink(dir, name string, id int, opts HeaderOptions, incremental bool) *fileSink {
 	s := &fileSink{path: filepath.Join(dir, name), tmp: filepath.Join(dir, fmt.Sprintf("temp-%d.rdb", id))}
 	f, err := os.Create(s.tmp)
 	if err != nil {
@@ -161,7 +163,12 @@ func newFileSink(dir, name string, id int, opts HeaderOptions) *fileSink {
 		return s
 	}
 	s.f = f
-	s.bw = bufio.NewWriterSize(f, 1<<20)
+	var w io.Writer = f
+	if incremental {
+		s.auto = newAutoSync(f)
+		w = s.auto
+	}
+	s.bw = bufio.NewWriterSize(w, 1<<20)
 	s.RDBWriter = NewRDBWriter(s.bw, opts)
 	return s
 }
