@@ -30,8 +30,8 @@ type autoSync struct {
 	f  *os.File
 	fd int
 	// written counts the bytes written; chunk is where the chunk not yet pushed starts;
-	// prev/prevLen is the chunk pushed last, not yet waited for.
-	written, chunk, prev, prevLen int64
+	// prev is where the chunk pushed last starts (it ends at chunk), not yet waited for.
+	written, chunk, prev int64
 	// plain: sync_file_range is not available here; fdatasync each chunk instead.
 	plain bool
 	// sync is syscall.SyncFileRange; tests replace it to see the calls.
@@ -39,7 +39,7 @@ type autoSync struct {
 }
 
 func newAutoSync(f *os.File) *autoSync {
-	return &autoSync{f: f, fd: int(f.Fd()), prevLen: -1, sync: syscall.SyncFileRange}
+	return &autoSync{f: f, fd: int(f.Fd()), sync: syscall.SyncFileRange}
 }
 
 func (w *autoSync) Write(p []byte) (int, error) {
@@ -57,7 +57,8 @@ func (w *autoSync) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// push starts the writeout of [off, off+n) and waits for the chunk pushed before it.
+// push starts the writeout of [off, off+n) and waits for the chunk before it,
+// [prev, off); the first chunk (off 0) has none.
 func (w *autoSync) push(off, n int64) error {
 	if w.plain {
 		return syscall.Fdatasync(w.fd)
@@ -65,12 +66,12 @@ func (w *autoSync) push(off, n int64) error {
 	if err := w.sync(w.fd, off, n, syncRangeWrite); err != nil {
 		return w.fallback(err)
 	}
-	if w.prevLen >= 0 {
-		if err := w.sync(w.fd, w.prev, w.prevLen, syncRangeWaitBefore|syncRangeWrite|syncRangeWaitAfter); err != nil {
+	if off > 0 {
+		if err := w.sync(w.fd, w.prev, off-w.prev, syncRangeWaitBefore|syncRangeWrite|syncRangeWaitAfter); err != nil {
 			return w.fallback(err)
 		}
 	}
-	w.prev, w.prevLen = off, n
+	w.prev = off
 	return nil
 }
 
