@@ -257,6 +257,12 @@ func (p *Persistence) header() HeaderOptions {
 	return HeaderOptions{NoChecksum: !p.cfg.RdbChecksum(), UsedMem: usedMemory()}
 }
 
+// rdbSink opens temp-<id>.rdb for dir/dbfilename with the configuration's header and
+// rdb-save-incremental-fsync.
+func (p *Persistence) rdbSink(id int) *fileSink {
+	return newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), id, p.header(), p.cfg.Bool("rdb-save-incremental-fsync"))
+}
+
 // usedMemory approximates used_memory for the used-mem AUX field.
 func usedMemory() int64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
@@ -272,7 +278,7 @@ func usedMemory() int64 {
 // reset and LASTSAVE moves, as Redis does.
 func (p *Persistence) SaveSync() error {
 	e := p.eng
-	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), os.Getpid(), p.header(), p.cfg.Bool("rdb-save-incremental-fsync"))
+	sink := p.rdbSink(os.Getpid())
 	opts := p.opts.Snapshot
 	opts.SlicePause = 0
 	_, err := e.SaveSnapshot(NewRDBEncoder(e, p.cfg.RdbCompression()), sink, &opts)
@@ -331,7 +337,7 @@ func (p *Persistence) StartBgsave() error {
 	p.bgDirty = e.Dirty
 	p.lastTry = time.Now().Unix()
 	p.saves++
-	sink := newFileSink(p.cfg.Dir(), p.cfg.Dbfilename(), BgsaveID(), p.header(), p.cfg.Bool("rdb-save-incremental-fsync"))
+	sink := p.rdbSink(BgsaveID())
 	opts := p.opts.Snapshot
 	if d := p.cfg.Int("rdb-key-save-delay"); d > 0 {
 		opts.KeyDelay = time.Duration(d) * time.Microsecond
