@@ -185,7 +185,7 @@ for who in ${WHO:-redis redisctl}; do
   cs0=$(compact_stalls)
   probe_start "$d/probe-$round-bgsave"
   redis-cli -p $port bgsave >/dev/null
-  peak=$base; cpeak=0; s=$(date +%s.%N); s_ns=$(date +%s%N)
+  peak=$base; cpeak=0; s_ns=$(date +%s%N); s=${s_ns:0:-9}.${s_ns: -9}
   inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
   # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
   # a0/a1: the run's start and end (unix ns), to match the probe's stalls.

@@ -181,12 +181,7 @@ func sampleMem(period time.Duration, stop *atomic.Bool) {
 		syscall.Close(fd)
 		return buf[:max(n, 0)]
 	}
-	field := func(text []byte, name string) int64 { // "Name:   123 kB" -> 123
-		i := bytes.Index(text, []byte(name))
-		if i < 0 {
-			return -1
-		}
-		text = bytes.TrimLeft(text[i+len(name):], " ")
+	num := func(text []byte) int64 { // the decimal digits text starts with
 		var v int64
 		for _, c := range text {
 			if c < '0' || c > '9' {
@@ -196,24 +191,28 @@ func sampleMem(period time.Duration, stop *atomic.Bool) {
 		}
 		return v
 	}
+	field := func(text []byte, name string) int64 { // "Name:   123 kB" -> 123
+		i := bytes.Index(text, []byte(name))
+		if i < 0 {
+			return -1
+		}
+		return num(bytes.TrimLeft(text[i+len(name):], " "))
+	}
 	for !stop.Load() {
 		now := time.Now().UnixNano()
 		mem := read("/proc/meminfo")
 		free, dirty, wb := field(mem, "\nMemFree:"), field(mem, "\nDirty:"), field(mem, "\nWriteback:")
-		// /proc/stat's first line: "cpu user nice system idle iowait irq softirq steal ...".
+		// /proc/stat's first line: "cpu user nice system idle iowait irq softirq steal ...":
+		// steal is the eighth number.
 		var steal int64 = -1
 		if st := read("/proc/stat"); bytes.HasPrefix(st, []byte("cpu ")) {
 			f := st[4:]
-			for k := 0; k < 8; k++ {
+			for k := 0; k < 8 && len(f) > 0; k++ {
 				f = bytes.TrimLeft(f, " ")
-				j := bytes.IndexByte(f, ' ')
-				if j < 0 {
-					break
-				}
 				if k == 7 {
-					steal = field(f[:j], "")
+					steal = num(f)
 				}
-				f = f[j:]
+				f = f[max(bytes.IndexByte(f, ' '), 0):]
 			}
 		}
 		line = append(line[:0], "m "...)
