@@ -198,7 +198,7 @@ func (a *AOFFile) newBaseSink(tmp string, rot *rotateOp, background bool) (*base
 	}
 	var w io.Writer = f
 	if a.cfg.Bool("aof-rewrite-incremental-fsync") {
-		w = newAutoSync(f)
+		w = newAutoSync(f) // with reclaim_cache, as Redis 7.2 sets it beside autosync
 	}
 	s := &baseSink{a: a, tmp: tmp, f: f, bw: bufio.NewWriterSize(w, 1<<20), rot: rot, cur: -1,
 		preamble: a.cfg.AofUseRdbPreamble(), switchOn: background}
@@ -255,6 +255,11 @@ func (s *baseSink) End(err error) error {
 	}
 	if err == nil {
 		err = s.f.Sync()
+	}
+	if err == nil {
+		if rerr := reclaimFile(s.f); rerr != nil { // a minor error: only logged
+			s.a.log.Logf(server.LevelNotice, "Unable to reclaim page cache: %s", strerror(rerr))
+		}
 	}
 	if cerr := s.f.Close(); err == nil {
 		err = cerr

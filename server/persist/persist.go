@@ -286,11 +286,20 @@ func (p *Persistence) SaveSync() error {
 		p.logSaveError(sink, err)
 		return err
 	}
+	p.logReclaim(sink)
 	p.log.Logf(server.LevelNotice, "DB saved on disk")
 	e.Dirty = 0
 	p.lastSave = time.Now().Unix()
 	p.lastStatusOK = true
 	return nil
+}
+
+// logReclaim logs a failure to drop a saved RDB file from the page cache: a minor error
+// (rdbSaveInternal's notice).
+func (p *Persistence) logReclaim(s *fileSink) {
+	if s.reclaimErr != nil {
+		p.log.Logf(server.LevelNotice, "Unable to reclaim cache after saving RDB: %s", strerror(s.reclaimErr))
+	}
 }
 
 func (p *Persistence) logSaveError(s *fileSink, err error) {
@@ -376,6 +385,7 @@ func (p *Persistence) bgDone(now time.Time) {
 	case p.bgKilled:
 		p.log.Logf(server.LevelWarning, "Background saving terminated by signal %d", int(syscall.SIGUSR1))
 	case err == nil:
+		p.logReclaim(p.bgSink)
 		p.log.Logf(server.LevelNotice, "DB saved on disk")
 		p.log.Logf(server.LevelNotice, "Fork CoW for RDB: current %d MB, peak %d MB, average %d MB",
 			0, st.CowBytes>>20, st.CowBytes>>21)

@@ -142,6 +142,9 @@ func (r *RDBWriter) End(err error) error {
 // fsync, rename over the target, fsync of the directory (rdbSave). On failure the temp
 // file is removed. With incremental (rdb-save-incremental-fsync) the file goes to disk
 // in 4 MB steps as it is written (autoSync), as Redis's rdbSave sets rio's autosync.
+// After the fsync the whole file leaves the page cache, as Redis 7.2's rdbSaveInternal
+// does (reclaimFilePageCache); Redis keeps it only for a replica's full sync, which we
+// do not serve.
 type fileSink struct {
 	*RDBWriter
 	path, tmp string
@@ -151,6 +154,8 @@ type fileSink struct {
 	openErr   error
 	// OnOpenErr/OnWriteErr texts are logged by the caller; keep the stage that failed.
 	stage string
+	// reclaimErr: dropping the saved file from the page cache failed (logged, no failure).
+	reclaimErr error
 }
 
 func newFileSink(dir, name string, id int, opts HeaderOptions, incremental bool) *fileSink {
@@ -199,6 +204,7 @@ func (s *fileSink) End(err error) error {
 	if err := s.f.Sync(); err != nil {
 		return fail("write", err)
 	}
+	s.reclaimErr = reclaimFile(s.f)
 	if err := s.f.Close(); err != nil {
 		os.Remove(s.tmp)
 		s.stage = "write"
