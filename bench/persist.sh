@@ -22,6 +22,7 @@ RUNS=${RUNS:-2}
 N=${N:-50000}
 ONLY_BGSAVE=${ONLY_BGSAVE:-}
 mkdir -p "$dir"
+rm -f "$dir/.nap"; mkfifo "$dir/.nap"; exec {NAPFD}<>"$dir/.nap"
 bin=${REDISCTL_BIN:-bin/redisctl} # REDISCTL_BIN: an experiment's binary instead of the tree's
 [ -n "${REDISCTL_BIN:-}" ] || go build -o bin/redisctl ./cmd/redisctl
 go build -o bin/persistgen ./bench/persistgen
@@ -33,14 +34,41 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 # beside the benchmark on the same two cores, and a process per sample (awk, pgrep,
 # redis-cli) every 50 ms measurably slowed both servers' clients.
 rss() {
-  local k v _ r=0
-  { while read -r k v _; do [ "$k" = VmRSS: ] && r=$v; done < "/proc/$1/status"; } 2>/dev/null
-  echo "$r"
+  rss_of "$1"
+  echo "$RSS"
 }
+# rss_of PID: the same into $RSS, without the subshell $(rss PID) costs (a fork).
+rss_of() {
+  local k v _
+  RSS=0
+  { while read -r k v _; do [ "$k" = VmRSS: ] && RSS=$v; done < "/proc/$1/status"; } 2>/dev/null
+  return 0 # the loop's status is its last test's (set -e)
+}
+# nap: a 0.2 s sleep without a process (read's timeout on a FIFO nobody writes).
+nap() { read -r -t 0.2 -u "$NAPFD" _ || true; }
 # compact_stalls: the kernel's direct compactions so far (machine-wide), the stalls a
 # page fault takes when it wants a huge page and none is free.
 compact_stalls() { awk '/^compact_stall /{print $2}' /proc/vmstat; }
-kids() { cat /proc/$1/task/*/children 2>/dev/null || true; } # a fork child (Redis)
+# kids_of PID: its children's pids (a fork child: Redis) into $KIDS, without a process.
+kids_of() {
+  local f c
+  KIDS=""
+  for f in /proc/$1/task/*/children; do
+    c=()
+    { read -r -a c < "$f"; } 2>/dev/null || true # no newline at its end: read says EOF
+    KIDS="$KIDS ${c[*]}"
+  done
+  return 0
+}
+# damon_applied: bytes the machine's DAMON schemes have acted on so far (the pageout of
+# memory left unused for a while), summed over its schemes; empty without DAMON.
+damon_applied() {
+  local d=/sys/kernel/mm/damon/admin/kdamonds t=0 f v
+  [ -w "$d/0/state" ] || return 0
+  for f in "$d"/*/state; do echo update_schemes_stats > "$f" 2>/dev/null || true; done
+  for f in "$d"/*/contexts/*/schemes/*/stats/sz_applied; do read -r v < "$f" && t=$((t + v)); done
+  echo "$t"
+}
 # The machine's own stalls: bench/stallprobe runs a thread per CPU at SCHED_FIFO priority
 # 50 that wakes every 1 ms (cyclictest's measure, with times). Such a thread preempts
 # every ordinary process the moment its timer fires, so a wake-up 10 ms late means that
@@ -70,17 +98,26 @@ probe_stop() { # FILE -> "machine stalls … over 5 ms: n, over 10 ms: m, max x 
     END {printf "machine stalls (stallprobe, a FIFO thread per CPU) over 5 ms: %d, over 10 ms: %d, max %.1f ms\n", n5, n10, mx}' "$1"
 }
 # slow_runs BENCHFILE PROBEFILE: each run with SETs over 10 ms (its window: a0..a1, unix
-# ns), and the machine stalls over 5 ms that overlap it.
+# ns), the machine stalls over 5 ms that overlap it, and the share of the CPUs the
+# hypervisor gave to something else during it (steal: the probe's samples every 100 ms,
+# ticks of 10 ms summed over the CPUs), beside the whole window's. Steal comes in pieces
+# shorter than the probe's 5 ms too, and many of them add up within one request.
 slow_runs() {
-  awk 'NR == FNR {if (NF == 3 && $1 !~ /^#/) {n++; c[n] = $1; l[n] = $2; st[n] = $3}; next}
+  awk -v ncpu="$(nproc)" 'NR == FNR {if ($1 == "m") {ns++; mt[ns] = $2; stl[ns] = $6} else if (NF == 3 && $1 !~ /^#/) {n++; c[n] = $1; l[n] = $2; st[n] = $3}; next}
     {o = 0; a0 = 0; a1 = 0; mx = ""
      for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "over10") o = kv[2]; if (kv[1] == "a0") a0 = kv[2]; if (kv[1] == "a1") a1 = kv[2]; if (kv[1] == "max") mx = kv[2]}
+     if (!w0) w0 = a0; w1 = a1
      if (o + 0 == 0) next
-     runs++; m = ""
+     runs++; m = ""; sr[runs] = a0; se[runs] = a1
      for (k = 1; k <= n; k++) if (st[k] + l[k] * 1e6 >= a0 && st[k] <= a1) m = m sprintf(" cpu%d %.1f ms", c[k], l[k])
      if (m != "") with++
-     printf "     run to t=%s: %d SETs over 10 ms, max %s; machine stalls in it:%s\n", substr($NF, 3), o, mx, (m == "" ? " none" : m)}
-    END {printf "     runs with SETs over 10 ms: %d, with a machine stall over 5 ms in the same run: %d\n", runs, with}' "$2" "$1"
+     line[runs] = sprintf("     run to t=%s: %d SETs over 10 ms, max %s; machine stalls in it:%s", substr($NF, 3), o, mx, (m == "" ? " none" : m))}
+    function steal(a, b,   i, x, y) {x = 0; y = 0; for (i = 1; i <= ns; i++) {if (mt[i] <= a) x = i; if (mt[i] <= b) y = i}
+      if (!x || !y || y <= x) return -1; return (stl[y] - stl[x]) / (ncpu * (mt[y] - mt[x]) / 1e9)} # ticks of 10 ms -> % of all CPUs
+    END {avg = steal(w0, w1)
+      for (r = 1; r <= runs; r++) {v = steal(sr[r] - 1e8, se[r] + 1e8)
+        printf "%s; steal %s\n", line[r], (v < 0 ? "n/a" : sprintf("%.0f%% (walk %.0f%%)", v, avg))}
+      printf "     runs with SETs over 10 ms: %d, with a machine stall over 5 ms in the same run: %d\n", runs, with}' "$2" "$1"
 }
 # stall_context PROBEFILE T0NS: for each stall over 10 ms, when it began (seconds from
 # T0NS) and the memory around it, from the probe's samples every 100 ms: MemFree's change
@@ -101,10 +138,13 @@ stall_context() {
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
 bench() { # port n -> "p99=… max=… rps=… over5=… over10=…"
+  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null | bench_parse "$2"
+}
+bench_parse() { # n < redis-benchmark's output -> "p99=… max=… rps=… over5=… over10=…"
   # over5/over10: requests slower than 5.1 / 10.1 ms, from redis-benchmark's cumulative
   # distribution (1 ms buckets past 2 ms, printed where the count changes).
-  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null | tr '\r' '\n' |
-    awk -v n="$2" '
+  tr '\r' '\n' |
+    awk -v n="$1" '
       /^Cumulative distribution/ {cum=1; next}
       cum && /milliseconds \(cumulative count/ {
         v=$3+0; c=$NF; sub(/\)/,"",c)
@@ -183,28 +223,41 @@ for who in ${WHO:-redis redisctl}; do
   out="$d/bgbench"; : > "$out"
   gc0=$(grep -c '^gc ' "$d/stderr" 2>/dev/null || true)
   cs0=$(compact_stalls)
+  dam0=$(damon_applied)
+  rm -rf "$d/runs"; mkdir "$d/runs"
   probe_start "$d/probe-$round-bgsave"
   redis-cli -p $port bgsave >/dev/null
-  peak=$base; cpeak=0; s_ns=$(date +%s%N); s=${s_ns:0:-9}.${s_ns: -9}
-  inprog() { [ "$(redis-cli -p $port info persistence | tr -d '\r' | awk -F: '/rdb_bgsave_in_progress/{print $2}')" = 1 ]; }
-  # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
-  # a0/a1: the run's start and end (unix ns), to match the probe's stalls.
-  ( while inprog; do a0=$(date +%s%N); r=$(bench $port "$N"); a1=$(date +%s%N)
-      echo "$r a0=$a0 a1=$a1 t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
+  peak=$base; cpeak=0; t=$EPOCHREALTIME; s_ns=${t/./}000; s=$t
+  # While the snapshot runs, the harness starts two processes per run (redis-cli for
+  # INFO, redis-benchmark) and none to sample: the clock is bash's $EPOCHREALTIME, each
+  # run's output is kept raw and read after the walk, the memory sampler uses builtins
+  # only. Shell pipelines (tr, awk, bc, date, sleep: a dozen processes a run) on the same
+  # two cores were measurably in the way of both servers' clients.
+  inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
+  # a0/a1: each run's start and end (unix ns), to match the probe's stalls.
+  ( k=0; while inprog; do k=$((k + 1)); t=$EPOCHREALTIME; a0=${t/./}000
+      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$d/runs/$k" 2>/dev/null
+      t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$d/runs/times" ) & bp=$!
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
   while kill -0 $bp 2>/dev/null; do
-    r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r
-    for c in $(kids $pid); do cr=$(rss $c); [ "${cr:-0}" -gt "$cpeak" ] && cpeak=$cr; done
-    sleep 0.2
+    rss_of $pid; [ "$RSS" -gt "$peak" ] && peak=$RSS
+    kids_of $pid; for c in $KIDS; do rss_of $c; [ "$RSS" -gt "$cpeak" ] && cpeak=$RSS; done
+    nap
   done
-  e=$(date +%s.%N)
+  e=$EPOCHREALTIME
   wait $bp || true
+  # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
+  while read -r k a0 a1; do
+    echo "$(bench_parse "$N" < "$d/runs/$k") a0=$a0 a1=$a1 t=$(( (a1 - s_ns) / 1000000000 )).$(printf %09d $(( (a1 - s_ns) % 1000000000 )))"
+  done < "$d/runs/times" >> "$out"
   stalls=$(probe_stop "$d/probe-$round-bgsave")
+  dam1=$(damon_applied)
   summary=$(stats "$out")
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
   echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
   echo "   during the BGSAVE, $stalls"
+  [ -n "$dam0" ] && echo "   DAMON (machine-wide) acted on $(( (dam1 - dam0) >> 20 )) MB during the BGSAVE"
   [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-$round-bgsave" && stall_context "$d/probe-$round-bgsave" "$s_ns"
   echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
