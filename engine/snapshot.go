@@ -245,6 +245,8 @@ type SnapshotStats struct {
 	BytesWritten int64 // bytes handed to the sink
 	Slices       int64 // walker slices taken
 	MaxSlice     time.Duration
+	ClaimWaits   int64         // times a client's change waited for the encoder to write that key
+	MaxClaimWait time.Duration // the longest of those waits (the lock held throughout)
 }
 
 // ErrSnapshotRunning is returned by StartSnapshot while another snapshot runs.
@@ -321,6 +323,15 @@ type Snapshot struct {
 
 	onClaimWait func() // tests: a hook is about to wait for a claim being encoded
 
+	// A hook that needs a claim the encoder is writing sleeps on claimCond (claimMu)
+	// until the encoder has written it: claimWaiters tells the encoder to wake it.
+	// claimWaits and maxClaimWait count those waits (lock held when they change).
+	claimMu      sync.Mutex
+	claimCond    sync.Cond
+	claimWaiters atomic.Int32
+	claimWaits   atomic.Int64
+	maxClaimWait atomic.Int64
+
 	// The queue, under qmu.
 	qmu      sync.Mutex
 	qcond    *sync.Cond
@@ -390,6 +401,7 @@ func (e *Engine) newSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Snaps
 func (e *Engine) prepareSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *SnapshotOptions, syncSave bool) *Snapshot {
 	s := &Snapshot{eng: e, enc: enc, sink: sink, byDic: map[*dict.Dict[Object]]*snapDB{},
 		done: make(chan struct{}), sync: syncSave}
+	s.claimCond.L = &s.claimMu
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -633,17 +645,51 @@ func (s *Snapshot) settleClaim(en *Entry) bool {
 		if c.state.CompareAndSwap(claimQueued, claimTaken) {
 			return false
 		}
-		if c.state.Load() == claimEncoding && s.onClaimWait != nil {
-			s.onClaimWait()
-		}
-		// The walker is writing this one record (a small value: microseconds).
-		for c.state.Load() == claimEncoding {
-			runtime.Gosched()
-		}
+		s.waitEncoded(c) // the encoder is writing this one record (a small value)
 		en.Version = s.epoch
 		return true
 	}
 	return false // not claimed after all (cannot happen): write it here
+}
+
+// waitEncoded returns once the encoder has written c (lock held). Writing one small
+// record takes microseconds, but the encoder's thread runs at the lowest priority: while
+// the CPUs are busy the kernel may hold it back for tens of milliseconds, even in the
+// middle of a record. The hook therefore sleeps rather than spins: a client goroutine
+// spinning (runtime.Gosched) kept its CPU busy at normal priority, and with it the one
+// thread that could end the wait off that CPU, while it held the engine lock and so
+// every other client: a priority inversion.
+func (s *Snapshot) waitEncoded(c *claim) {
+	if c.state.Load() != claimEncoding {
+		return
+	}
+	if s.onClaimWait != nil {
+		s.onClaimWait()
+	}
+	start := time.Now()
+	s.claimMu.Lock()
+	s.claimWaiters.Add(1)
+	for c.state.Load() == claimEncoding {
+		s.claimCond.Wait()
+	}
+	s.claimWaiters.Add(-1)
+	s.claimMu.Unlock()
+	s.claimWaits.Add(1)
+	if d := int64(time.Since(start)); d > s.maxClaimWait.Load() {
+		s.maxClaimWait.Store(d)
+	}
+}
+
+// encoded marks c written and wakes a hook waiting for it (waitEncoded). A waiter
+// counts itself before it looks at the state, so either it sees claimDone or the
+// encoder sees it.
+func (s *Snapshot) encoded(c *claim) {
+	c.state.Store(claimDone)
+	if s.claimWaiters.Load() > 0 {
+		s.claimMu.Lock()
+		s.claimCond.Broadcast()
+		s.claimMu.Unlock()
+	}
 }
 
 // maxDropped bounds the replaced values waiting for the walker (dropRec). The walker's
@@ -672,12 +718,7 @@ func (s *Snapshot) dropClaims() {
 	for i := range s.claims {
 		c := &s.claims[i]
 		if !c.state.CompareAndSwap(claimQueued, claimTaken) {
-			if c.state.Load() == claimEncoding && s.onClaimWait != nil {
-				s.onClaimWait()
-			}
-			for c.state.Load() == claimEncoding {
-				runtime.Gosched()
-			}
+			s.waitEncoded(c)
 		}
 	}
 }
@@ -736,7 +777,7 @@ func (s *Snapshot) encodeClaims() {
 		n := len(buf)
 		var err error
 		buf, err = s.denc.AppendDeferred(buf, c.db, c.key, &c.obj, c.exp, c.attr)
-		c.state.Store(claimDone)
+		s.encoded(c)
 		if err != nil {
 			buf = buf[:n]
 			if s.defErr == nil {
@@ -1273,5 +1314,7 @@ func (s *Snapshot) Stats() SnapshotStats {
 		BytesWritten: s.written.Load(),
 		Slices:       s.slices.Load(),
 		MaxSlice:     time.Duration(s.maxSlice.Load()),
+		ClaimWaits:   s.claimWaits.Load(),
+		MaxClaimWait: time.Duration(s.maxClaimWait.Load()),
 	}
 }

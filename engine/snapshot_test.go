@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -521,12 +522,32 @@ func TestSnapshotClaimHook(t *testing.T) {
 		require.Equal(t, claimDone, first.state.Load())
 		require.Equal(t, s.epoch, fen.Version)
 		require.Equal(t, int64(1), s.Stats().HookKeys)
+		require.Equal(t, int64(1), s.Stats().ClaimWaits)
+		require.Positive(t, s.Stats().MaxClaimWait)
+		require.Zero(t, s.claimWaiters.Load())
 		e.Unlock()
 
 		require.NoError(t, s.Wait())
 		require.Empty(t, sink.dups)
 		require.Equal(t, want, sink.got)
 		require.Equal(t, int64(200), s.Stats().KeysDone)
+	})
+
+	// The encoder's thread runs at the lowest priority: a hook that spun while it waited
+	// would keep a CPU busy at normal priority, with the engine lock held, and the
+	// kernel could keep the encoder off that CPU. The hook sleeps instead.
+	t.Run("the wait sleeps", func(t *testing.T) {
+		e, s, _, g, _ := setup(t)
+		first := &s.claims[0]
+		const hold = 200 * time.Millisecond
+		s.onClaimWait = func() { time.AfterFunc(hold, g.open) }
+		cpu0 := processCPU(t)
+		start := time.Now()
+		inPlace(e.DB(0), first.key)
+		require.GreaterOrEqual(t, time.Since(start), hold)
+		require.Less(t, processCPU(t)-cpu0, hold/2, "the hook spent its wait on a CPU")
+		e.Unlock()
+		require.NoError(t, s.Wait())
 	})
 
 	t.Run("cancel", func(t *testing.T) {
@@ -697,4 +718,11 @@ func TestSnapshotDroppedBound(t *testing.T) {
 	require.Empty(t, sink.dups)
 	require.Equal(t, want, sink.got)
 	require.Equal(t, int64(n), s.Stats().HookKeys)
+}
+
+// processCPU is the process's user and system time so far.
+func processCPU(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	require.NoError(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
