@@ -8,7 +8,8 @@
 #      the snapshot, the SETs slower than 5 and 10 ms, extra memory during the snapshot
 #      (RSS sampled every 200 ms; for Redis the parent's and the child's RSS, and
 #      rdb_last_cow_size). Each run's line, with its end time from the BGSAVE (t=), is
-#      kept in $BENCH_DIR/<who>-bgbench-<round>. Beside each window's latencies, the
+#      kept in $BENCH_DIR/<who>-bgbench-<round>; the last round's raw redis-benchmark
+#      outputs in $BENCH_DIR/<who>/runs. Beside each window's latencies, the
 #      machine's own stalls over 5 and 10 ms, measured by bench/stallprobe (root): see
 #      probe_start; and for each run with SETs over 10 ms, the machine stalls inside it.
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
@@ -21,6 +22,11 @@ dir=${BENCH_DIR:-/tmp/persistbench}
 RUNS=${RUNS:-2}
 N=${N:-50000}
 ONLY_BGSAVE=${ONLY_BGSAVE:-}
+# ONLY_LOAD=1: start each server, report its load, stop it. Where a server starts
+# matters on this VM: right after another server stopped, our load took 4.9-5.9 s; as
+# the first server of a sitting, 6.6-11.3 s (the guest hands free memory back to the
+# host, which must back it again). Compare loads in the same position: name each server
+# twice, alternating (WHO="redisctl redis redisctl redis"), and read the last two.
 mkdir -p "$dir"
 rm -f "$dir/.nap"; mkfifo "$dir/.nap"; exec {NAPFD}<>"$dir/.nap"
 bin=${REDISCTL_BIN:-bin/redisctl} # REDISCTL_BIN: an experiment's binary instead of the tree's
@@ -181,6 +187,11 @@ for who in ${WHO:-redis redisctl}; do
   echo "== $who (pid $pid) load $(load)"
   grep -h "DB loaded from disk\|Done loading" "$d/log" | sed 's/^.*[*#] /   /'
   echo "   keys: $(redis-cli -p $port dbsize), RSS after load: $(( $(rss $pid) / 1024 )) MB"
+  if [ -n "${ONLY_LOAD:-}" ]; then # the load alone: WHO="redisctl redis redisctl redis"
+    redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
+    wait $pid 2>/dev/null || true
+    continue
+  fi
   if [ -z "$ONLY_BGSAVE" ]; then
     for i in $(seq "$RUNS"); do
       s=$(date +%s.%N); redis-cli -p $port save >/dev/null; e=$(date +%s.%N)
