@@ -12,7 +12,11 @@
 // (engine.SaveSnapshot), as Redis's SAVE blocks the server. BGSAVE is a fork-free
 // point-in-time snapshot (engine.StartSnapshot): clients keep running, and every key is
 // written with its value and TTL as of the BGSAVE. Files are written to temp-<id>.rdb in
-// dir, fsynced, renamed over dir/dbfilename, and the directory fsynced.
+// dir, fsynced, renamed over dir/dbfilename, and the directory fsynced. With
+// rdb-save-incremental-fsync (aof-rewrite-incremental-fsync for a rewrite's base) the
+// file goes to disk in 4 MB steps as Redis 7.0's rio autosync does, and what is on disk
+// leaves the page cache behind it, as Redis 7.2 reclaims it; after the final fsync the
+// whole file leaves the page cache (autosync.go).
 //
 // Big values. The walker visits keys under the engine lock in slices of 50 µs (small
 // values it only claims there; their records are written off the lock); a
