@@ -92,7 +92,7 @@ probe_start() {
   probe_pid=$!
 }
 probe_pid=""
-trap '[ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null; true' EXIT
+trap '[ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null || true' EXIT # set -e: a failed kill (the probe already ended) would be the exit status
 probe_stop() { # FILE -> "machine stalls … over 5 ms: n, over 10 ms: m, max x ms"
   if [ -z "$PROBE" ]; then echo "machine stalls: no probe (bench/stallprobe, as root)"; return; fi
   # SIGINT: the probe prints its per-CPU maxima and ends. Called in $(…) too, where the
