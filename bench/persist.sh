@@ -235,7 +235,10 @@ for who in ${WHO:-redis redisctl}; do
   gc0=$(grep -c '^gc ' "$d/stderr" 2>/dev/null || true)
   cs0=$(compact_stalls)
   dam0=$(damon_applied)
-  rm -rf "$d/runs"; mkdir "$d/runs"
+  # The runs' raw outputs go to a memory file system, so the client's own writes (a
+  # progress line every 250 ms) stay off the disk the snapshot is writing and syncing.
+  # (Tried as a cause of the clients' stalls: it was not one, BENCHMARKS.md.)
+  runs=$(mktemp -d /dev/shm/persistbench.XXXXXX)
   probe_start "$d/probe-$round-bgsave"
   redis-cli -p $port bgsave >/dev/null
   peak=$base; cpeak=0; t=$EPOCHREALTIME; s_ns=${t/./}000; s=$t
@@ -247,8 +250,8 @@ for who in ${WHO:-redis redisctl}; do
   inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
   # a0/a1: each run's start and end (unix ns), to match the probe's stalls.
   ( k=0; while inprog; do k=$((k + 1)); t=$EPOCHREALTIME; a0=${t/./}000
-      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$d/runs/$k" 2>/dev/null
-      t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$d/runs/times" ) & bp=$!
+      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$runs/$k" 2>/dev/null
+      t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$runs/times" ) & bp=$!
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
   while kill -0 $bp 2>/dev/null; do
@@ -260,8 +263,9 @@ for who in ${WHO:-redis redisctl}; do
   wait $bp || true
   # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
   while read -r k a0 a1; do
-    echo "$(bench_parse "$N" < "$d/runs/$k") a0=$a0 a1=$a1 t=$(( (a1 - s_ns) / 1000000000 )).$(printf %09d $(( (a1 - s_ns) % 1000000000 )))"
-  done < "$d/runs/times" >> "$out"
+    echo "$(bench_parse "$N" < "$runs/$k") a0=$a0 a1=$a1 t=$(( (a1 - s_ns) / 1000000000 )).$(printf %09d $(( (a1 - s_ns) % 1000000000 )))"
+  done < "$runs/times" >> "$out"
+  rm -rf "$d/runs"; mv "$runs" "$d/runs"
   stalls=$(probe_stop "$d/probe-$round-bgsave")
   dam1=$(damon_applied)
   summary=$(stats "$out")
