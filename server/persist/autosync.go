@@ -76,11 +76,7 @@ func (w *autoSync) Write(p []byte) (int, error) {
 // the page cache.
 func (w *autoSync) push(off, n int64) error {
 	if w.plain {
-		if err := syscall.Fdatasync(w.fd); err != nil {
-			return err
-		}
-		w.reclaim(off + n)
-		return nil
+		return w.datasync(off + n)
 	}
 	if err := w.sync(w.fd, off, n, syncRangeWrite); err != nil {
 		return w.fallback(err, off+n)
@@ -92,6 +88,16 @@ func (w *autoSync) push(off, n int64) error {
 		w.reclaim(off)
 	}
 	w.prev = off
+	return nil
+}
+
+// datasync is the step without sync_file_range: all written so far, [0, end), goes to
+// disk and then leaves the page cache.
+func (w *autoSync) datasync(end int64) error {
+	if err := syscall.Fdatasync(w.fd); err != nil {
+		return err
+	}
+	w.reclaim(end)
 	return nil
 }
 
@@ -107,11 +113,7 @@ func (w *autoSync) reclaim(end int64) {
 func (w *autoSync) fallback(err error, end int64) error {
 	if errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ESPIPE) {
 		w.plain = true
-		if err := syscall.Fdatasync(w.fd); err != nil {
-			return err
-		}
-		w.reclaim(end)
-		return nil
+		return w.datasync(end)
 	}
 	return err
 }

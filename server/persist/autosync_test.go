@@ -62,9 +62,7 @@ func TestAutoSyncSequence(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := os.Create(filepath.Join(t.TempDir(), "f"))
-			require.NoError(t, err)
-			defer f.Close()
+			f := createFile(t, t.TempDir())
 			w := newAutoSync(f)
 			calls := recordSyncs(w, nil)
 			var all []byte
@@ -87,13 +85,11 @@ func TestAutoSyncSequence(t *testing.T) {
 // fdatasync for good; any other failure is the write's error.
 func TestAutoSyncErrors(t *testing.T) {
 	chunk := make([]byte, autoSyncBytes)
-	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
-	require.NoError(t, err)
-	defer f.Close()
+	f := createFile(t, t.TempDir())
 
 	w := newAutoSync(f)
 	calls := recordSyncs(w, syscall.ENOSYS)
-	_, err = w.Write(chunk)
+	_, err := w.Write(chunk)
 	require.NoError(t, err)
 	require.True(t, w.plain)
 	_, err = w.Write(chunk)
@@ -111,15 +107,8 @@ func TestAutoSyncErrors(t *testing.T) {
 
 // TestAutoSyncRealFile runs the real system call on a temporary file.
 func TestAutoSyncRealFile(t *testing.T) {
-	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
-	require.NoError(t, err)
-	defer f.Close()
-	w := newAutoSync(f)
-	p := bytes.Repeat([]byte("x"), 1<<20)
-	for range 9 {
-		_, err := w.Write(p)
-		require.NoError(t, err)
-	}
+	f := createFile(t, t.TempDir())
+	w := writeMBs(t, f, 9)
 	require.Equal(t, int64(8<<20), w.chunk)
 	fi, err := f.Stat()
 	require.NoError(t, err)
@@ -185,15 +174,8 @@ func skipOnTmpfs(t *testing.T, dir string) {
 func TestAutoSyncReclaimsRealFile(t *testing.T) {
 	dir := t.TempDir()
 	skipOnTmpfs(t, dir)
-	f, err := os.Create(filepath.Join(dir, "f"))
-	require.NoError(t, err)
-	defer f.Close()
-	w := newAutoSync(f)
-	p := bytes.Repeat([]byte("y"), 1<<20)
-	for range 13 {
-		_, err := w.Write(p)
-		require.NoError(t, err)
-	}
+	f := createFile(t, dir)
+	w := writeMBs(t, f, 13)
 	require.Equal(t, int64(12<<20), w.chunk)
 	require.Less(t, resident(t, f, 8<<20), 0.1, "the first two chunks, waited for, are dropped")
 	require.Greater(t, resident(t, f, 13<<20), 0.0, "the chunks not yet waited for stay")
@@ -219,4 +201,25 @@ func TestFileSinkReclaimsSavedFile(t *testing.T) {
 		require.Less(t, resident(t, f, 6<<20), 0.1, "incremental=%v", incremental)
 		f.Close()
 	}
+}
+
+// createFile creates dir/f, closed when the test ends.
+func createFile(t *testing.T, dir string) *os.File {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "f"))
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// writeMBs writes n MB to f through a real autoSync, 1 MB at a time (bufio's size).
+func writeMBs(t *testing.T, f *os.File, n int) *autoSync {
+	t.Helper()
+	w := newAutoSync(f)
+	p := bytes.Repeat([]byte("x"), 1<<20)
+	for range n {
+		_, err := w.Write(p)
+		require.NoError(t, err)
+	}
+	return w
 }
