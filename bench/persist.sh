@@ -172,6 +172,35 @@ stats() {
   o10=$(sed 's/.*over10=\([0-9]*\).*/\1/' "$1" | paste -sd+ | bc)
   echo "$n runs ($((n * N)) SETs), p99 median ${med} ms worst ${worst} ms, max ${mx} ms; SETs over 5 ms: $o5, over 10 ms: $o10"
 }
+# walk_load COND: back-to-back redis-benchmark runs of $N SETs on $port while COND (a
+# shell function) holds, RSS sampled every 0.2 s meanwhile (peaks against $base into
+# $peak, and $cpeak for a fork child's), each run's line appended to $out with its window
+# (a0/a1, unix ns) and its end from the start (t=, seconds); raw outputs in $runs (tmpfs);
+# sets s/e (start and end, seconds) and s_ns. The BGSAVE's walk and the control without
+# one use this same loop, so their latencies compare.
+# While it runs, the harness starts two processes per run (redis-cli for INFO when COND
+# asks, redis-benchmark) and none to sample: the clock is bash's $EPOCHREALTIME, each
+# run's output is kept raw and read after the loop, the memory sampler uses builtins
+# only. Shell pipelines (tr, awk, bc, date, sleep: a dozen processes a run) on the same
+# two cores were measurably in the way of both servers' clients.
+walk_load() {
+  local t k a0 a1 bp
+  peak=$base; cpeak=0; t=$EPOCHREALTIME; s_ns=${t/./}000; s=$t
+  ( k=0; while "$1"; do k=$((k + 1)); t=$EPOCHREALTIME; a0=${t/./}000
+      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$runs/$k" 2>/dev/null
+      t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$runs/times" ) & bp=$!
+  while kill -0 $bp 2>/dev/null; do
+    rss_of $pid; [ "$RSS" -gt "$peak" ] && peak=$RSS
+    kids_of $pid; for c in $KIDS; do rss_of $c; [ "$RSS" -gt "$cpeak" ] && cpeak=$RSS; done
+    nap
+  done
+  e=$EPOCHREALTIME
+  wait $bp || true
+  while read -r k a0 a1; do
+    echo "$(bench_parse "$N" < "$runs/$k") a0=$a0 a1=$a1 t=$(( (a1 - s_ns) / 1000000000 )).$(printf %09d $(( (a1 - s_ns) % 1000000000 )))"
+  done < "$runs/times" >> "$out"
+  return 0
+}
 for who in ${WHO:-redis redisctl}; do
   d="$dir/$who"; rm -rf "$d"; mkdir -p "$d"; cp "$data" "$d/dump.rdb"
   port=$((17600 + RANDOM % 300))
@@ -204,15 +233,16 @@ for who in ${WHO:-redis redisctl}; do
     # a 1.4 GB heap: none in a minute of SETs); extra memory of a BGSAVE = its RSS growth
     # minus this one over as many runs.
     for i in 1 2 3; do echo "   idle SET load: $(bench $port "$N") (load $(load))"; done
-    base=$(rss $pid); peak=$base; s=$(date +%s.%N)
     out="$d/controlbench"; : > "$out"
+    runs=$(mktemp -d /dev/shm/persistbench.XXXXXX)
     probe_start "$d/probe-control"
-    ( for i in $(seq "$CONTROL_RUNS"); do a0=$(date +%s%N); r=$(bench $port "$N"); a1=$(date +%s%N)
-        echo "$r a0=$a0 a1=$a1 t=$(echo "$(date +%s.%N) - $s" | bc)"; done >> "$out" ) & bp=$!
-    while kill -0 $bp 2>/dev/null; do r=$(rss $pid); [ "${r:-0}" -gt "$peak" ] && peak=$r; sleep 0.2; done
-    wait $bp || true
-    echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$(date +%s.%N) - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
+    left=$CONTROL_RUNS; base=$(rss $pid)
+    # The same INFO per run as the walk's inprog, so both start the same processes.
+    counted() { redis-cli -p $port info persistence >/dev/null; [ "$left" -gt 0 ] && left=$((left - 1)); }
+    walk_load counted
+    echo "   control: $CONTROL_RUNS runs of $N SETs without BGSAVE in $(echo "$e - $s" | bc) s: RSS before $((base/1024)) MB, peak $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB)"
     echo "   control SET load: $(stats "$out"); $(probe_stop "$d/probe-control")"
+    rm -rf "$d/runs"; mv "$runs" "$d/runs"
     [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-control"
     redis-cli -p $port shutdown nosave >/dev/null 2>&1 || true
     wait $pid 2>/dev/null || true
@@ -240,31 +270,11 @@ for who in ${WHO:-redis redisctl}; do
   # (Tried as a cause of the clients' stalls: it was not one, BENCHMARKS.md.)
   runs=$(mktemp -d /dev/shm/persistbench.XXXXXX)
   probe_start "$d/probe-$round-bgsave"
-  redis-cli -p $port bgsave >/dev/null
-  peak=$base; cpeak=0; t=$EPOCHREALTIME; s_ns=${t/./}000; s=$t
-  # While the snapshot runs, the harness starts two processes per run (redis-cli for
-  # INFO, redis-benchmark) and none to sample: the clock is bash's $EPOCHREALTIME, each
-  # run's output is kept raw and read after the walk, the memory sampler uses builtins
-  # only. Shell pipelines (tr, awk, bc, date, sleep: a dozen processes a run) on the same
-  # two cores were measurably in the way of both servers' clients.
-  inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
-  # a0/a1: each run's start and end (unix ns), to match the probe's stalls.
-  ( k=0; while inprog; do k=$((k + 1)); t=$EPOCHREALTIME; a0=${t/./}000
-      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$runs/$k" 2>/dev/null
-      t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$runs/times" ) & bp=$!
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
-  while kill -0 $bp 2>/dev/null; do
-    rss_of $pid; [ "$RSS" -gt "$peak" ] && peak=$RSS
-    kids_of $pid; for c in $KIDS; do rss_of $c; [ "$RSS" -gt "$cpeak" ] && cpeak=$RSS; done
-    nap
-  done
-  e=$EPOCHREALTIME
-  wait $bp || true
-  # Each run's line ends with t=: seconds from the BGSAVE to the run's end.
-  while read -r k a0 a1; do
-    echo "$(bench_parse "$N" < "$runs/$k") a0=$a0 a1=$a1 t=$(( (a1 - s_ns) / 1000000000 )).$(printf %09d $(( (a1 - s_ns) % 1000000000 )))"
-  done < "$runs/times" >> "$out"
+  inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
+  redis-cli -p $port bgsave >/dev/null
+  walk_load inprog
   rm -rf "$d/runs"; mv "$runs" "$d/runs"
   stalls=$(probe_stop "$d/probe-$round-bgsave")
   dam1=$(damon_applied)
