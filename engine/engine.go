@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redisctl/redisctl/engine/dict"
@@ -38,6 +39,9 @@ type Stats struct {
 // All methods require the lock (Lock/Unlock) unless they say otherwise.
 type Engine struct {
 	mu sync.Mutex
+	// lockWaits counts the LockForClient calls that found the lock held (a running
+	// snapshot's walker reads it: a client waited for it).
+	lockWaits atomic.Int64
 
 	Set   Settings
 	dbs   []*DB
@@ -123,6 +127,17 @@ func New(set Settings, table *Table) *Engine {
 
 // Lock takes the engine lock: call it once per pipelined batch.
 func (e *Engine) Lock() { e.mu.Lock() }
+
+// LockForClient is Lock for a client's commands or its registration: a wait for the
+// lock here tells a running snapshot's walker that clients are at work, and it paces
+// itself (walkerCalm). Timers and other background work take Lock.
+func (e *Engine) LockForClient() {
+	if e.mu.TryLock() {
+		return
+	}
+	e.lockWaits.Add(1)
+	e.mu.Lock()
+}
 
 // Unlock releases the engine lock.
 func (e *Engine) Unlock() { e.mu.Unlock() }

@@ -244,6 +244,7 @@ type SnapshotStats struct {
 	PeakQueue    int64 // most bytes ever queued for the writer
 	BytesWritten int64 // bytes handed to the sink
 	Slices       int64 // walker slices taken
+	PacedSlices  int64 // of them, slices after which the walker let clients at work have the lock (walkerCalm)
 	MaxSlice     time.Duration
 	ClaimWaits   int64         // times a client's change waited for the encoder to write that key
 	MaxClaimWait time.Duration // the longest of those waits (the lock held throughout)
@@ -348,6 +349,7 @@ type Snapshot struct {
 	peakQ     atomic.Int64
 	written   atomic.Int64
 	slices    atomic.Int64
+	paced     atomic.Int64
 	maxSlice  atomic.Int64
 
 	done chan struct{}
@@ -369,7 +371,7 @@ func (e *Engine) StartSnapshot(enc SnapshotEncoder, sink SnapshotSink, opts *Sna
 	e.snapRun = s
 	s.raiseProcs()
 	go s.writer()
-	go s.walker()
+	go s.walker(e.Stats.NumCommands, e.lockWaits.Load())
 	return s, nil
 }
 
@@ -1098,15 +1100,20 @@ func (s *Snapshot) writerFailed() bool {
 	return s.qerr != nil
 }
 
+// walkerCalm is how long after the clients' last sign of work the walker still paces
+// itself (sleeps half its slice after each one) instead of running slices back to back.
+const walkerCalm = 100 * time.Millisecond
+
 // walker runs the background walk in slices. Under the lock it stamps and claims the
 // entries whose records can be written off the lock (SnapshotDeferred) and writes the
 // others; after releasing the lock it writes the claimed records (on the encoder
-// thread, when there is one). When clients ran commands since its last slice it then
-// also leaves the lock free for half as long as the slice held it, so a busy server's
+// thread, when there is one). While clients are at work (see walkerCalm) it then also
+// leaves the lock free for half as long as the slice held it, so a busy server's
 // clients keep most of the lock; an idle server gets the walk at full speed.
-func (s *Snapshot) walker() {
+// lastCmds and lastWaits are the engine's command count and LockForClient waits at T0.
+func (s *Snapshot) walker(lastCmds, lastWaits int64) {
 	e := s.eng
-	lastCmds := int64(-1)
+	var busyAt time.Time // when clients were last seen at work
 	defer func() {
 		if s.encReq != nil {
 			close(s.encReq)
@@ -1114,8 +1121,19 @@ func (s *Snapshot) walker() {
 	}()
 	for {
 		e.Lock()
-		active := lastCmds >= 0 && e.Stats.NumCommands != lastCmds
+		// Clients are at work if commands ran since the last slice, or if one waited for
+		// the lock meanwhile (LockForClient: a connection being registered, or a command
+		// that found the walker in its slice). Either keeps the walker pacing itself for walkerCalm after: a
+		// loop held off its CPU or waiting for the lock runs no commands, and a walker
+		// that took that for an idle server went on slice after slice, which kept the
+		// loop off (BENCHMARKS.md, "BGSAVE stalls: the walker's pacing").
+		waits := e.lockWaits.Load()
 		start := time.Now()
+		if e.Stats.NumCommands != lastCmds || waits != lastWaits {
+			busyAt = start
+		}
+		lastWaits = waits
+		active := !busyAt.IsZero() && start.Sub(busyAt) < walkerCalm
 		s.settleClaims()
 		more := s.slice(s.opts.SliceBudget)
 		s.takeDropped()
@@ -1138,6 +1156,7 @@ func (s *Snapshot) walker() {
 			s.encodeBatch()
 		}
 		if active {
+			s.paced.Add(1)
 			time.Sleep(held / 2)
 		} else {
 			runtime.Gosched()
@@ -1313,6 +1332,7 @@ func (s *Snapshot) Stats() SnapshotStats {
 		PeakQueue:    s.peakQ.Load(),
 		BytesWritten: s.written.Load(),
 		Slices:       s.slices.Load(),
+		PacedSlices:  s.paced.Load(),
 		MaxSlice:     time.Duration(s.maxSlice.Load()),
 		ClaimWaits:   s.claimWaits.Load(),
 		MaxClaimWait: time.Duration(s.maxClaimWait.Load()),

@@ -726,3 +726,69 @@ func processCPU(t *testing.T) time.Duration {
 	require.NoError(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestSnapshotWalkerPacing: the walker leaves the lock free after its slices while
+// clients are at work, even when none of them ran a command: a client that only waited
+// for the lock (LockForClient) counts, for walkerCalm; an idle server's walk is never
+// paced, and pacing ends once the clients are calm.
+func TestSnapshotWalkerPacing(t *testing.T) {
+	fill := func(e *Engine, n int) {
+		for i := 0; i < n; i++ {
+			e.DB(0).Add([]byte(fmt.Sprintf("k%06d", i)), strObj("v"))
+		}
+	}
+	opts := &SnapshotOptions{SliceBudget: time.Nanosecond, SlicePause: 200 * time.Microsecond, Procs: -1}
+
+	t.Run("idle", func(t *testing.T) {
+		e := New(DefaultSettings(), NewTable())
+		e.Lock()
+		fill(e, 300)
+		s, err := e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, opts)
+		require.NoError(t, err)
+		e.Unlock()
+		require.NoError(t, s.Wait())
+		st := s.Stats()
+		require.Greater(t, st.Slices, int64(10))
+		require.Zero(t, st.PacedSlices)
+	})
+
+	t.Run("a client waited for the lock", func(t *testing.T) {
+		e := New(DefaultSettings(), NewTable())
+		e.Lock()
+		fill(e, 3000) // a walk of 3000 slices of 200 µs pauses at least: longer than walkerCalm
+		s, err := e.StartSnapshot(snapTestEnc{}, &snapTestSink{}, opts)
+		require.NoError(t, err)
+		got := make(chan struct{})
+		go func() {
+			e.LockForClient() // waits: the test holds the lock, and the walker is next
+			e.Unlock()
+			close(got)
+		}()
+		require.Eventually(t, func() bool { return e.lockWaits.Load() == 1 }, 5*time.Second, time.Millisecond)
+		e.Unlock()
+		<-got
+		require.NoError(t, s.Wait())
+		st := s.Stats()
+		require.Positive(t, st.PacedSlices, "slices after the client's wait are paced")
+		require.Less(t, st.PacedSlices, st.Slices, "pacing ends walkerCalm after the last sign of work")
+		require.Zero(t, e.Stats.NumCommands, "no command ran: the wait alone counted")
+	})
+}
+
+func TestLockForClientCountsWaits(t *testing.T) {
+	e := New(DefaultSettings(), NewTable())
+	e.LockForClient()
+	e.Unlock()
+	require.Zero(t, e.lockWaits.Load(), "a free lock is no wait")
+	e.Lock()
+	done := make(chan struct{})
+	go func() { e.LockForClient(); e.Unlock(); close(done) }()
+	require.Eventually(t, func() bool { return e.lockWaits.Load() == 1 }, 5*time.Second, time.Millisecond)
+	e.Unlock()
+	<-done
+	e.Lock() // Lock (timers, background work) never counts
+	go func() { e.Lock(); e.Unlock() }()
+	time.Sleep(10 * time.Millisecond)
+	e.Unlock()
+	require.Equal(t, int64(1), e.lockWaits.Load())
+}

@@ -73,7 +73,7 @@ func (cn *conn) lockEngine(args [][]byte) bool {
 		// Most scripts end within microseconds: wait on the lock like any command. (A
 		// script that turns out long keeps this connection waiting until it ends.) The
 		// event loop never waits that way: it must be free to answer BUSY to others.
-		e.Lock()
+		e.LockForClient()
 		if busyPending.Load() > 0 {
 			cn.srv.foldBusyRejected()
 		}
@@ -270,7 +270,7 @@ func (cn *conn) lockForRegister(loop bool) (pending [][]byte, ok bool) {
 	sc := cn.srv.scripting()
 	for spin := 0; ; spin++ {
 		if !sc.Running() {
-			e.Lock()
+			e.LockForClient()
 			return nil, true
 		}
 		if e.TryLock() {

@@ -379,8 +379,8 @@ func (p *Persistence) bgDone(now time.Time) {
 	st := s.Stats()
 	p.lastBgTime = now.Unix() - p.bgStart.Unix() // time(NULL)-rdb_save_time_start
 	p.lastCow = st.CowBytes
-	p.log.Logf(server.LevelVerbose, "Snapshot walk: %d keys (%d pre-change images, %d bytes of them), %d slices, longest %.3f ms, peak queue %d bytes, %d waits for the encoder, longest %.3f ms",
-		st.KeysDone, st.HookKeys, st.CowBytes, st.Slices, float64(st.MaxSlice.Microseconds())/1000, st.PeakQueue,
+	p.log.Logf(server.LevelVerbose, "Snapshot walk: %d keys (%d pre-change images, %d bytes of them), %d slices (%d paced for clients), longest %.3f ms, peak queue %d bytes, %d waits for the encoder, longest %.3f ms",
+		st.KeysDone, st.HookKeys, st.CowBytes, st.Slices, st.PacedSlices, float64(st.MaxSlice.Microseconds())/1000, st.PeakQueue,
 		st.ClaimWaits, float64(st.MaxClaimWait.Microseconds())/1000)
 	switch {
 	case p.bgKilled:
