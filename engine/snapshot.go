@@ -302,7 +302,7 @@ type Snapshot struct {
 	// every claim ends settled (done or taken); the walker then restamps the done ones.
 	claims  []claim
 	visitFn func(*Entry)
-	// spareObj is keepOld's header copy that BeginBig refused, for the next call.
+	// spareObj is a header copy that BeginBig refused (visit, keepOld), for the next call.
 	spareObj *Object
 	// dropped are the replaced small values waiting for the walker's next batch (lock).
 	dropped []dropRec
@@ -590,13 +590,22 @@ func (db *DB) beforeDiscard(e *Entry) {
 // the walker's next batch of claims (dropRec): the client then serializes nothing. It
 // reports whether it did either (and stamped the entry).
 func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
-	if s.inc == nil || s.detached || en.Version >= s.epoch-1 {
-		return false // done, or claimed (a small value: BeforeChange settles the claim)
+	if s.detached {
+		return false
 	}
 	for _, j := range s.jobs {
 		if j.en == en {
-			return false // the walker's job on it: BeforeChange finishes it
+			// The walker is writing this value in steps, from its own copy of the header
+			// (visit): the job goes on with the old value, which nothing references once
+			// the entry's is replaced or dropped. Finishing it here made the client wait
+			// for the rest of the value: 40 ms for a 100k-element hash (BENCHMARKS.md).
+			j.en = nil
+			j.kept = true
+			return true
 		}
+	}
+	if s.inc == nil || en.Version >= s.epoch-1 {
+		return false // done, or claimed (a small value: BeforeChange settles the claim)
 	}
 	sd := s.byDic[db.keys]
 	if sd == nil {
@@ -940,13 +949,23 @@ func (s *Snapshot) visit(en *Entry) {
 	sd := s.dbs[s.cur]
 	exp := expireOf(sd.expires, en.Key)
 	if s.inc != nil {
-		if job := s.inc.BeginBig(sd.id, en.Key, &en.Value, exp); job != nil {
+		// A job reads a copy of the header, so a client that replaces or drops the value
+		// meanwhile leaves the job its old value (keepOld). A refused copy is reused.
+		hdr := s.spareObj
+		if hdr == nil {
+			hdr = new(Object)
+		}
+		*hdr = en.Value
+		if job := s.inc.BeginBig(sd.id, en.Key, hdr, exp); job != nil {
 			// Its bytes follow in their own chunk, step by step.
+			s.spareObj = nil
 			s.jobs = append(s.jobs, &bigJob{en: en, db: sd.id, job: job})
 			s.sliceKeys++
 			s.keysDone.Add(1)
 			return
 		}
+		*hdr = Object{}
+		s.spareObj = hdr
 	}
 	if s.def != nil {
 		if attr, ok := s.def.Deferrable(&en.Value); ok {
@@ -1123,10 +1142,11 @@ func (s *Snapshot) walker(lastCmds, lastWaits int64) {
 		e.Lock()
 		// Clients are at work if commands ran since the last slice, or if one waited for
 		// the lock meanwhile (LockForClient: a connection being registered, or a command
-		// that found the walker in its slice). Either keeps the walker pacing itself for walkerCalm after: a
-		// loop held off its CPU or waiting for the lock runs no commands, and a walker
-		// that took that for an idle server went on slice after slice, which kept the
-		// loop off (BENCHMARKS.md, "BGSAVE stalls: the walker's pacing").
+		// that found the walker in its slice). Either keeps the walker pacing itself for
+		// walkerCalm after. A loop kept off its CPU, or waiting for the lock, runs no
+		// commands; a walker that took that for an idle server ran slice after slice and
+		// kept the loop off longer (BENCHMARKS.md, "BGSAVE stalls: the SET load alone
+		// stalls Redis and not us").
 		waits := e.lockWaits.Load()
 		start := time.Now()
 		if e.Stats.NumCommands != lastCmds || waits != lastWaits {

@@ -792,3 +792,50 @@ func TestLockForClientCountsWaits(t *testing.T) {
 	e.Unlock()
 	require.Equal(t, int64(1), e.lockWaits.Load())
 }
+
+// TestSnapshotReplaceKeepsWalkerJob: a value the walker is writing in steps, replaced
+// (SetKey) or dropped (Drop) by a client, is not finished by the client's hook: its job
+// goes on with the old value, from the copy of the header it was given. A change in place
+// (Delete, as RENAME uses, or any write through beforeChange) still finishes it first.
+func TestSnapshotReplaceKeepsWalkerJob(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(db *DB, key string)
+		kept   bool
+	}{
+		{"SetKey", func(db *DB, key string) { db.SetKey([]byte(key), strObj("new"), false) }, true},
+		{"Drop", func(db *DB, key string) { db.Drop([]byte(key)) }, true},
+		{"Delete", func(db *DB, key string) { db.Delete([]byte(key)) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(DefaultSettings(), NewTable())
+			e.Lock()
+			for i := 0; i < 3000; i++ { // keys of 6 bytes: all written in steps by snapTestInc
+				e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
+			}
+			want := snapModel(e)
+			sink := &snapTestSink{}
+			s, err := e.StartSnapshot(snapTestInc{}, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
+			require.NoError(t, err)
+			// Walk under this goroutine's lock until a walker job has queued part of its record.
+			for tries := 0; !(s.open != nil && s.jobs[0].en != nil); tries++ {
+				require.Less(t, tries, 100000)
+				require.True(t, s.slice(time.Nanosecond))
+			}
+			j := s.jobs[0]
+			tc.change(e.DB(0), j.en.Key)
+			if tc.kept {
+				require.Same(t, j, s.jobs[0], "the job is not finished by the hook")
+				require.Nil(t, j.en)
+				require.True(t, j.kept)
+			} else {
+				require.NotContains(t, s.jobs, j, "finished by the hook")
+			}
+			e.Unlock()
+			require.NoError(t, s.Wait())
+			require.Empty(t, sink.dups)
+			require.Equal(t, want, sink.got)
+			require.Positive(t, s.Stats().CowBytes)
+		})
+	}
+}
