@@ -445,16 +445,24 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 // TestSnapshotBigRecordPieces: a value serialized in steps is handed over in pieces; a
 // hook that finishes a second such value meanwhile holds its record aside until the
 // first one's last piece, so the sink sees whole records in order.
-func TestSnapshotBigRecordPieces(t *testing.T) {
+// startStepped starts a snapshot, with the engine lock held by the caller, of 3000 keys
+// that snapTestInc writes in steps (6-byte names), in slices of one step and chunks of 8
+// bytes; want is the dataset at T0.
+func startStepped(t *testing.T) (*Engine, *Snapshot, *snapTestSink, map[string]snapRec) {
 	e := New(DefaultSettings(), NewTable())
 	e.Lock()
-	for i := 0; i < 3000; i++ { // keys of 6 bytes: all serialized in steps by snapTestInc
+	for i := 0; i < 3000; i++ {
 		e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
 	}
 	want := snapModel(e)
 	sink := &snapTestSink{}
 	s, err := e.StartSnapshot(snapTestInc{}, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
 	require.NoError(t, err)
+	return e, s, sink, want
+}
+
+func TestSnapshotBigRecordPieces(t *testing.T) {
+	e, s, sink, want := startStepped(t)
 	// Walk under this goroutine's lock (the walker waits for it) until one job has queued
 	// part of its record while a second walker job waits behind it.
 	for tries := 0; !(s.open != nil && len(s.jobs) >= 2 && s.jobs[1].en != nil); tries++ {
@@ -808,15 +816,7 @@ func TestSnapshotReplaceKeepsWalkerJob(t *testing.T) {
 		{"Delete", func(db *DB, key string) { db.Delete([]byte(key)) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := New(DefaultSettings(), NewTable())
-			e.Lock()
-			for i := 0; i < 3000; i++ { // keys of 6 bytes: all written in steps by snapTestInc
-				e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
-			}
-			want := snapModel(e)
-			sink := &snapTestSink{}
-			s, err := e.StartSnapshot(snapTestInc{}, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
-			require.NoError(t, err)
+			e, s, sink, want := startStepped(t)
 			// Walk under this goroutine's lock until a walker job has queued part of its record.
 			for tries := 0; !(s.open != nil && s.jobs[0].en != nil); tries++ {
 				require.Less(t, tries, 100000)
