@@ -143,8 +143,11 @@ stall_context() {
 }
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
+# set_load PORT N: one run of the SET load (the idle runs and the walk's are the same),
+# redis-benchmark's raw output on stdout.
+set_load() { redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null; }
 bench() { # port n -> "p99=… max=… rps=… over5=… over10=…"
-  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null | bench_parse "$2"
+  set_load "$1" "$2" | bench_parse "$2"
 }
 bench_parse() { # n < redis-benchmark's output -> "p99=… max=… rps=… over5=… over10=…"
   # over5/over10: requests slower than 5.1 / 10.1 ms, from redis-benchmark's cumulative
@@ -187,7 +190,7 @@ walk_load() {
   local t k a0 a1 bp
   peak=$base; cpeak=0; t=$EPOCHREALTIME; s_ns=${t/./}000; s=$t
   ( k=0; while "$1"; do k=$((k + 1)); t=$EPOCHREALTIME; a0=${t/./}000
-      redis-benchmark -p $port -t set -n "$N" -r 5000000 -d 64 -c 20 > "$runs/$k" 2>/dev/null
+      set_load $port "$N" > "$runs/$k"
       t=$EPOCHREALTIME; echo "$k ${a0} ${t/./}000"; done > "$runs/times" ) & bp=$!
   while kill -0 $bp 2>/dev/null; do
     rss_of $pid; [ "$RSS" -gt "$peak" ] && peak=$RSS
