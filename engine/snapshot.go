@@ -139,13 +139,25 @@ const (
 )
 
 // SnapshotJob serializes one entry in steps, each under the engine lock. Between steps
-// the object may be read but not changed: before any change the snapshot's hook runs the
-// job to its end. Step appends more of the record to dst, working until deadline (the
-// zero time: to the end), and reports when the record is complete. A job that holds
-// something between steps (an iterator) also has an Abort method, which the snapshot
-// calls when it drops the job unfinished (canceled).
+// the object may be read but not changed: before any change in place the snapshot's hook
+// detaches the job (SnapshotDetacher) or runs it to its end. Step appends more of the
+// record to dst, working until deadline (the zero time: to the end), and reports when the
+// record is complete. A job that holds something between steps (an iterator) also has an
+// Abort method, which the snapshot calls when it drops the job unfinished (canceled).
 type SnapshotJob interface {
 	Step(dst []byte, deadline time.Time) (out []byte, done bool, err error)
+}
+
+// SnapshotDetacher is optionally implemented by a SnapshotJob that can stop reading its
+// value before the value changes in place (HSET on a big hash): Detach takes what the
+// rest of the record needs, as references to bytes that are never rewritten or as
+// copies, and the job's later steps read only that. It is called under the lock, in the
+// changing client's hook, on a job the walker is half through or on one started there
+// for a value the walker has not reached; it must cost a walk over the rest of the value,
+// not its encoding (running a 100k-field hash's job to its end in the hook took 30-40
+// ms; BENCHMARKS.md, "Changes in place to big values").
+type SnapshotDetacher interface {
+	Detach() error
 }
 
 // bigJob is a SnapshotJob in progress and where its bytes go.
@@ -248,6 +260,7 @@ type SnapshotStats struct {
 	MaxSlice     time.Duration
 	ClaimWaits   int64         // times a client's change waited for the encoder to write that key
 	MaxClaimWait time.Duration // the longest of those waits (the lock held throughout)
+	DetachedJobs int64         // big values changed in place before being written whole (SnapshotDetacher)
 }
 
 // ErrSnapshotRunning is returned by StartSnapshot while another snapshot runs.
@@ -345,6 +358,7 @@ type Snapshot struct {
 
 	keysDone  atomic.Int64
 	hookKeysN atomic.Int64
+	detachedN atomic.Int64
 	cowBytes  atomic.Int64
 	peakQ     atomic.Int64
 	written   atomic.Int64
@@ -495,14 +509,28 @@ func (s *Snapshot) bumpEpoch() {
 func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 	if len(s.jobs) > 0 && !s.detached {
 		for i, j := range s.jobs {
-			if j.en == en {
-				// The walker is serializing this value in steps: finish it now, before
-				// the change (the stall is what remains of this one value).
-				s.runJob(j, time.Time{})
-				s.cowBytes.Add(int64(j.n))
-				s.jobs = append(s.jobs[:i], s.jobs[i+1:]...)
+			if j.en != en {
+				continue
+			}
+			// The walker is serializing this value in steps. A job that can take the rest
+			// of the value aside goes on from there, in the walker's slices; any other is
+			// finished now, before the change (the stall is what remains of this value).
+			if d, ok := j.job.(SnapshotDetacher); ok {
+				if err := d.Detach(); err != nil {
+					s.fail(err)
+					return
+				}
+				// The entry's value is no longer read (a later change passes), and the
+				// record counts as a pre-image, as when the hook finished it.
+				j.en, j.kept = nil, true
+				s.hookKeysN.Add(1)
+				s.detachedN.Add(1)
 				return
 			}
+			s.runJob(j, time.Time{})
+			s.cowBytes.Add(int64(j.n))
+			s.jobs = append(s.jobs[:i], s.jobs[i+1:]...)
+			return
 		}
 	}
 	if en.Version >= s.epoch || s.detached {
@@ -515,6 +543,9 @@ func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 	en.Version = s.epoch
 	if sd == nil {
 		return // an entry of a dict born after T0 (cannot be below E, but be safe)
+	}
+	if s.inc != nil && s.beginKept(sd, en, expireOf(sd.expires, en.Key), true) {
+		return // a big value: taken aside by its job, written later in steps
 	}
 	if s.hookDB != sd.id && len(s.hookBuf) > 0 {
 		s.pushHook()
@@ -611,35 +642,65 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 	if sd == nil {
 		return false
 	}
-	// The copy of the header the job reads is allocated once per job: most replaced
-	// values are small (the hook writes them at once), so a refused copy is reused.
+	exp := expireOf(sd.expires, en.Key)
+	if s.beginKept(sd, en, exp, false) {
+		return true
+	}
+	if s.def == nil || len(s.dropped) >= maxDropped {
+		return false // the hook writes it now (the walker is behind: bound the backlog)
+	}
+	attr, ok := s.def.Deferrable(&en.Value)
+	if !ok {
+		return false
+	}
+	en.Version = s.epoch
+	s.dropped = append(s.dropped, dropRec{key: en.Key, obj: en.Value, exp: exp, attr: attr, db: sd.id})
+	s.hookKeysN.Add(1)
+	return true
+}
+
+// beginKept starts the job of en's value as it is now, on a copy of its header, to be
+// written later in steps as a value no entry holds (a pre-image): for keepOld, where
+// nothing will reference the value any more, and, with detach, for BeforeChange, where
+// the value is about to change in place and the job first takes aside what it needs
+// (SnapshotDetacher). It stamps en and reports true, or starts nothing and reports false
+// when the encoder writes the value at once (a small one) or, with detach, its job cannot
+// detach. Lock held.
+func (s *Snapshot) beginKept(sd *snapDB, en *Entry, exp int64, detach bool) bool {
+	// The copy of the header the job reads is allocated once per job: most changed values
+	// are small (the hook writes them at once), so a refused copy is reused.
 	old := s.spareObj
 	if old == nil {
 		old = new(Object)
 	}
 	*old = en.Value
-	exp := expireOf(sd.expires, en.Key)
 	job := s.inc.BeginBig(sd.id, en.Key, old, exp)
+	var d SnapshotDetacher
+	if job != nil && detach {
+		if d, _ = job.(SnapshotDetacher); d == nil {
+			if a, ok := job.(interface{ Abort() }); ok {
+				a.Abort()
+			}
+			job = nil
+		}
+	}
 	if job == nil {
 		*old = Object{}
 		s.spareObj = old
-		if s.def == nil || len(s.dropped) >= maxDropped {
-			return false // the hook writes it now (the walker is behind: bound the backlog)
-		}
-		attr, ok := s.def.Deferrable(&en.Value)
-		if !ok {
-			return false
-		}
-		en.Version = s.epoch
-		s.dropped = append(s.dropped, dropRec{key: en.Key, obj: en.Value, exp: exp, attr: attr, db: sd.id})
-		s.hookKeysN.Add(1)
-		return true
+		return false
 	}
 	s.spareObj = nil
 	en.Version = s.epoch
-	s.jobs = append(s.jobs, &bigJob{db: sd.id, job: job, kept: true})
 	s.hookKeysN.Add(1)
 	s.keysDone.Add(1)
+	if d != nil {
+		if err := d.Detach(); err != nil {
+			s.fail(err)
+			return true
+		}
+		s.detachedN.Add(1)
+	}
+	s.jobs = append(s.jobs, &bigJob{db: sd.id, job: job, kept: true})
 	return true
 }
 
@@ -1348,6 +1409,7 @@ func (s *Snapshot) Stats() SnapshotStats {
 		KeysTotal:    s.keysTotal,
 		KeysDone:     s.keysDone.Load(),
 		HookKeys:     s.hookKeysN.Load(),
+		DetachedJobs: s.detachedN.Load(),
 		CowBytes:     s.cowBytes.Load(),
 		PeakQueue:    s.peakQ.Load(),
 		BytesWritten: s.written.Load(),

@@ -839,3 +839,89 @@ func TestSnapshotReplaceKeepsWalkerJob(t *testing.T) {
 		})
 	}
 }
+
+// snapTestDetach is snapTestInc whose jobs can detach (SnapshotDetacher): Detach copies
+// the value, and later steps read the copy.
+type snapTestDetach struct{ snapTestInc }
+
+type snapTestDetachJob struct {
+	snapTestJob
+	detached bool
+}
+
+func (d snapTestDetach) BeginBig(dbID int, key string, o *Object, exp int64) SnapshotJob {
+	j, _ := d.snapTestInc.BeginBig(dbID, key, o, exp).(*snapTestJob)
+	if j == nil {
+		return nil
+	}
+	return &snapTestDetachJob{snapTestJob: *j}
+}
+
+func (j *snapTestDetachJob) Detach() error {
+	o := strObj(string(j.o.Bytes()))
+	j.o, j.detached = &o, true
+	return nil
+}
+
+// TestSnapshotInPlaceChangeDetachesJob: a change in place to a big value the walker has
+// not reached, or is in the middle of writing, detaches the value's job when the job can
+// (it goes on from its copy, in the walker's slices); when it cannot, the hook writes the
+// value whole, or finishes the job. Either way the file holds the values as of T0.
+func TestSnapshotInPlaceChangeDetachesJob(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		enc    SnapshotEncoder
+		detach bool
+	}{
+		{"detacher", snapTestDetach{}, true},
+		{"no detacher", snapTestInc{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(DefaultSettings(), NewTable())
+			e.Lock()
+			for i := 0; i < 3000; i++ {
+				e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
+			}
+			want := snapModel(e)
+			sink := &snapTestSink{}
+			s, err := e.StartSnapshot(tc.enc, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
+			require.NoError(t, err)
+			// A value the walker has not reached: its job is started and detached in the
+			// hook, and written later; without a detacher the hook writes it whole.
+			e.DB(0).LookupWrite([]byte("k02999")).Bytes()[0] = 'X'
+			if tc.detach {
+				require.Len(t, s.jobs, 1)
+				require.Nil(t, s.jobs[0].en)
+				require.True(t, s.jobs[0].kept)
+				require.EqualValues(t, 1, s.Stats().DetachedJobs)
+			} else {
+				require.Empty(t, s.jobs)
+			}
+			require.EqualValues(t, 1, s.Stats().HookKeys)
+			for tries := 0; !(s.open != nil && s.jobs[0].en != nil); tries++ {
+				require.Less(t, tries, 100000)
+				require.True(t, s.slice(time.Nanosecond))
+			}
+			j := s.jobs[0]
+			key := j.en.Key
+			b := e.DB(0).LookupWrite([]byte(key)).Bytes()
+			b[0] = 'X' // the change in place, after the hook
+			if tc.detach {
+				require.Same(t, j, s.jobs[0], "the job is not finished by the hook")
+				require.Nil(t, j.en)
+				require.True(t, j.job.(*snapTestDetachJob).detached)
+				require.EqualValues(t, 2, s.Stats().DetachedJobs)
+				e.DB(0).LookupWrite([]byte(key)).Bytes()[1] = 'Y' // a second change: no second Detach
+				require.EqualValues(t, 2, s.Stats().DetachedJobs)
+			} else {
+				require.NotContains(t, s.jobs, j, "finished by the hook")
+				require.Zero(t, s.Stats().DetachedJobs)
+			}
+			e.Unlock()
+			require.NoError(t, s.Wait())
+			require.Empty(t, sink.dups)
+			require.Equal(t, want, sink.got)
+			require.Positive(t, s.Stats().CowBytes)
+		})
+	}
+}

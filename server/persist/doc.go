@@ -23,14 +23,16 @@
 // hashtable hash or set, a skiplist zset or a quicklist of BigElements or more is written
 // in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, 4096+ members
 // from the top score, or whole quicklist nodes per step), so walking a 1M-field hash does
-// not stall clients for the whole value. A client that changes such a value mid-job waits
-// for the rest of that one value. A SET (or any SetKey), DEL, UNLINK, expiry or eviction
-// of a big value the walker has not reached keeps the old value aside, untouched since
-// nothing references it, and writes it in steps later; a small one goes to the walker's
-// next batch and is written off the lock. Strings are written at once, and so is the
-// pre-change image a hook takes of a big value changed in place before the walker
-// reached it: that write pays for the whole value (a copy-on-write structure would
-// avoid it; not done).
+// not stall clients for the whole value. A SET (or any SetKey), DEL, UNLINK, expiry or
+// eviction of a big value the walker has not reached keeps the old value aside, untouched
+// since nothing references it, and writes it in steps later; a small one goes to the
+// walker's next batch and is written off the lock. A change in place (HSET, LPUSH, ZADD,
+// RENAME…) to a big value the walker has not reached, or is half through, detaches its
+// job (engine.SnapshotDetacher): the job copies the rest of the value aside (a hash's or
+// set's entries as string headers, whose bytes are never rewritten; a zset's members and
+// scores; a list's node bytes) and writes it in steps later. The client pays for that
+// walk over the value, not for its encoding (BENCHMARKS.md, "Changes in place to big
+// values"). Big strings and listpacks are rendered whole at once (renderJob).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the

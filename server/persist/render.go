@@ -46,9 +46,9 @@ func rendered(o *engine.Object) bool {
 // bytes AppendEntry writes, at once under the lock as AppendEntry would), then copied out
 // in pieces that fill each chunk to its capacity. A chunk buffer that grew instead would
 // be garbage (only chunk-sized buffers are recycled), and every collection marks the whole
-// dataset. The engine runs a job to its end before the value changes, and a value kept
-// aside (SetKey) is no longer referenced, so rendering at the first step writes the value
-// as of the snapshot.
+// dataset. The engine detaches the job before the value changes (Detach renders it then,
+// if the first step has not), and a value kept aside (SetKey) is no longer referenced, so
+// the record is the value as of the snapshot.
 type renderJob struct {
 	pool   *scratchPool
 	render func(dst []byte) ([]byte, error)
@@ -57,18 +57,36 @@ type renderJob struct {
 	begun  bool
 }
 
+// Detach implements engine.SnapshotDetacher: a record not rendered yet is rendered now;
+// after that the job does not read the value.
+func (j *renderJob) Detach() error {
+	if j.begun {
+		return nil
+	}
+	return j.begin()
+}
+
+func (j *renderJob) begin() error {
+	j.begun = true
+	var err error
+	j.buf, err = j.render(j.pool.get())
+	j.render = nil
+	if err != nil {
+		j.pool.put(j.buf)
+		j.buf = nil
+	}
+	return err
+}
+
 // Step implements engine.SnapshotJob.
 func (j *renderJob) Step(dst []byte, _ time.Time) ([]byte, bool, error) {
 	if !j.begun {
-		j.begun = true
-		var err error
-		j.buf, err = j.render(j.pool.get())
-		j.render = nil
-		if err != nil {
-			j.pool.put(j.buf)
-			j.buf = nil
+		if err := j.begin(); err != nil {
 			return dst, true, err
 		}
+	}
+	if j.buf == nil {
+		return dst, true, nil // Detach's render failed (the snapshot failed with it)
 	}
 	n := max(cap(dst)-len(dst), 4<<10)
 	n = min(n, len(j.buf)-j.off)
