@@ -26,13 +26,15 @@
 // not stall clients for the whole value. A SET (or any SetKey), DEL, UNLINK, expiry or
 // eviction of a big value the walker has not reached keeps the old value aside, untouched
 // since nothing references it, and writes it in steps later; a small one goes to the
-// walker's next batch and is written off the lock. A change in place (HSET, LPUSH, ZADD,
-// RENAME…) to a big value the walker has not reached, or is half through, detaches its
-// job (engine.SnapshotDetacher): the job copies the rest of the value aside (a hash's or
-// set's entries as string headers, whose bytes are never rewritten; a zset's members and
-// scores; a list's node bytes) and writes it in steps later. The client pays for that
-// walk over the value, not for its encoding (BENCHMARKS.md, "Changes in place to big
-// values"). Big strings and listpacks are rendered whole at once (renderJob).
+// walker's next batch and is written off the lock. A change in place (HSET, SADD, LPUSH,
+// RENAME…) to a big hash, set or list the walker has not reached, or is half through,
+// detaches its job (engine.SnapshotDetacher): the job copies the rest of the value aside
+// (a hash's or set's entries as string headers, whose bytes are never rewritten; a list's
+// node bytes) and writes it in steps later. The client pays for that walk over the value
+// instead of its encoding: 3x less for a list, a fifth less for a hash or set, whose walk
+// (a cache miss per entry) is most of the cost (BENCHMARKS.md, "Changes in place to big
+// values"). A big zset changed in place is still written whole by the hook, or its job
+// finished there. Big strings and listpacks are rendered whole at once (renderJob).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
