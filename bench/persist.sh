@@ -210,9 +210,11 @@ for who in ${WHO:-redis redisctl}; do
   if [ $who = redis ]; then
     redis-server --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" &
   else
-    # stderr (GODEBUG=gctrace=1 lines, if set) goes to $d/stderr; verbose for the walk line.
+    # stderr (GODEBUG=gctrace=1 lines, if set) goes to $d/stderr. LOGLEVEL=verbose (the
+    # default) logs the walk's line, and also a line per connection accepted and closed,
+    # which Redis at its notice level does not write: LOGLEVEL=notice for the same log.
     "$bin" serve --port $port --dir "$d" --save "" --appendonly no --logfile "$d/log" \
-      --loglevel verbose 2>"$d/stderr" &
+      --loglevel "${LOGLEVEL:-verbose}" 2>"$d/stderr" &
   fi
   pid=$!
   until redis-cli -p $port ping 2>/dev/null | grep -q PONG; do sleep 0.2; done
