@@ -449,6 +449,11 @@ func TestSnapshotPointInTimeRandom(t *testing.T) {
 // that snapTestInc writes in steps (6-byte names), in slices of one step and chunks of 8
 // bytes; want is the dataset at T0.
 func startStepped(t *testing.T) (*Engine, *Snapshot, *snapTestSink, map[string]snapRec) {
+	return startSteppedWith(t, snapTestInc{})
+}
+
+// startSteppedWith is startStepped with another encoder.
+func startSteppedWith(t *testing.T, enc SnapshotEncoder) (*Engine, *Snapshot, *snapTestSink, map[string]snapRec) {
 	e := New(DefaultSettings(), NewTable())
 	e.Lock()
 	for i := 0; i < 3000; i++ {
@@ -456,7 +461,7 @@ func startStepped(t *testing.T) (*Engine, *Snapshot, *snapTestSink, map[string]s
 	}
 	want := snapModel(e)
 	sink := &snapTestSink{}
-	s, err := e.StartSnapshot(snapTestInc{}, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
+	s, err := e.StartSnapshot(enc, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
 	require.NoError(t, err)
 	return e, s, sink, want
 }
@@ -877,15 +882,7 @@ func TestSnapshotInPlaceChangeDetachesJob(t *testing.T) {
 		{"no detacher", snapTestInc{}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := New(DefaultSettings(), NewTable())
-			e.Lock()
-			for i := 0; i < 3000; i++ {
-				e.DB(0).Add([]byte(fmt.Sprintf("k%05d", i)), strObj(fmt.Sprintf("%040d", i)))
-			}
-			want := snapModel(e)
-			sink := &snapTestSink{}
-			s, err := e.StartSnapshot(tc.enc, sink, &SnapshotOptions{SliceBudget: time.Nanosecond, ChunkBytes: 8})
-			require.NoError(t, err)
+			e, s, sink, want := startSteppedWith(t, tc.enc)
 			// A value the walker has not reached: its job is started and detached in the
 			// hook, and written later; without a detacher the hook writes it whole.
 			e.DB(0).LookupWrite([]byte("k02999")).Bytes()[0] = 'X'
