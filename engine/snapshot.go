@@ -315,7 +315,7 @@ type Snapshot struct {
 	// every claim ends settled (done or taken); the walker then restamps the done ones.
 	claims  []claim
 	visitFn func(*Entry)
-	// spareObj is a header copy that BeginBig refused (visit, keepOld), for the next call.
+	// spareObj is a header copy that BeginBig refused (beginOnCopy), for the next call.
 	spareObj *Object
 	// dropped are the replaced small values waiting for the walker's next batch (lock).
 	dropped []dropRec
@@ -667,29 +667,19 @@ func (s *Snapshot) keepOld(db *DB, en *Entry) bool {
 // when the encoder writes the value at once (a small one) or, with detach, its job cannot
 // detach. Lock held.
 func (s *Snapshot) beginKept(sd *snapDB, en *Entry, exp int64, detach bool) bool {
-	// The copy of the header the job reads is allocated once per job: most changed values
-	// are small (the hook writes them at once), so a refused copy is reused.
-	old := s.spareObj
-	if old == nil {
-		old = new(Object)
+	job := s.beginOnCopy(sd.id, en, exp)
+	if job == nil {
+		return false
 	}
-	*old = en.Value
-	job := s.inc.BeginBig(sd.id, en.Key, old, exp)
 	var d SnapshotDetacher
-	if job != nil && detach {
+	if detach {
 		if d, _ = job.(SnapshotDetacher); d == nil {
 			if a, ok := job.(interface{ Abort() }); ok {
 				a.Abort()
 			}
-			job = nil
+			return false // a big zset: the hook writes it whole
 		}
 	}
-	if job == nil {
-		*old = Object{}
-		s.spareObj = old
-		return false
-	}
-	s.spareObj = nil
 	en.Version = s.epoch
 	s.hookKeysN.Add(1)
 	s.keysDone.Add(1)
@@ -702,6 +692,26 @@ func (s *Snapshot) beginKept(sd *snapDB, en *Entry, exp int64, detach bool) bool
 	}
 	s.jobs = append(s.jobs, &bigJob{db: sd.id, job: job, kept: true})
 	return true
+}
+
+// beginOnCopy asks the encoder for a job over a copy of en's header, so that the job
+// outlives the entry's value being replaced. The copy is allocated once per job: most
+// values are small and BeginBig refuses them, so a refused copy is kept for the next
+// call. Lock held.
+func (s *Snapshot) beginOnCopy(dbID int, en *Entry, exp int64) SnapshotJob {
+	hdr := s.spareObj
+	if hdr == nil {
+		hdr = new(Object)
+	}
+	*hdr = en.Value
+	job := s.inc.BeginBig(dbID, en.Key, hdr, exp)
+	if job == nil {
+		*hdr = Object{}
+		s.spareObj = hdr
+		return nil
+	}
+	s.spareObj = nil
+	return job
 }
 
 // settleClaim is BeforeChange for an entry the walker claimed (Version epoch-1): it
@@ -1011,22 +1021,14 @@ func (s *Snapshot) visit(en *Entry) {
 	exp := expireOf(sd.expires, en.Key)
 	if s.inc != nil {
 		// A job reads a copy of the header, so a client that replaces or drops the value
-		// meanwhile leaves the job its old value (keepOld). A refused copy is reused.
-		hdr := s.spareObj
-		if hdr == nil {
-			hdr = new(Object)
-		}
-		*hdr = en.Value
-		if job := s.inc.BeginBig(sd.id, en.Key, hdr, exp); job != nil {
+		// meanwhile leaves the job its old value (keepOld).
+		if job := s.beginOnCopy(sd.id, en, exp); job != nil {
 			// Its bytes follow in their own chunk, step by step.
-			s.spareObj = nil
 			s.jobs = append(s.jobs, &bigJob{en: en, db: sd.id, job: job})
 			s.sliceKeys++
 			s.keysDone.Add(1)
 			return
 		}
-		*hdr = Object{}
-		s.spareObj = hdr
 	}
 	if s.def != nil {
 		if attr, ok := s.def.Deferrable(&en.Value); ok {

@@ -244,7 +244,6 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 	if j.d == nil {
 		for n := 1; j.pos < len(j.rest); n++ {
 			dst = j.emit(dst, &j.rest[j.pos])
-			j.rest[j.pos] = dict.Entry[V]{} // what is written need not stay alive
 			j.pos++
 			j.got++
 			if timeUp(n) {
@@ -409,10 +408,10 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 			return put(n)
 		})
 	} else {
-		for k := j.done - j.base; k < len(j.rest) && put(j.rest[k]); k = j.done - j.base {
-		}
-		if j.done-j.base >= len(j.rest) {
-			j.rest = nil
+		for _, n := range j.rest[j.done-j.base:] {
+			if !put(n) {
+				break
+			}
 		}
 	}
 	if stopped && j.done < j.want {
