@@ -69,8 +69,8 @@ type table[V any] struct {
 //  3. While rehashing, ht[0].buckets[i] == nil for every i < rehashIdx, and new entries are
 //     inserted into ht[1] only; rehashIdx is 0 when not rehashing.
 //  4. ht[t].used counts the entries chained in table t; Len() is their sum.
-//  5. While paused > 0 (inside Scan or an All loop) no entry moves between tables and no
-//     table is replaced by a shrink.
+//  5. While paused > 0 (inside Scan or an All loop, or while held) no entry moves between
+//     tables and no table is replaced by a shrink.
 //
 // A Dict is not safe for concurrent use, not even for concurrent Gets.
 type Dict[V any] struct {
@@ -79,6 +79,8 @@ type Dict[V any] struct {
 	paused    int32
 	noResize  bool
 	birth     uint32
+	// hold is the copy-on-write of a reader writing the entries out in steps (hold.go).
+	hold *hold[V]
 	// hashShift discards low hash bits; tests set it to force dense collision chains.
 	hashShift uint8
 }
@@ -368,6 +370,9 @@ func (d *Dict[V]) unlink(h uint64, key string, want *Entry[V]) *Entry[V] {
 				prev.next = e.next
 			}
 			e.next = nil
+			if d.hold != nil {
+				d.hold.keep(h, e)
+			}
 			d.ht[t].used--
 			d.shrinkIfNeeded()
 			return e

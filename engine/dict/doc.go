@@ -29,6 +29,9 @@
 //   - allocate on a lookup, or more than the entry itself on Upsert/Add of a string key;
 //   - know about values, objects, expiry or snapshots beyond carrying Entry.Version: the
 //     pre-change hooks of a snapshot are the engine's job, done before it calls Delete*.
+//     A hold (Hold, hold.go) is the one copy-on-write the dict does itself, for a reader
+//     that writes a value's table out in steps while it changes; it is held only on the
+//     tables of values, whose Versions the dict alone sets, never on a keyspace dict.
 //
 // The zero Dict is an empty dict ready to use. The package imports only the standard
 // library.

@@ -175,13 +175,18 @@ func lpSet(lp, field, value []byte) ([]byte, bool) {
 
 // htSet sets field to value in a hashtable (hashTypeSet's dictFind, then a replace of the
 // value or a dictAdd: two rehash steps for an insert, as in Redis); it reports whether the
-// field existed.
+// field existed. Every change in place of a hashtable's entry goes through it, after
+// BeforeWrite.
 func htSet(d *table, field, value []byte) bool {
 	if e := d.GetBytes(field); e != nil {
 		if e.Value == string(value) {
 			// The same value again (an idempotent write): nothing to replace. The bytes
 			// are next to the field the probe just compared.
-		} else if embedded(e) {
+			return true
+		}
+		// A snapshot job writing this table in steps keeps the old pair first (dict.Hold).
+		d.BeforeWrite(e)
+		if embedded(e) {
 			// The field stays in the entry's block (with the first value, now unused):
 			// only the value is new.
 			e.Value = string(value)

@@ -125,8 +125,8 @@ const BigElements = 2048
 // least BigElements elements: the record is written in steps, each scanning the value's
 // table with its SCAN cursor until the deadline. A rehash of that table in progress is
 // finished first (in steps too); then nothing moves until the value changes, and the
-// snapshot detaches the job (Detach) before any change, so every element is written
-// exactly once.
+// snapshot detaches the job (Detach: the table is held, copy-on-write per entry) before
+// any change, so every element is written exactly once.
 func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
 	switch {
 	case o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist:
@@ -195,29 +195,43 @@ func (r *RDBEncoder) renderJob(key string, o *engine.Object, expireMs int64) eng
 type tableJob[V any] struct {
 	r      *RDBEncoder
 	head   []byte
-	d      *dict.Dict[V] // nil once detached
+	d      *dict.Dict[V] // nil once detached onto a copy (rest)
 	emit   func(dst []byte, e *dict.Entry[V]) []byte
 	stage  int
 	cursor uint64
 	want   int
 	got    int
-	rest   []dict.Entry[V] // Detach: the entries the scan had not reached
+	held   bool            // Detach held the table (dict.Hold): it may change between steps
+	rest   []dict.Entry[V] // Detach, when the table could not be held: the entries left
 	pos    int             // of rest, how many are written
 }
 
-// Detach implements engine.SnapshotDetacher: the entries the scan has not reached are
-// copied aside, key and value (strings, whose bytes are never rewritten: only the
-// entries' headers are copied), and later steps write from the copy. Nothing has changed
-// the table since the job began (the hook detaches before any change), so the rest of
-// the scan meets each remaining entry exactly once. A job whose scan has not begun
-// finishes the table's rehash first, as its steps would have, so the record is the same
-// bytes either way.
+// Detach implements engine.SnapshotDetacher. It holds the table (dict.Hold): nothing is
+// copied now; from then on a change to an entry the scan has not reached first keeps the
+// entry's old key and value (the strings themselves are never rewritten: only the header
+// is copied), entries added are skipped, and later steps write the rest of the scan and
+// what was kept. So the hook costs the same whatever the value's size, and each change
+// after it one check, plus one copy the first time an entry changes. The record holds the
+// same elements as one written on the untouched value, in another order once anything
+// changed.
+//
+// A table that cannot be held (never expected: see dict.Hold) has the entries the scan has
+// not reached copied aside at once, and later steps write from the copy.
 func (j *tableJob[V]) Detach() error {
 	d := j.d
-	if d == nil {
+	if d == nil || j.held {
 		return nil
 	}
+	if d.Hold(j.cursor) {
+		j.held = true
+		return nil
+	}
+	if d.Held() {
+		return fmt.Errorf("persist: a %d-element value is held by another job", j.want)
+	}
 	j.d = nil
+	// A scan under way has finished the rehash (stage 2), so it is one not begun that
+	// finishes it here, as its steps would have, and then scans from cursor 0.
 	for d.IsRehashing() {
 		d.RehashSteps(1024)
 	}
@@ -232,6 +246,14 @@ func (j *tableJob[V]) Detach() error {
 	}
 	j.rest = rest
 	return nil
+}
+
+// Abort implements engine.SnapshotJob's optional Abort: a held table is released.
+func (j *tableJob[V]) Abort() {
+	if j.held {
+		j.d.Release()
+		j.held = false
+	}
 }
 
 // Step implements engine.SnapshotJob.
@@ -253,6 +275,25 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 		j.rest = nil
 		return dst, true, j.check()
 	}
+	emit := func(e *dict.Entry[V]) {
+		dst = j.emit(dst, e)
+		j.got++
+	}
+	if j.held {
+		// The table changes between steps: the entries kept since the last step, then
+		// more of the scan (entries as they were when the job began, none twice).
+		for n := 1; ; n++ {
+			j.d.TakeKept(emit)
+			if j.cursor = j.d.ScanHeld(j.cursor, emit); j.cursor == 0 {
+				j.d.TakeKept(emit)
+				j.Abort()
+				return dst, true, j.check()
+			}
+			if timeUp(n) {
+				return dst, false, nil
+			}
+		}
+	}
 	for n := 1; j.stage == 1; n++ {
 		if !j.d.IsRehashing() {
 			j.stage = 2
@@ -264,11 +305,7 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 		}
 	}
 	for n := 1; ; n++ {
-		j.cursor = j.d.Scan(j.cursor, func(e *dict.Entry[V]) {
-			dst = j.emit(dst, e)
-			j.got++
-		})
-		if j.cursor == 0 {
+		if j.cursor = j.d.Scan(j.cursor, emit); j.cursor == 0 {
 			return dst, true, j.check()
 		}
 		if timeUp(n) {
