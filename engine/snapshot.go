@@ -679,7 +679,7 @@ func (s *Snapshot) beginKept(sd *snapDB, en *Entry, exp int64, detach bool) bool
 			if a, ok := job.(interface{ Abort() }); ok {
 				a.Abort()
 			}
-			return false // a big zset: the hook writes it whole
+			return false // a job that cannot detach: the hook writes the value whole
 		}
 	}
 	en.Version = s.epoch

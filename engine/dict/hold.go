@@ -28,11 +28,19 @@ type hold[V any] struct {
 	mask   uint64 // ht[0]'s bucket mask when the hold began with a scan under way
 	cursor uint64 // the reader's cursor when the hold began (0: no bucket read yet)
 	kept   []Entry[V]
+	// HoldBy's: which entries the reader has (instead of the cursor), and the copy of a
+	// value it keeps (nil: the value itself).
+	had  func(e *Entry[V]) bool
+	copy func(v V) V
 }
 
-// passed reports whether the reader's scan had read the bucket of hash h when the hold
-// began: the cursor visits buckets in the order of their reversed index.
-func (h *hold[V]) passed(hash uint64) bool {
+// passed reports whether the reader had e (hash is e's hash) when the hold began: with
+// Hold, whether its scan had read e's bucket (the cursor visits buckets in the order of
+// their reversed index).
+func (h *hold[V]) passed(hash uint64, e *Entry[V]) bool {
+	if h.had != nil {
+		return h.had(e)
+	}
 	return h.cursor != 0 && bits.Reverse64(hash&h.mask) < bits.Reverse64(h.cursor&h.mask)
 }
 
@@ -42,8 +50,12 @@ func (h *hold[V]) keep(hash uint64, e *Entry[V]) {
 	if e.Version >= h.token {
 		return
 	}
-	if !h.passed(hash) {
-		h.kept = append(h.kept, Entry[V]{Key: e.Key, Value: e.Value})
+	if !h.passed(hash, e) {
+		v := e.Value
+		if h.copy != nil {
+			v = h.copy(v)
+		}
+		h.kept = append(h.kept, Entry[V]{Key: e.Key, Value: v})
 	}
 	e.Version = h.token
 }
@@ -71,6 +83,21 @@ func (d *Dict[V]) Hold(cursor uint64) bool {
 	return true
 }
 
+// HoldBy is Hold for a reader that reads the dict's values in an order of its own (a
+// sorted set's job descends its skiplist): had reports whether the reader has written an
+// entry as it is now, and ScanHeld, from cursor 0, passes the entries below the token
+// that it has not. copy, when not nil, makes the value kept for an entry changed or
+// deleted before the reader had it (a copy of what the reader needs, where the value points
+// at something that changes in place). had and copy are called under the caller's lock,
+// only on entries as they were at the hold. It reports false as Hold does.
+func (d *Dict[V]) HoldBy(had func(e *Entry[V]) bool, copy func(v V) V) bool {
+	if !d.Hold(0) {
+		return false
+	}
+	d.hold.had, d.hold.copy = had, copy
+	return true
+}
+
 // Held reports whether the dict has a hold.
 func (d *Dict[V]) Held() bool { return d.hold != nil }
 
@@ -79,7 +106,11 @@ func (d *Dict[V]) Held() bool { return d.hold != nil }
 // are kept for the holder if it has not read them yet. Without a hold it is one check.
 func (d *Dict[V]) BeforeWrite(e *Entry[V]) {
 	if h := d.hold; h != nil && e.Version < h.token {
-		h.keep(d.hashString(e.Key), e)
+		var hash uint64
+		if h.had == nil {
+			hash = d.hashString(e.Key)
+		}
+		h.keep(hash, e)
 	}
 }
 
@@ -94,7 +125,9 @@ func (d *Dict[V]) ScanHeld(cursor uint64, fn func(e *Entry[V])) uint64 {
 	return d.Scan(cursor, func(e *Entry[V]) {
 		if e.Version < h.token {
 			e.Version = h.token
-			fn(e)
+			if h.had == nil || !h.had(e) {
+				fn(e)
+			}
 		}
 	})
 }

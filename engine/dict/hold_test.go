@@ -206,3 +206,58 @@ func TestHoldKeepsOnlyWhatTheReaderNeeds(t *testing.T) {
 	require.NotEqual(t, -1, got[0])
 	d.Release()
 }
+
+// TestHoldByReadsWhatTheReaderHadNot: a reader with an order of its own (HoldBy) had the
+// keys below a bound; it must then get every other key as it was, once, with the value
+// copied before a change in place (the values are pointers the changes write through).
+func TestHoldByReadsWhatTheReaderHadNot(t *testing.T) {
+	for seed := range uint64(5) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		const n = 2000
+		type val struct{ idx, v int }
+		d := New[*val]()
+		want := map[string]int{}
+		for i := range n {
+			d.Set(key(i), &val{idx: i, v: i})
+			if i >= n/3 {
+				want[key(i)] = i
+			}
+		}
+		had := func(e *Entry[*val]) bool { return e.Value.idx < n/3 }
+		copies := 0
+		require.True(t, d.HoldBy(had, func(v *val) *val { copies++; c := *v; return &c }))
+		require.True(t, d.Held())
+		got := map[string]int{}
+		read := func(e *Entry[*val]) {
+			if _, dup := got[e.Key]; dup {
+				t.Fatalf("%s read twice", e.Key)
+			}
+			got[e.Key] = e.Value.v
+		}
+		cursor := uint64(0)
+		for next := n; ; {
+			for range rng.IntN(6) {
+				switch r := rng.IntN(3); {
+				case r == 0:
+					d.Set(key(next), &val{idx: next, v: -1})
+					next++
+				case r == 1:
+					d.Delete(key(rng.IntN(n)))
+				default:
+					if e := d.Get(key(rng.IntN(n))); e != nil {
+						d.BeforeWrite(e)
+						e.Value.v = -2 // through the pointer: the kept copy must not see it
+					}
+				}
+			}
+			d.TakeKept(read)
+			if cursor = d.ScanHeld(cursor, read); cursor == 0 {
+				break
+			}
+		}
+		d.TakeKept(read)
+		d.Release()
+		require.Equal(t, want, got)
+		require.Positive(t, copies)
+	}
+}

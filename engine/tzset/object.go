@@ -179,6 +179,7 @@ func add(set *engine.Settings, o *engine.Object, score float64, m []byte, in int
 			return outNop, 0, true
 		}
 		if score != cur {
+			z.dict.BeforeWrite(e) // a snapshot job holding the set keeps the old score (Held)
 			e.Value = z.zsl.updateScore(n, score)
 			out |= outUpdated
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tstring"
+	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/rdb"
 )
 
@@ -24,19 +25,21 @@ import (
 // a list or a rendered record, element for element for a held table (a hash or a set).
 // The changes include enough inserts to grow a table the job was scanning.
 func TestJobDetach(t *testing.T) {
-	h := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands())
+	h := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands())
 	const n = 20000
 	for i := 0; i < n; i += 500 {
 		hs := []string{"HSET", "h"}
 		ss := []string{"SADD", "s"}
 		ls := []string{"RPUSH", "l"}
+		zs := []string{"ZADD", "z"}
 		for k := i; k < i+500; k++ {
 			v := strconv.Itoa(k)
 			hs = append(hs, "field:"+v, "a value long enough for LZF to try: "+v+strings.Repeat("v", k%40))
 			ss = append(ss, "member:"+v)
 			ls = append(ls, "element:"+v)
+			zs = append(zs, strconv.Itoa(k%5000), "member:"+v) // ties: the order falls to the member
 		}
-		for _, c := range [][]string{hs, ss, ls} {
+		for _, c := range [][]string{hs, ss, ls, zs} {
 			require.False(t, h.Do(c...).IsError(), c[0])
 		}
 	}
@@ -58,16 +61,25 @@ func TestJobDetach(t *testing.T) {
 		}
 		return c
 	}
+	manyZ := []string{"ZADD", "z"}
+	for k := 0; k < n; k++ {
+		manyZ = append(manyZ, strconv.Itoa(k%7000), "new:"+strconv.Itoa(k))
+	}
 	changes := map[string][][]string{
 		"h": {{"HSET", "h", "field:1", "changed"}, {"HDEL", "h", "field:2", "field:19999"}, {"HINCRBY", "h", "counter", "5"}, many("HSET", "h", true)},
 		"s": {{"SREM", "s", "member:3", "member:4"}, many("SADD", "s", false), {"SPOP", "s", "100"}},
 		"l": {{"LSET", "l", "0", "changed"}, {"LPOP", "l"}, {"LINSERT", "l", "BEFORE", "element:500", "inserted"},
 			{"LSET", "l", "-1", "changed"}, {"LINSERT", "l", "BEFORE", "element:15000", "inserted"}, {"RPOP", "l"}},
 		"str": {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
+		// Score changes in place and moves, at both ends and in the middle, removals of
+		// single members and of ranges, and enough adds to grow the member dict.
+		"z": {{"ZINCRBY", "z", "0.5", "member:19999"}, {"ZADD", "z", "-1", "member:2"}, {"ZINCRBY", "z", "1", "member:4000"},
+			{"ZREM", "z", "member:3", "member:19998"}, {"ZPOPMAX", "z", "3"}, {"ZPOPMIN", "z"},
+			{"ZREMRANGEBYSCORE", "z", "2000", "2100"}, {"ZADD", "z", "GT", "4999", "member:7"}, manyZ},
 	}
 	e := h.E
 	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str"} {
+	for _, key := range []string{"h", "s", "l", "str", "z"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
@@ -103,9 +115,9 @@ func TestJobDetach(t *testing.T) {
 					got, done, err = job.Step(got, time.Now())
 					require.NoError(t, err)
 				}
-				if key == "h" || key == "s" {
-					// A held table writes what changed from the copies it kept, out of
-					// the scan's order: the same elements, in another order.
+				if key == "h" || key == "s" || key == "z" {
+					// A held table or set writes what changed from the copies it kept,
+					// out of order: the same elements, in another order.
 					require.Equal(t, len(whole), len(got))
 					require.Equal(t, decodeRecord(t, whole), decodeRecord(t, got))
 					return
@@ -150,20 +162,21 @@ func mustEntry(t *testing.T, enc *RDBEncoder, key string, o *engine.Object) []by
 // BenchmarkHookOnBigValue is what a client's change in place to a 100k-element value the
 // walker is half through costs in the hook (the value shapes of bench/persistgen's big
 // keys): "finish" runs the job to its end, as the hook did before SnapshotDetacher;
-// "detach" takes the rest aside (a list) or holds the table (a hash or a set).
+// "detach" takes the rest aside (a list) or holds the table (a hash, set or zset).
 func BenchmarkHookOnBigValue(b *testing.B) {
-	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands())
+	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands(), tzset.Commands())
 	const n = 100_000
 	word := func(k int) string { return strconv.Itoa(k) + strings.Repeat("w", 20-len(strconv.Itoa(k))) }
 	for i := 0; i < n; i += 1000 {
-		hs, ss, ls := []string{"HSET", "h"}, []string{"SADD", "s"}, []string{"RPUSH", "l"}
+		hs, ss, ls, zs := []string{"HSET", "h"}, []string{"SADD", "s"}, []string{"RPUSH", "l"}, []string{"ZADD", "z"}
 		for k := i; k < i+1000; k++ {
 			v := strconv.Itoa(k)
 			hs = append(hs, "field:"+v, word(k*7))
 			ss = append(ss, "member:"+v)
 			ls = append(ls, word(k*13))
+			zs = append(zs, strconv.Itoa(k*7919%n), "member:"+v)
 		}
-		for _, c := range [][]string{hs, ss, ls} {
+		for _, c := range [][]string{hs, ss, ls, zs} {
 			h.Do(c...)
 		}
 	}
@@ -171,7 +184,7 @@ func BenchmarkHookOnBigValue(b *testing.B) {
 	enc := NewRDBEncoder(e, true)
 	e.Lock()
 	defer e.Unlock()
-	for _, key := range []string{"h", "s", "l"} {
+	for _, key := range []string{"h", "s", "l", "z"} {
 		hdr := *e.DB(0).LookupReadNoTouch([]byte(key))
 		whole, _, err := enc.BeginBig(0, key, &hdr, -1).Step(nil, time.Time{})
 		if err != nil {

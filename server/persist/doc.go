@@ -27,16 +27,16 @@
 // eviction of a big value the walker has not reached keeps the old value aside, untouched
 // since nothing references it, and writes it in steps later; a small one goes to the
 // walker's next batch and is written off the lock. A change in place (HSET, SADD, LPUSH,
-// RENAME…) to a big hash, set or list the walker has not reached, or is half through,
+// RENAME…) to a big hash, set, zset or list the walker has not reached, or is half through,
 // detaches its job (engine.SnapshotDetacher). A hash's or set's job holds its table
-// (dict.Hold): nothing is copied then; each entry the job has not written is copied (its
-// string headers, whose bytes are never rewritten) the first time it changes or is
-// deleted, entries added are skipped, and the job goes on scanning the live table. The
-// hook costs microseconds whatever the value's size, where copying the rest of a 100k-
-// field hash took 7-9 ms (BENCHMARKS.md, "Copy-on-write per element"). A list's job
-// copies the rest of its node bytes (a walk, 3x cheaper than the encoding it replaces).
-// A big zset changed in place is still written whole by the hook, or its job finished
-// there. Big strings and listpacks are rendered whole at once (renderJob).
+// (dict.Hold), a zset's its member dict (tzset.Hold): nothing is copied then; each
+// element the job has not written is copied (its string headers, whose bytes are never
+// rewritten, and a zset member's score) the first time it changes or is removed, elements
+// added are skipped, and the job goes on scanning the live table. The hook costs
+// microseconds whatever the value's size, where copying the rest of a 100k-field hash
+// took 7-9 ms (BENCHMARKS.md, "Copy-on-write per element"). A list's job copies the rest
+// of its node bytes (a walk, 3x cheaper than the encoding it replaces). Big strings and
+// listpacks are rendered whole at once (renderJob).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the

@@ -461,13 +461,16 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 }
 
 // zsetJob writes a skiplist sorted set in steps as ZSET_2, greatest score first (as
-// rdbobj and Redis write it). The descent is one pass held between steps (iter.Pull2):
-// the skiplist does not change between steps (engine.SnapshotJob), so a step resumes at
-// the next member instead of walking down from the top past the ones already written
-// (which cost a 100k-member zset's late steps milliseconds under the lock). It does not
-// detach (engine.SnapshotDetacher): a copy of the rest of the descent, tried, cost more
-// than writing it (5.0-5.7 ms against 4.2-4.9 ms for 50k members, 2026-11-22), since the
-// pointer chase, not the encoding, is the cost; a change in place finishes the job.
+// rdbobj and Redis write it: a loader then inserts each member at the head). The descent
+// is one pass held between steps (iter.Pull2): the skiplist does not change between
+// steps until the job is detached, so a step resumes at the next member instead of
+// walking down from the top past the ones already written (which cost a 100k-member
+// zset's late steps milliseconds under the lock).
+//
+// Detach holds the set (tzset.Hold, copy-on-write per member): the descent ends, and the
+// later steps write the members below the last one written from a scan of the member
+// dict and the copies the hold kept, in the dict's order. A set that cannot be held has
+// its descent run to its end in the hook.
 type zsetJob struct {
 	r     *RDBEncoder
 	head  []byte
@@ -477,6 +480,15 @@ type zsetJob struct {
 	begun bool
 	next  func() ([]byte, float64, bool)
 	stop  func()
+	// The last member written by the descent (what the hold needs).
+	lastScore  float64
+	lastMember string
+	// Once detached.
+	held   *tzset.Held
+	cursor uint64
+	out    []byte // the step's dst while held's scan appends to it
+	rest   []byte // the descent's end, when the set could not be held
+	ended  bool   // rest holds the end of the record
 }
 
 // Step implements engine.SnapshotJob.
@@ -484,6 +496,25 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	if !j.begun {
 		dst = append(dst, j.head...)
 		j.begun = true
+	}
+	switch {
+	case j.ended:
+		return append(dst, j.rest...), true, j.check()
+	case j.held != nil:
+		j.out = dst
+		for n := 1; ; n++ {
+			if j.cursor = j.held.Scan(j.cursor); j.cursor == 0 {
+				dst, j.out = j.out, nil
+				j.Abort()
+				return dst, true, j.check()
+			}
+			if !deadline.IsZero() && n&15 == 0 && time.Now().After(deadline) {
+				dst, j.out = j.out, nil
+				return dst, false, nil
+			}
+		}
+	}
+	if j.next == nil {
 		j.next, j.stop = iter.Pull2(func(yield func([]byte, float64) bool) { tzset.Descend(j.o, yield) })
 	}
 	for {
@@ -495,22 +526,61 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(score))
 		j.done++
 		if !deadline.IsZero() && j.done&31 == 0 && time.Now().After(deadline) {
+			// The member's bytes are never rewritten: keeping them costs no copy.
+			j.lastScore, j.lastMember = score, unsafe.String(unsafe.SliceData(m), len(m))
 			return dst, false, nil
 		}
 	}
 	j.Abort()
-	if j.done != j.want {
-		return dst, true, fmt.Errorf("persist: a %d-member zset was written with %d members", j.want, j.done)
-	}
-	return dst, true, nil
+	return dst, true, j.check()
 }
 
-// Abort ends the descent held between steps (engine.SnapshotJob's optional Abort: the
-// snapshot was canceled or the job is done).
+// Detach implements engine.SnapshotDetacher: the set is held (tzset.Hold) below the last
+// member the descent wrote, which every step ends on.
+func (j *zsetJob) Detach() error {
+	if j.held != nil || j.ended {
+		return nil
+	}
+	j.Abort()
+	j.held = tzset.Hold(j.o, j.done, j.lastScore, j.lastMember, func(m []byte, score float64) {
+		j.out = j.r.appendRaw(j.out, m)
+		j.out = binary.LittleEndian.AppendUint64(j.out, math.Float64bits(score))
+		j.done++
+	})
+	if j.held != nil {
+		return nil
+	}
+	// Not expected (see dict.Hold): the rest of the descent, written now.
+	n := 0
+	tzset.Descend(j.o, func(m []byte, score float64) bool {
+		if n++; n > j.done {
+			j.rest = j.r.appendRaw(j.rest, m)
+			j.rest = binary.LittleEndian.AppendUint64(j.rest, math.Float64bits(score))
+		}
+		return true
+	})
+	j.done = max(n, j.done)
+	j.ended = true
+	return nil
+}
+
+func (j *zsetJob) check() error {
+	if j.done != j.want {
+		return fmt.Errorf("persist: a %d-member zset was written with %d members", j.want, j.done)
+	}
+	return nil
+}
+
+// Abort ends the descent held between steps, and the hold of a detached job
+// (engine.SnapshotJob's optional Abort: the snapshot was canceled, or the job is done).
 func (j *zsetJob) Abort() {
 	if j.stop != nil {
 		j.stop()
 		j.stop, j.next = nil, nil
+	}
+	if j.held != nil {
+		j.held.Release()
+		j.held = nil
 	}
 }
 

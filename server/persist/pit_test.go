@@ -203,6 +203,18 @@ func TestBgsavePointInTime(t *testing.T) {
 	run("zrem", "big:zset", "m8")
 	run("srem", "big:set", "m1", "m2")
 	run("sadd", "big:set", "newmember")
+	// Scores changed in place and moved, pops and range removals, counters, random pops:
+	// what a held table or member dict keeps per element (dict.Hold).
+	run("zincrby", "big:zset", "0.5", "m100")
+	run("zincrby", "big:zset", "500", "m101")
+	run("zpopmax", "big:zset", 2)
+	run("zremrangebyscore", "big:zset", 500, 510)
+	run("hincrby", "big:hash", "f10", 7)
+	run("spop", "big:set", 5)
+	for i := 0; i < 300; i++ {
+		run("hset", "big:hash", "grown:"+strconv.Itoa(i), "x")
+		run("zadd", "big:zset", i, "grown:"+strconv.Itoa(i))
+	}
 	run("hset", "small:hash", "c", "3")
 	run("incr", "counter")
 	run("copy", "small:zset", "copied")
