@@ -144,8 +144,27 @@ stall_context() {
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); date: $(date -u '+%F %H:%M')"
 echo "dataset: $(du -h "$data" | cut -f1)"
 # set_load PORT N: one run of the SET load (the idle runs and the walk's are the same),
-# redis-benchmark's raw output on stdout.
-set_load() { redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null; }
+# redis-benchmark's raw output on stdout. LOAD=inplace makes it changes in place to the
+# dataset's 40 big keys instead, one key per run and the next one the run after (HSET of a
+# new field, SADD, ZINCRBY of a new member, LPUSH, by the key's type): each run's first
+# change to a key the walk has not reached runs the snapshot's hook on the whole value.
+load_n=0
+set_load() {
+  if [ "${LOAD:-}" = inplace ]; then
+    local m key
+    m=$((load_n % 40)); load_n=$((load_n + 1))
+    printf -v key 'key:%012d' $((62500 + 125000 * m)) # bench/persistgen's big keys
+    case $((m % 4)) in
+      0) set -- "$1" "$2" HSET "$key" field:__rand_int__ x ;;
+      1) set -- "$1" "$2" SADD "$key" member:__rand_int__ ;;
+      2) set -- "$1" "$2" ZINCRBY "$key" 1 m:__rand_int__ ;;
+      3) set -- "$1" "$2" LPUSH "$key" x ;;
+    esac
+    redis-benchmark -p "$1" -n "$2" -r 100000 -c 20 "${@:3}" 2>/dev/null
+    return
+  fi
+  redis-benchmark -p "$1" -t set -n "$2" -r 5000000 -d 64 -c 20 2>/dev/null
+}
 bench() { # port n -> "p99=… max=… rps=… over5=… over10=…"
   set_load "$1" "$2" | bench_parse "$2"
 }

@@ -152,12 +152,12 @@ type SnapshotJob interface {
 // value changes in place (HSET on a big hash): Detach takes what the rest of the record
 // needs, as references to bytes that are never rewritten or as copies, or arranges for
 // the value to keep, element by element, what the job has not written yet (persist holds
-// a hash's or set's table: dict.Hold). The engine then treats the job as a kept value's:
-// it no longer looks at the entry. Detach is called under the lock, in the changing
-// client's hook, on a job the walker is half through or on one started there for a value
-// the walker has not reached; it must cost at most a walk over the rest of the value, not
-// its encoding (running a 100k-field hash's job to its end in the hook took 30-40 ms;
-// BENCHMARKS.md, "Changes in place to big values").
+// a hash's or set's table, or a zset's member dict: dict.Hold). The engine then treats the
+// job as a kept value's: it no longer looks at the entry. Detach is called under the
+// lock, in the changing client's hook, on a job the walker is half through or on one
+// started there for a value the walker has not reached; it must cost at most a walk over
+// the rest of the value, not its encoding (running a 100k-field hash's job to its end in
+// the hook took 30-40 ms; BENCHMARKS.md, "Changes in place to big values").
 type SnapshotDetacher interface {
 	Detach() error
 }

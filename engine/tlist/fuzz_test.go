@@ -98,114 +98,9 @@ func FuzzQuicklist(f *testing.F) {
 			SetPackedThreshold(150)
 		}
 		var model []string
-		val := func(b byte) string {
-			switch b % 5 {
-			case 0:
-				return strconv.Itoa(int(b) - 100)
-			case 1:
-				return "s" + strconv.Itoa(int(b))
-			case 2:
-				return string(bytes.Repeat([]byte{'a' + b%7}, int(b)))
-			case 3:
-				return string(bytes.Repeat([]byte{'q'}, 40+int(b)*3))
-			}
-			return ""
-		}
 		for i := 2; i+1 < len(ops); i += 2 {
 			op, arg := ops[i]%8, ops[i+1]
-			switch op {
-			case 0:
-				v := val(arg)
-				ql.PushHead([]byte(v))
-				model = append([]string{v}, model...)
-			case 1:
-				v := val(arg)
-				ql.PushTail([]byte(v))
-				model = append(model, v)
-			case 2:
-				if len(model) > 0 {
-					where := End(arg & 1)
-					ql.Pop(where)
-					if where == Left {
-						model = model[1:]
-					} else {
-						model = model[:len(model)-1]
-					}
-				}
-			case 3:
-				if len(model) > 0 {
-					idx := int64(arg) % int64(len(model))
-					if arg&1 != 0 {
-						idx = -idx - 1
-					}
-					v := val(arg / 2)
-					if !ql.ReplaceAt(idx, []byte(v)) {
-						t.Fatalf("ReplaceAt(%d) failed on %d elements", idx, len(model))
-					}
-					j := idx
-					if j < 0 {
-						j += int64(len(model))
-					}
-					model[j] = v
-				}
-			case 4, 5:
-				if len(model) > 0 {
-					idx := int64(arg) % int64(len(model))
-					after := op == 5
-					it, ok := ql.iteratorAtIdx(fromHead, idx)
-					if !ok {
-						t.Fatalf("iterator at %d", idx)
-					}
-					var e entry
-					it.next(&e)
-					v := val(arg / 3)
-					ql.insert(&it, &e, []byte(v), after)
-					it.release()
-					pos := int(idx)
-					if after {
-						pos++
-					}
-					model = append(model[:pos], append([]string{v}, model[pos:]...)...)
-				}
-			case 6:
-				if len(model) > 0 {
-					start := int64(arg%16) - 8
-					cnt := int64(arg / 16)
-					ql.DelRange(start, cnt)
-					s := start
-					if s < 0 {
-						s += int64(len(model))
-					}
-					if s >= 0 && s < int64(len(model)) && cnt > 0 {
-						end := min(s+cnt, int64(len(model)))
-						if start < 0 {
-							end = min(s+cnt, int64(len(model)))
-						}
-						model = append(model[:s], model[end:]...)
-					}
-				}
-			case 7:
-				// LREM-style deletion of every element equal to val(arg).
-				v := []byte(val(arg))
-				vi, vIsInt := listpack.ParseInt(v)
-				it, ok := ql.iteratorAtIdx(fromHead, 0)
-				if ok {
-					var e entry
-					for it.next(&e) {
-						if e.equal(v, vi, vIsInt) {
-							it.delEntry(&e)
-						}
-					}
-					it.release()
-				}
-				kept := model[:0]
-				for _, m := range model {
-					if m != string(v) {
-						kept = append(kept, m)
-					}
-				}
-				model = kept
-			}
+			model = fuzzOp(t, ql, model, op, arg)
 			if err := ql.check(); err != nil {
 				t.Fatalf("after op %d (%d %d): %v", i/2, op, arg, err)
 			}
@@ -220,6 +115,120 @@ func FuzzQuicklist(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzVal is the element an operation's argument stands for.
+func fuzzVal(b byte) string {
+	switch b % 5 {
+	case 0:
+		return strconv.Itoa(int(b) - 100)
+	case 1:
+		return "s" + strconv.Itoa(int(b))
+	case 2:
+		return string(bytes.Repeat([]byte{'a' + b%7}, int(b)))
+	case 3:
+		return string(bytes.Repeat([]byte{'q'}, 40+int(b)*3))
+	}
+	return ""
+}
+
+// fuzzOp applies one operation (op 0-7) to ql and to its slice model, and returns the
+// model.
+func fuzzOp(t *testing.T, ql *Quicklist, model []string, op, arg byte) []string {
+	switch op {
+	case 0:
+		v := fuzzVal(arg)
+		ql.PushHead([]byte(v))
+		model = append([]string{v}, model...)
+	case 1:
+		v := fuzzVal(arg)
+		ql.PushTail([]byte(v))
+		model = append(model, v)
+	case 2:
+		if len(model) > 0 {
+			where := End(arg & 1)
+			ql.Pop(where)
+			if where == Left {
+				model = model[1:]
+			} else {
+				model = model[:len(model)-1]
+			}
+		}
+	case 3:
+		if len(model) > 0 {
+			idx := int64(arg) % int64(len(model))
+			if arg&1 != 0 {
+				idx = -idx - 1
+			}
+			v := fuzzVal(arg / 2)
+			if !ql.ReplaceAt(idx, []byte(v)) {
+				t.Fatalf("ReplaceAt(%d) failed on %d elements", idx, len(model))
+			}
+			j := idx
+			if j < 0 {
+				j += int64(len(model))
+			}
+			model[j] = v
+		}
+	case 4, 5:
+		if len(model) > 0 {
+			idx := int64(arg) % int64(len(model))
+			after := op == 5
+			it, ok := ql.iteratorAtIdx(fromHead, idx)
+			if !ok {
+				t.Fatalf("iterator at %d", idx)
+			}
+			var e entry
+			it.next(&e)
+			v := fuzzVal(arg / 3)
+			ql.insert(&it, &e, []byte(v), after)
+			it.release()
+			pos := int(idx)
+			if after {
+				pos++
+			}
+			model = append(model[:pos], append([]string{v}, model[pos:]...)...)
+		}
+	case 6:
+		if len(model) > 0 {
+			start := int64(arg%16) - 8
+			cnt := int64(arg / 16)
+			ql.DelRange(start, cnt)
+			s := start
+			if s < 0 {
+				s += int64(len(model))
+			}
+			if s >= 0 && s < int64(len(model)) && cnt > 0 {
+				end := min(s+cnt, int64(len(model)))
+				if start < 0 {
+					end = min(s+cnt, int64(len(model)))
+				}
+				model = append(model[:s], model[end:]...)
+			}
+		}
+	case 7:
+		// LREM-style deletion of every element equal to fuzzVal(arg).
+		v := []byte(fuzzVal(arg))
+		vi, vIsInt := listpack.ParseInt(v)
+		it, ok := ql.iteratorAtIdx(fromHead, 0)
+		if ok {
+			var e entry
+			for it.next(&e) {
+				if e.equal(v, vi, vIsInt) {
+					it.delEntry(&e)
+				}
+			}
+			it.release()
+		}
+		kept := model[:0]
+		for _, m := range model {
+			if m != string(v) {
+				kept = append(kept, m)
+			}
+		}
+		model = kept
+	}
+	return model
 }
 
 // Node.prepend gives exactly the bytes of listpack.Prepend, through block reallocations,

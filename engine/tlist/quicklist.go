@@ -69,6 +69,8 @@ type Node struct {
 	lzf          bool
 	recompress   bool
 	dontCompress bool
+	// ver is the hold stamp (held.go): at most the list's birth.
+	ver uint32
 }
 
 // Quicklist is Redis 7.0's quicklist: a doubly linked list of nodes with the fill and
@@ -79,6 +81,9 @@ type Quicklist struct {
 	len        int // nodes
 	fill       int
 	compress   int
+	// birth is the last hold's token; hold is the current one (held.go).
+	birth uint32
+	hold  *qlHold
 }
 
 // NewQuicklist returns an empty quicklist with Redis's clamping of the options
@@ -214,6 +219,9 @@ func recompressOnly(n *Node) {
 
 // insertNode is __quicklistInsertNode.
 func (ql *Quicklist) insertNode(old, nn *Node, after bool) {
+	if ql.hold != nil {
+		nn.ver = ql.hold.token // not the holder's
+	}
 	if after {
 		nn.prev = old
 		if old != nil {
@@ -254,6 +262,9 @@ func (ql *Quicklist) insertNode(old, nn *Node, after bool) {
 
 // delNode is __quicklistDelNode.
 func (ql *Quicklist) delNode(n *Node) {
+	if ql.hold != nil {
+		ql.hold.unlinked(n)
+	}
 	if n.next != nil {
 		n.next.prev = n.prev
 	}
@@ -451,6 +462,7 @@ func (ql *Quicklist) PushHead(v []byte) bool {
 	}
 	if allowInsert(ql.head, ql.fill, len(v)) {
 		h := ql.head
+		ql.beforeChange(h)
 		h.entry = h.prepend(v)
 		h.sz = len(h.entry)
 		h.count++
@@ -506,6 +518,7 @@ func (ql *Quicklist) PushTail(v []byte) bool {
 	}
 	if allowInsert(ql.tail, ql.fill, len(v)) {
 		t := ql.tail
+		ql.beforeChange(t)
 		if t.base != nil {
 			t.dropBase() // Append may move the bytes to a new block
 		}
@@ -551,6 +564,7 @@ func (ql *Quicklist) delIndex(n *Node, off int) bool {
 		ql.delNode(n)
 		return true
 	}
+	ql.beforeChange(n)
 	n.entry = listpack.Delete(n.entry, off)
 	n.count--
 	gone := false
@@ -647,6 +661,8 @@ func (ql *Quicklist) listpackMerge(a, b *Node) *Node {
 	if a.sz < b.sz {
 		keep, nokeep = b, a
 	}
+	ql.beforeChange(keep)
+	ql.beforeChange(nokeep) // its copy is taken with its count, before the count goes
 	keep.entry = merged
 	keep.count = listpack.SyncLen(merged)
 	keep.sz = len(merged)
@@ -707,6 +723,7 @@ func (ql *Quicklist) splitNode(node *Node, offset int, after bool) *Node {
 	} else {
 		origStart, origExtent, newStart, newExtent = 0, offset, offset, -1
 	}
+	ql.beforeChange(node) // nn is new: linked in later, and stamped then
 	node.entry = fit(listpack.DeleteRange(node.entry, origStart, extent(origExtent)))
 	node.count = listpack.SyncLen(node.entry)
 	node.sz = len(node.entry)
@@ -938,6 +955,7 @@ func (ql *Quicklist) insert(it *iter, e *entry, v []byte, after bool) {
 	switch {
 	case !full:
 		decompressForUse(node)
+		ql.beforeChange(node)
 		node.entry = listpack.Insert(node.entry, e.zi, v, after)
 		node.count++
 		node.sz = len(node.entry)
@@ -945,6 +963,7 @@ func (ql *Quicklist) insert(it *iter, e *entry, v []byte, after bool) {
 	case atTail && availNext && after:
 		nn := node.next
 		decompressForUse(nn)
+		ql.beforeChange(nn)
 		nn.entry = listpack.Prepend(nn.entry, v)
 		nn.count++
 		nn.sz = len(nn.entry)
@@ -953,6 +972,7 @@ func (ql *Quicklist) insert(it *iter, e *entry, v []byte, after bool) {
 	case atHead && availPrev && !after:
 		nn := node.prev
 		decompressForUse(nn)
+		ql.beforeChange(nn)
 		nn.entry = listpack.Append(nn.entry, v)
 		nn.count++
 		nn.sz = len(nn.entry)
@@ -982,12 +1002,14 @@ func (ql *Quicklist) replaceEntry(it *iter, e *entry, v []byte) {
 	node := e.node
 	switch {
 	case !node.plain && !isLarge(len(v)):
+		ql.beforeChange(node)
 		node.entry = listpack.Replace(node.entry, e.zi, v)
 		node.entry = fit(node.entry)
 		node.sz = len(node.entry)
 		ql.compressNodeOf(node)
 	case node.plain:
 		if isLarge(len(v)) {
+			ql.beforeChange(node)
 			node.entry = slices.Clone(v)
 			node.sz = len(v)
 			ql.compressNodeOf(node)
@@ -1080,6 +1102,7 @@ func (ql *Quicklist) DelRange(start, count int64) bool {
 			ql.delNode(node)
 		} else {
 			decompressForUse(node)
+			ql.beforeChange(node)
 			node.entry = fit(listpack.DeleteRange(node.entry, offset, int(del)))
 			node.sz = len(node.entry)
 			node.count -= int(del)

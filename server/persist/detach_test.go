@@ -69,7 +69,9 @@ func TestJobDetach(t *testing.T) {
 		"h": {{"HSET", "h", "field:1", "changed"}, {"HDEL", "h", "field:2", "field:19999"}, {"HINCRBY", "h", "counter", "5"}, many("HSET", "h", true)},
 		"s": {{"SREM", "s", "member:3", "member:4"}, many("SADD", "s", false), {"SPOP", "s", "100"}},
 		"l": {{"LSET", "l", "0", "changed"}, {"LPOP", "l"}, {"LINSERT", "l", "BEFORE", "element:500", "inserted"},
-			{"LSET", "l", "-1", "changed"}, {"LINSERT", "l", "BEFORE", "element:15000", "inserted"}, {"RPOP", "l"}},
+			{"LSET", "l", "-1", "changed"}, {"LINSERT", "l", "BEFORE", "element:15000", "inserted"}, {"RPOP", "l"},
+			{"LREM", "l", "0", "element:7000"}, {"LTRIM", "l", "100", "-100"}, many("LPUSH", "l", false), many("RPUSH", "l", false),
+			{"LSET", "l", "12000", "changed"}, {"LTRIM", "l", "0", "-3000"}},
 		"str": {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
 		// Score changes in place and moves, at both ends and in the middle, removals of
 		// single members and of ranges, and enough adds to grow the member dict.

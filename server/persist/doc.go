@@ -28,15 +28,15 @@
 // since nothing references it, and writes it in steps later; a small one goes to the
 // walker's next batch and is written off the lock. A change in place (HSET, SADD, LPUSH,
 // RENAME…) to a big hash, set, zset or list the walker has not reached, or is half through,
-// detaches its job (engine.SnapshotDetacher). A hash's or set's job holds its table
-// (dict.Hold), a zset's its member dict (tzset.Hold): nothing is copied then; each
-// element the job has not written is copied (its string headers, whose bytes are never
-// rewritten, and a zset member's score) the first time it changes or is removed, elements
-// added are skipped, and the job goes on scanning the live table. The hook costs
-// microseconds whatever the value's size, where copying the rest of a 100k-field hash
-// took 7-9 ms (BENCHMARKS.md, "Copy-on-write per element"). A list's job copies the rest
-// of its node bytes (a walk, 3x cheaper than the encoding it replaces). Big strings and
-// listpacks are rendered whole at once (renderJob).
+// detaches its job (engine.SnapshotDetacher). The job holds its value: a hash's or set's
+// table (dict.Hold), a zset's member dict (tzset.Hold), a list's nodes (Quicklist.Hold).
+// Nothing is copied then; each element (a list: each node) the job has not written is
+// copied the first time it changes or is removed (a table's entries as their string
+// headers, whose bytes are never rewritten; a zset member with its score; a list node's
+// bytes), what is added is skipped, and the job goes on reading the live value. The hook
+// costs microseconds whatever the value's size, where copying the rest of a 100k-element
+// value took 2-9 ms and encoding it 5-14 ms (BENCHMARKS.md, "Copy-on-write per
+// element"). Big strings and listpacks are rendered whole at once (renderJob).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
