@@ -162,6 +162,25 @@ type SnapshotDetacher interface {
 	Detach() error
 }
 
+// SnapshotHolder is optionally implemented by a SnapshotJob whose Detach holds its value
+// (copy-on-write per element) instead of copying the rest of it: Copied reports whether
+// it did, and then the bytes of its record written from the copies, which is all the
+// snapshot held aside for that value (CowBytes), where a value kept whole counts its
+// whole record.
+type SnapshotHolder interface {
+	Copied() (bytes int64, held bool)
+}
+
+// keptBytes is what a finished job held aside counts in CowBytes.
+func keptBytes(j *bigJob) int64 {
+	if h, ok := j.job.(SnapshotHolder); ok {
+		if b, held := h.Copied(); held {
+			return b
+		}
+	}
+	return int64(j.n)
+}
+
 // bigJob is a SnapshotJob in progress and where its bytes go.
 type bigJob struct {
 	en   *Entry // the live entry (walker jobs); nil for a replaced value kept aside
@@ -1165,7 +1184,7 @@ func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
 		if done {
 			s.pushJob(j, true)
 			if j.kept {
-				s.cowBytes.Add(int64(j.n))
+				s.cowBytes.Add(keptBytes(j))
 			}
 			return true
 		}

@@ -40,6 +40,7 @@ func viewOf(n *Node) NodeView {
 func copyView(n *Node) NodeView {
 	v := viewOf(n)
 	v.Data = slices.Clone(v.Data)
+	v.Copy = true
 	return v
 }
 

@@ -121,6 +121,7 @@ type NodeView struct {
 	Count      int
 	Plain      bool
 	Compressed bool
+	Copy       bool // a hold's copy of a node changed or unlinked since (NextHeld)
 }
 
 // Nodes calls fn for every node from head to tail; Data aliases the list and must not be

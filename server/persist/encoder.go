@@ -139,7 +139,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = append(head, byte(rdb.TypeListQuicklist2))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(ql.NodeCount()))
-		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount()}
+		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount(), copied: -1}
 	case o.Type() == engine.TypeZSet && o.Encoding() == engine.EncSkiplist:
 		n := tzset.Len(o)
 		if n < BigElements {
@@ -149,7 +149,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = append(head, byte(rdb.TypeZSet2))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(n))
-		return &zsetJob{r: r, head: head, o: o, want: n}
+		return &zsetJob{r: r, head: head, o: o, want: n, copied: -1}
 	case o.Encoding() != engine.EncHashtable:
 		return r.renderJob(key, o, expireMs)
 	}
@@ -163,7 +163,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = append(head, byte(rdb.TypeHash))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(d.Len()))
-		return &tableJob[string]{r: r, head: head, d: d, want: d.Len(),
+		return &tableJob[string]{r: r, head: head, d: d, want: d.Len(), copied: -1,
 			emit: func(dst []byte, e *dict.Entry[string]) []byte {
 				return r.appendString(r.appendString(dst, e.Key), e.Value)
 			}}
@@ -175,7 +175,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = append(head, byte(rdb.TypeSet))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(d.Len()))
-		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(),
+		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(), copied: -1,
 			emit: func(dst []byte, e *dict.Entry[struct{}]) []byte { return r.appendString(dst, e.Key) }}
 	}
 	return r.renderJob(key, o, expireMs)
@@ -203,6 +203,7 @@ type tableJob[V any] struct {
 	want   int
 	got    int
 	held   bool            // Detach held the table (dict.Hold): it may change between steps
+	copied int64           // held: bytes written from the hold's copies; -1: never held
 	rest   []dict.Entry[V] // Detach, when the table could not be held: the entries left
 	pos    int             // of rest, how many are written
 }
@@ -224,7 +225,7 @@ func (j *tableJob[V]) Detach() error {
 		return nil
 	}
 	if d.Hold(j.cursor) {
-		j.held = true
+		j.held, j.copied = true, 0
 		return nil
 	}
 	if d.Held() {
@@ -248,6 +249,9 @@ func (j *tableJob[V]) Detach() error {
 	j.rest = rest
 	return nil
 }
+
+// Copied implements engine.SnapshotHolder.
+func (j *tableJob[V]) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
 
 // Abort implements engine.SnapshotJob's optional Abort: a held table is released.
 func (j *tableJob[V]) Abort() {
@@ -281,12 +285,17 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 		j.got++
 	}
 	if j.held {
+		kept := func(e *dict.Entry[V]) {
+			n := len(dst)
+			emit(e)
+			j.copied += int64(len(dst) - n)
+		}
 		// The table changes between steps: the entries kept since the last step, then
 		// more of the scan (entries as they were when the job began, none twice).
 		for n := 1; ; n++ {
-			j.d.TakeKept(emit)
+			j.d.TakeKept(kept)
 			if j.cursor = j.d.ScanHeld(j.cursor, emit); j.cursor == 0 {
-				j.d.TakeKept(emit)
+				j.d.TakeKept(kept)
 				j.Abort()
 				return dst, true, j.check()
 			}
@@ -357,16 +366,17 @@ func (r *RDBEncoder) appendString(dst []byte, s string) []byte {
 // each node's container and bytes, an LZF node as its LZF blob), as rdbobj writes it.
 // A step skips the nodes already written (pointer hops only) and resumes.
 type listJob struct {
-	r     *RDBEncoder
-	head  []byte
-	ql    *tlist.Quicklist // nil once detached onto a copy (rest)
-	want  int
-	done  int
-	begun bool
-	held  bool             // Detach held the list (tlist's Hold): it may change between steps
-	next  *tlist.NodeView  // held: a node taken that did not fit the last step's chunk
-	rest  []tlist.NodeView // Detach, when the list could not be held: copies of the nodes left
-	base  int              // done when detached: rest[0] is node number base
+	r      *RDBEncoder
+	head   []byte
+	ql     *tlist.Quicklist // nil once detached onto a copy (rest)
+	want   int
+	done   int
+	begun  bool
+	held   bool             // Detach held the list (tlist's Hold): it may change between steps
+	copied int64            // held: bytes written from the hold's copies; -1: never held
+	next   *tlist.NodeView  // held: a node taken that did not fit the last step's chunk
+	rest   []tlist.NodeView // Detach, when the list could not be held: copies of the nodes left
+	base   int              // done when detached: rest[0] is node number base
 }
 
 // Detach implements engine.SnapshotDetacher. It holds the list (Quicklist.Hold): nothing
@@ -385,7 +395,7 @@ func (j *listJob) Detach() error {
 		return nil
 	}
 	if j.ql.Hold(j.done) {
-		j.held = true
+		j.held, j.copied = true, 0
 		return nil
 	}
 	if j.ql.Held() {
@@ -416,6 +426,9 @@ func (j *listJob) Detach() error {
 	j.ql, j.rest, j.base = nil, rest, j.done
 	return nil
 }
+
+// Copied implements engine.SnapshotHolder.
+func (j *listJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
 
 // Abort implements engine.SnapshotJob's optional Abort: a held list is released.
 func (j *listJob) Abort() {
@@ -480,7 +493,12 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 				j.next = &n
 				return dst, false, nil
 			}
-			if !write(n) {
+			before := len(dst)
+			more := write(n)
+			if n.Copy {
+				j.copied += int64(len(dst) - before)
+			}
+			if !more {
 				return dst, false, nil
 			}
 		}
@@ -535,6 +553,7 @@ type zsetJob struct {
 	lastMember string
 	// Once detached.
 	held   *tzset.Held
+	copied int64 // held: bytes written from the hold's copies; -1: never held
 	cursor uint64
 	out    []byte // the step's dst while held's scan appends to it
 	rest   []byte // the descent's end, when the set could not be held
@@ -592,12 +611,17 @@ func (j *zsetJob) Detach() error {
 		return nil
 	}
 	j.Abort()
-	j.held = tzset.Hold(j.o, j.done, j.lastScore, j.lastMember, func(m []byte, score float64) {
+	j.held = tzset.Hold(j.o, j.done, j.lastScore, j.lastMember, func(m []byte, score float64, kept bool) {
+		n := len(j.out)
 		j.out = j.r.appendRaw(j.out, m)
 		j.out = binary.LittleEndian.AppendUint64(j.out, math.Float64bits(score))
 		j.done++
+		if kept {
+			j.copied += int64(len(j.out) - n)
+		}
 	})
 	if j.held != nil {
+		j.copied = 0
 		return nil
 	}
 	// Not expected (see dict.Hold): the rest of the descent, written now.
@@ -613,6 +637,9 @@ func (j *zsetJob) Detach() error {
 	j.ended = true
 	return nil
 }
+
+// Copied implements engine.SnapshotHolder.
+func (j *zsetJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
 
 func (j *zsetJob) check() error {
 	if j.done != j.want {
