@@ -15,7 +15,8 @@
 # Servers run one after the other (memory); everything under $BENCH_DIR. CONTROL_RUNS=n
 # runs n SET runs without a BGSAVE instead (the RSS the load alone adds, and its
 # latencies, in $BENCH_DIR/<who>/controlbench). ROUNDS=n repeats the idle runs and the
-# BGSAVE on one server, after ROUND_PAUSE seconds of rest each.
+# BGSAVE on one server, after ROUND_PAUSE seconds of rest each. LOAD=inplace replaces the
+# SET load with changes in place to the 40 big keys (see set_load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/persistbench}
