@@ -110,15 +110,21 @@ func TestHoldReadsTheDictAsItWas(t *testing.T) {
 	require.Greater(t, total, 10000, "the changes the readers met")
 }
 
-// TestHoldPausesRehash: while held nothing moves (a grow allocates the new table and
-// inserts go there; no step moves a bucket and no delete shrinks), and Release resumes.
-func TestHoldPausesRehash(t *testing.T) {
+// settled is a dict of n keys with no rehash in progress.
+func settled(n int) *Dict[int] {
 	d := New[int]()
-	for i := range 1000 {
+	for i := range n {
 		d.Set(key(i), i)
 	}
 	for d.RehashSteps(100) {
 	}
+	return d
+}
+
+// TestHoldPausesRehash: while held nothing moves (a grow allocates the new table and
+// inserts go there; no step moves a bucket and no delete shrinks), and Release resumes.
+func TestHoldPausesRehash(t *testing.T) {
+	d := settled(1000)
 	require.True(t, d.Hold(0))
 	i := 1000
 	for ; !d.IsRehashing(); i++ {
@@ -144,12 +150,7 @@ func TestHoldPausesRehash(t *testing.T) {
 }
 
 func TestHoldRefuses(t *testing.T) {
-	d := New[int]()
-	for i := range 100 {
-		d.Set(key(i), i)
-	}
-	for d.RehashSteps(100) {
-	}
+	d := settled(100)
 	require.True(t, d.Expand(1000))
 	require.False(t, d.Hold(d.Scan(0, func(*Entry[int]) {})), "a scan under way while rehashing")
 	require.True(t, d.Hold(0), "no bucket read yet: rehashing does not matter")
@@ -162,12 +163,7 @@ func TestHoldRefuses(t *testing.T) {
 // TestHoldKeepsOnlyWhatTheReaderNeeds: entries the reader passed before the hold, entries
 // added since, and entries already kept or read are not copied again.
 func TestHoldKeepsOnlyWhatTheReaderNeeds(t *testing.T) {
-	d := New[int]()
-	for i := range 1000 {
-		d.Set(key(i), i)
-	}
-	for d.RehashSteps(100) {
-	}
+	d := settled(1000)
 	passed := map[string]bool{}
 	cursor := uint64(0)
 	for range 100 {

@@ -27,5 +27,7 @@
 //
 // This package must never keep a reference to a request argument (everything stored is
 // copied), never mutate bytes a string in a dict entry refers to (strings are immutable: an
-// update allocates the new value), and never convert a hashtable back to a listpack.
+// update allocates the new value), never convert a hashtable back to a listpack, and never
+// change a hashtable entry's value but through htSet, after the dict's BeforeWrite (a
+// snapshot job holding the table, dict.Hold, keeps the old pair then).
 package thash

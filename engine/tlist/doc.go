@@ -27,9 +27,13 @@
 //     listpack, plain element or LZF blob as is);
 //   - RESTORE and RDB load build lists with FromElements (old encodings: push each
 //     element at the tail) or FromNodes (quicklist 2: node bytes taken as they are);
-//   - New, NewObject and FromObject create and unwrap list values.
+//   - New, NewObject and FromObject create and unwrap list values;
+//   - a snapshot job writing a big list in steps holds it (Hold, NextHeld, Release:
+//     copy-on-write per node, held.go) when a client changes it.
 //
 // The package must never keep a reference to a request argument (element bytes are
-// copied into listpacks), never allocate per element when replying, and never change a
-// list while only reading it through Each or Nodes.
+// copied into listpacks), never allocate per element when replying, never change a
+// list while only reading it through Each or Nodes, and never change a node's elements
+// without calling beforeChange first, nor unlink a node but through delNode (a held
+// list's reader would read the new elements).
 package tlist

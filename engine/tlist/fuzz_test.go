@@ -91,12 +91,7 @@ func FuzzQuicklist(f *testing.F) {
 		if len(ops) < 2 {
 			return
 		}
-		fills := []int{-2, -1, 1, 2, 3, 0, 5, -5}
-		ql := NewQuicklist(fills[ops[0]%8], int(ops[1]%4))
-		defer SetPackedThreshold(0)
-		if ops[1]&0x80 != 0 {
-			SetPackedThreshold(150)
-		}
+		ql := fuzzList(t, ops[0], ops[1])
 		var model []string
 		for i := 2; i+1 < len(ops); i += 2 {
 			op, arg := ops[i]%8, ops[i+1]
@@ -115,6 +110,18 @@ func FuzzQuicklist(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzList is an empty list with the fill and compression depth two bytes of a fuzz input
+// pick (and a low PLAIN threshold when b's high bit is set, until the test ends).
+func fuzzList(t *testing.T, a, b byte) *Quicklist {
+	fills := []int{-2, -1, 1, 2, 3, 0, 5, -5}
+	ql := NewQuicklist(fills[a%8], int(b%4))
+	if b&0x80 != 0 {
+		SetPackedThreshold(150)
+		t.Cleanup(func() { SetPackedThreshold(0) })
+	}
+	return ql
 }
 
 // fuzzVal is the element an operation's argument stands for.

@@ -62,61 +62,55 @@ func FuzzQuicklistHold(f *testing.F) {
 	f.Fuzz(holdCase)
 }
 
+// holdCase is FuzzQuicklistHold's body.
 func holdCase(t *testing.T, ops []byte) {
-	{
-		if len(ops) < 3 {
-			return
-		}
-		fills := []int{-2, -1, 1, 2, 3, 0, 5, -5}
-		ql := NewQuicklist(fills[ops[0]%8], int(ops[1]%4))
-		defer SetPackedThreshold(0)
-		if ops[1]&0x80 != 0 {
-			SetPackedThreshold(150)
-		}
-		var model []string
-		body := ops[3:]
-		half := len(body) / 2 &^ 1
-		for i := 0; i+1 < half; i += 2 {
-			model = fuzzOp(t, ql, model, body[i]%8, body[i+1])
-		}
-		nodes := nodeElements(t, ql)
-		done := int(ops[2]) % (len(nodes) + 1)
-		var want []string
-		for _, n := range nodes[done:] {
-			want = append(want, n...)
-		}
-		if !ql.Hold(done) {
-			t.Fatal("Hold refused")
-		}
-		if ql.Hold(done) {
-			t.Fatal("a second hold")
-		}
-		var got []string
-		take := func(k int) {
-			for range k {
-				v, ok := ql.NextHeld()
-				if !ok {
-					return
-				}
-				got = append(got, viewElements(t, v)...)
+	if len(ops) < 3 {
+		return
+	}
+	ql := fuzzList(t, ops[0], ops[1])
+	var model []string
+	body := ops[3:]
+	half := len(body) / 2 &^ 1
+	for i := 0; i+1 < half; i += 2 {
+		model = fuzzOp(t, ql, model, body[i]%8, body[i+1])
+	}
+	nodes := nodeElements(t, ql)
+	done := int(ops[2]) % (len(nodes) + 1)
+	var want []string
+	for _, n := range nodes[done:] {
+		want = append(want, n...)
+	}
+	if !ql.Hold(done) {
+		t.Fatal("Hold refused")
+	}
+	if ql.Hold(done) {
+		t.Fatal("a second hold")
+	}
+	var got []string
+	take := func(k int) {
+		for range k {
+			v, ok := ql.NextHeld()
+			if !ok {
+				return
 			}
+			got = append(got, viewElements(t, v)...)
 		}
-		for i := half; i+1 < len(body); i += 2 {
-			op, arg := body[i]%8, body[i+1]
-			model = fuzzOp(t, ql, model, op, arg)
-			if err := ql.check(); err != nil {
-				t.Fatalf("after op %d (%d %d): %v", i/2, op, arg, err)
-			}
-			take(int(arg % 3))
+	}
+	for i := half; i+1 < len(body); i += 2 {
+		op, arg := body[i]%8, body[i+1]
+		model = fuzzOp(t, ql, model, op, arg)
+		if err := ql.check(); err != nil {
+			t.Fatalf("after op %d (%d %d): %v", i/2, op, arg, err)
 		}
-		take(1 << 30)
-		ql.Release()
-		if !slices.Equal(want, got) {
-			t.Fatalf("the reader got %d elements, the list had %d left:\n got %q\nwant %q", len(got), len(want), got, want)
-		}
-		if !slices.Equal(model, ql.strings()) {
-			t.Fatal("the list differs from its model")
-		}
+		take(int(arg % 3))
+	}
+	take(1 << 30)
+	ql.Release()
+	if !slices.Equal(want, got) {
+		t.Fatalf("the reader got %d elements, the list had %d left:\n got %q\nwant %q", len(got), len(want), got, want)
+	}
+	if !slices.Equal(model, ql.strings()) {
+		t.Fatal("the list differs from its model")
 	}
 }
 

@@ -21,7 +21,10 @@
 //   - Len, Ascend and Descend read a value in Redis's order; ListpackBytes gives the raw
 //     listpack of a small one;
 //   - FromPairs and FromListpack build values as Redis's RDB loader does;
-//   - ListpackScore and FitsListpack are the encoding decisions; Dup deep-copies.
+//   - ListpackScore and FitsListpack are the encoding decisions; Dup deep-copies;
+//   - a snapshot job writing a big set in steps holds it (Hold: copy-on-write per member,
+//     held.go) when a client changes it. Every score change therefore calls the member
+//     dict's BeforeWrite first, and every removal goes through the dict's deletes.
 //
 // Plain sets given to ZUNION/ZINTER/ZDIFF are read through engine/tset (score 1).
 //
