@@ -8,7 +8,8 @@ import "slices"
 // hold, a change would first have to wait for the rest of them to be copied.
 //
 // Hold stamps the nodes the reader has written with a new token (above every node's ver:
-// the list's birth plus one) and remembers the next node it will read. From then on:
+// their greatest plus one, found by a walk over the nodes, a few thousand pointer hops at
+// most) and remembers the next node it will read. From then on:
 //
 //   - a node linked in is stamped with the token: the reader skips it;
 //   - a node below the token about to change in place (beforeChange, which every path
@@ -47,11 +48,17 @@ func copyView(n *Node) NodeView {
 // Hold begins a hold for a reader that has written the first done nodes. It reports
 // false, changing nothing, when the list already has a hold or the token would wrap.
 func (ql *Quicklist) Hold(done int) bool {
-	if ql.hold != nil || ql.birth+1 == 0 {
+	if ql.hold != nil {
 		return false
 	}
-	h := &qlHold{token: ql.birth + 1, copies: map[*Node]NodeView{}, before: map[*Node][]NodeView{}}
-	ql.birth = h.token
+	var top uint32
+	for n := ql.head; n != nil; n = n.next {
+		top = max(top, n.ver)
+	}
+	if top+1 == 0 {
+		return false
+	}
+	h := &qlHold{token: top + 1, copies: map[*Node]NodeView{}, before: map[*Node][]NodeView{}}
 	n := ql.head
 	for i := 0; i < done && n != nil; i++ {
 		n.ver = h.token

@@ -69,7 +69,7 @@ type Node struct {
 	lzf          bool
 	recompress   bool
 	dontCompress bool
-	// ver is the hold stamp (held.go): at most the list's birth.
+	// ver is the hold stamp (held.go).
 	ver uint32
 }
 
@@ -79,11 +79,11 @@ type Quicklist struct {
 	head, tail *Node
 	count      int // elements
 	len        int // nodes
-	fill       int
-	compress   int
-	// birth is the last hold's token; hold is the current one (held.go).
-	birth uint32
-	hold  *qlHold
+	fill       int32
+	compress   int32
+	// hold is the copy-on-write of a reader writing the nodes out in steps (held.go). With
+	// it the struct is 48 bytes, a Go size class, as it was without it.
+	hold *qlHold
 }
 
 // NewQuicklist returns an empty quicklist with Redis's clamping of the options
@@ -99,7 +99,7 @@ func NewQuicklist(fill, compress int) *Quicklist {
 	} else if compress < 0 {
 		compress = 0
 	}
-	return &Quicklist{fill: fill, compress: compress}
+	return &Quicklist{fill: int32(fill), compress: int32(compress)}
 }
 
 // Len is the number of elements.
@@ -109,10 +109,10 @@ func (ql *Quicklist) Len() int { return ql.count }
 func (ql *Quicklist) NodeCount() int { return ql.len }
 
 // Fill is the list's list-max-listpack-size.
-func (ql *Quicklist) Fill() int { return ql.fill }
+func (ql *Quicklist) Fill() int { return int(ql.fill) }
 
 // CompressDepth is the list's list-compress-depth.
-func (ql *Quicklist) CompressDepth() int { return ql.compress }
+func (ql *Quicklist) CompressDepth() int { return int(ql.compress) }
 
 // ---- compression ------------------------------------------------------------------------
 
@@ -176,12 +176,12 @@ func (ql *Quicklist) compressAround(node *Node) {
 	if ql.len == 0 {
 		return
 	}
-	if ql.compress == 0 || ql.len < ql.compress*2 {
+	if ql.compress == 0 || ql.len < int(ql.compress)*2 {
 		return
 	}
 	fwd, rev := ql.head, ql.tail
 	inDepth := false
-	for depth := 0; depth < ql.compress; depth++ {
+	for depth := 0; depth < int(ql.compress); depth++ {
 		decompressNode(fwd)
 		decompressNode(rev)
 		if fwd == node || rev == node {
@@ -460,7 +460,7 @@ func (ql *Quicklist) PushHead(v []byte) bool {
 		ql.insertPlainNode(ql.head, v, false)
 		return true
 	}
-	if allowInsert(ql.head, ql.fill, len(v)) {
+	if allowInsert(ql.head, int(ql.fill), len(v)) {
 		h := ql.head
 		ql.beforeChange(h)
 		h.entry = h.prepend(v)
@@ -486,8 +486,8 @@ const presizeMinNodes = 4
 // size limit of a size-based fill (the node fills to just under it), otherwise the size the
 // full head h reached.
 func (ql *Quicklist) headBlockSize(h *Node) int {
-	if ql.fill < 0 && -ql.fill-1 < len(optimizationLevel) {
-		return optimizationLevel[-ql.fill-1]
+	if f := int(ql.fill); f < 0 && -f-1 < len(optimizationLevel) {
+		return optimizationLevel[-f-1]
 	}
 	return h.sz
 }
@@ -516,7 +516,7 @@ func (ql *Quicklist) PushTail(v []byte) bool {
 		ql.insertPlainNode(ql.tail, v, true)
 		return true
 	}
-	if allowInsert(ql.tail, ql.fill, len(v)) {
+	if allowInsert(ql.tail, int(ql.fill), len(v)) {
 		t := ql.tail
 		ql.beforeChange(t)
 		if t.base != nil {
@@ -674,7 +674,7 @@ func (ql *Quicklist) listpackMerge(a, b *Node) *Node {
 
 // mergeNodes is _quicklistMergeNodes.
 func (ql *Quicklist) mergeNodes(center *Node) {
-	fill := ql.fill
+	fill := int(ql.fill)
 	var prev, prevPrev, next, nextNext *Node
 	if center.prev != nil {
 		prev = center.prev
@@ -911,7 +911,7 @@ func (e *entry) equal(v []byte, vi int64, vIsInt bool) bool {
 // insert is _quicklistInsert: v goes after (or before) the entry e found by it.
 func (ql *Quicklist) insert(it *iter, e *entry, v []byte, after bool) {
 	sz := len(v)
-	fill := ql.fill
+	fill := int(ql.fill)
 	node := e.node
 	if node == nil {
 		if isLarge(sz) {
