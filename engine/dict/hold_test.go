@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -256,4 +257,10 @@ func TestHoldByReadsWhatTheReaderHadNot(t *testing.T) {
 		require.Equal(t, want, got)
 		require.Positive(t, copies)
 	}
+}
+
+// TestDictSize: the hold's pointer did not move the Dict out of its Go size class (every
+// big hash, set and zset allocates one).
+func TestDictSize(t *testing.T) {
+	require.Equal(t, uintptr(96), unsafe.Sizeof(Dict[string]{}))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/redisctl/redisctl/rdb/listpack"
 	"github.com/redisctl/redisctl/rdb/lzf"
@@ -128,5 +129,13 @@ func TestQuicklistHoldRandom(t *testing.T) {
 			}
 		}
 		holdCase(t, ops)
+	}
+}
+
+// TestQuicklistSize: the hold's pointer did not move the Quicklist out of its Go size
+// class (every list is a quicklist), nor a node out of its own.
+func TestQuicklistSize(t *testing.T) {
+	if q, n := unsafe.Sizeof(Quicklist{}), unsafe.Sizeof(Node{}); q != 48 || n != 80 {
+		t.Fatalf("Quicklist %d bytes, Node %d: want 48 and 80", q, n)
 	}
 }
