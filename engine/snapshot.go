@@ -139,8 +139,8 @@ const (
 )
 
 // SnapshotJob serializes one entry in steps, each under the engine lock. Between steps
-// the object may be read but not changed: before any change in place the snapshot's hook
-// detaches the job (SnapshotDetacher) or runs it to its end. Step appends more of the
+// the object may be read but not changed until the job is detached: before any change in
+// place the snapshot's hook detaches the job (SnapshotDetacher) or runs it to its end. Step appends more of the
 // record to dst, working until deadline (the zero time: to the end), and reports when the
 // record is complete. A job that holds something between steps (an iterator) also has an
 // Abort method, which the snapshot calls when it drops the job unfinished (canceled).
@@ -541,8 +541,9 @@ func (s *Snapshot) BeforeChange(db *DB, en *Entry) {
 					s.fail(err)
 					return
 				}
-				// The entry's value is no longer read (a later change passes), and the
-				// record counts as a pre-image, as when the hook finished it.
+				// The job no longer depends on the entry (it took aside, or holds, what it
+				// needs: a later change passes), and its record counts as a pre-image
+				// (keptBytes), as when the hook finished it.
 				j.en, j.kept = nil, true
 				s.hookKeysN.Add(1)
 				s.detachedN.Add(1)

@@ -196,16 +196,14 @@ func (r *RDBEncoder) renderJob(key string, o *engine.Object, expireMs int64) eng
 type tableJob[V any] struct {
 	r      *RDBEncoder
 	head   []byte
-	d      *dict.Dict[V] // nil once detached onto a copy (rest)
+	d      *dict.Dict[V]
 	emit   func(dst []byte, e *dict.Entry[V]) []byte
 	stage  int
 	cursor uint64
 	want   int
 	got    int
-	held   bool            // Detach held the table (dict.Hold): it may change between steps
-	copied int64           // held: bytes written from the hold's copies; -1: never held
-	rest   []dict.Entry[V] // Detach, when the table could not be held: the entries left
-	pos    int             // of rest, how many are written
+	held   bool  // Detach held the table (dict.Hold): it may change between steps
+	copied int64 // held: bytes written from the hold's copies; -1: never held
 }
 
 // Detach implements engine.SnapshotDetacher. It holds the table (dict.Hold): nothing is
@@ -217,36 +215,19 @@ type tableJob[V any] struct {
 // same elements as one written on the untouched value, in another order once anything
 // changed.
 //
-// A table that cannot be held (never expected: see dict.Hold) has the entries the scan has
-// not reached copied aside at once, and later steps write from the copy.
+// dict.Hold refuses a table another job holds (one job per value), a scan under way on a
+// rehashing table (a scan begins after stage 1 has finished the rehash, and nothing starts
+// one between steps without a change, which detaches first), and a token that would wrap
+// (after 2^32 holds of one table): none of them can happen here, and the snapshot fails
+// rather than write a wrong record.
 func (j *tableJob[V]) Detach() error {
-	d := j.d
-	if d == nil || j.held {
+	if j.held {
 		return nil
 	}
-	if d.Hold(j.cursor) {
-		j.held, j.copied = true, 0
-		return nil
+	if !j.d.Hold(j.cursor) {
+		return fmt.Errorf("persist: a %d-element value could not be held", j.want)
 	}
-	if d.Held() {
-		return fmt.Errorf("persist: a %d-element value is held by another job", j.want)
-	}
-	j.d = nil
-	// A scan under way has finished the rehash (stage 2), so it is one not begun that
-	// finishes it here, as its steps would have, and then scans from cursor 0.
-	for d.IsRehashing() {
-		d.RehashSteps(1024)
-	}
-	rest := make([]dict.Entry[V], 0, max(d.Len()-j.got, 0))
-	take := func(e *dict.Entry[V]) { rest = append(rest, dict.Entry[V]{Key: e.Key, Value: e.Value}) }
-	// ScanBuckets overlaps the cache misses of several buckets: one per entry is what
-	// this walk costs.
-	for c := j.cursor; ; {
-		if c = d.ScanBuckets(c, 1024, take); c == 0 {
-			break
-		}
-	}
-	j.rest = rest
+	j.held, j.copied = true, 0
 	return nil
 }
 
@@ -267,18 +248,6 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 	if j.stage == 0 {
 		dst = append(dst, j.head...)
 		j.stage = 1
-	}
-	if j.d == nil {
-		for n := 1; j.pos < len(j.rest); n++ {
-			dst = j.emit(dst, &j.rest[j.pos])
-			j.pos++
-			j.got++
-			if timeUp(n) {
-				return dst, false, nil
-			}
-		}
-		j.rest = nil
-		return dst, true, j.check()
 	}
 	emit := func(e *dict.Entry[V]) {
 		dst = j.emit(dst, e)
@@ -368,15 +337,13 @@ func (r *RDBEncoder) appendString(dst []byte, s string) []byte {
 type listJob struct {
 	r      *RDBEncoder
 	head   []byte
-	ql     *tlist.Quicklist // nil once detached onto a copy (rest)
+	ql     *tlist.Quicklist
 	want   int
 	done   int
 	begun  bool
-	held   bool             // Detach held the list (tlist's Hold): it may change between steps
-	copied int64            // held: bytes written from the hold's copies; -1: never held
-	next   *tlist.NodeView  // held: a node taken that did not fit the last step's chunk
-	rest   []tlist.NodeView // Detach, when the list could not be held: copies of the nodes left
-	base   int              // done when detached: rest[0] is node number base
+	held   bool            // Detach held the list (tlist's Hold): it may change between steps
+	copied int64           // held: bytes written from the hold's copies; -1: never held
+	next   *tlist.NodeView // held: a node taken that did not fit the last step's chunk
 }
 
 // Detach implements engine.SnapshotDetacher. It holds the list (Quicklist.Hold): nothing
@@ -387,43 +354,17 @@ type listJob struct {
 // elements), and each change after it one check, plus one node's copy the first time a
 // node changes.
 //
-// A list that cannot be held (never expected) has the bytes of the nodes not yet written
-// copied at once, into one buffer, and later steps write from the copies. The LZF of plain
-// nodes is left to those steps.
+// Quicklist.Hold refuses only a list another job holds (one job per value) or a token
+// that would wrap (after 2^32 holds of one list): the snapshot fails then rather than
+// write a wrong record.
 func (j *listJob) Detach() error {
-	if j.ql == nil || j.held {
+	if j.held {
 		return nil
 	}
-	if j.ql.Hold(j.done) {
-		j.held, j.copied = true, 0
-		return nil
+	if !j.ql.Hold(j.done) {
+		return fmt.Errorf("persist: a %d-node list could not be held", j.want)
 	}
-	if j.ql.Held() {
-		return fmt.Errorf("persist: a %d-node list is held by another job", j.want)
-	}
-	size, nodes, i := 0, 0, 0
-	j.ql.Nodes(func(n tlist.NodeView) bool {
-		if i >= j.done {
-			size += len(n.Data)
-			nodes++
-		}
-		i++
-		return true
-	})
-	buf := make([]byte, 0, size)
-	rest := make([]tlist.NodeView, 0, nodes)
-	i = 0
-	j.ql.Nodes(func(n tlist.NodeView) bool {
-		if i >= j.done {
-			off := len(buf)
-			buf = append(buf, n.Data...)
-			n.Data = buf[off:len(buf):len(buf)]
-			rest = append(rest, n)
-		}
-		i++
-		return true
-	})
-	j.ql, j.rest, j.base = nil, rest, j.done
+	j.held, j.copied = true, 0
 	return nil
 }
 
@@ -502,7 +443,7 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 				return dst, false, nil
 			}
 		}
-	case j.ql != nil:
+	default:
 		i := 0
 		j.ql.Nodes(func(n tlist.NodeView) bool {
 			if i < j.done {
@@ -512,12 +453,6 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 			i++
 			return put(n)
 		})
-	default:
-		for _, n := range j.rest[j.done-j.base:] {
-			if !put(n) {
-				break
-			}
-		}
 	}
 	if stopped && j.done < j.want {
 		return dst, false, nil
@@ -537,8 +472,7 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 //
 // Detach holds the set (tzset.Hold, copy-on-write per member): the descent ends, and the
 // later steps write the members below the last one written from a scan of the member
-// dict and the copies the hold kept, in the dict's order. A set that cannot be held has
-// its descent run to its end in the hook.
+// dict and the copies the hold kept, in the dict's order.
 type zsetJob struct {
 	r     *RDBEncoder
 	head  []byte
@@ -556,8 +490,6 @@ type zsetJob struct {
 	copied int64 // held: bytes written from the hold's copies; -1: never held
 	cursor uint64
 	out    []byte // the step's dst while held's scan appends to it
-	rest   []byte // the descent's end, when the set could not be held
-	ended  bool   // rest holds the end of the record
 }
 
 // Step implements engine.SnapshotJob.
@@ -566,10 +498,7 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = append(dst, j.head...)
 		j.begun = true
 	}
-	switch {
-	case j.ended:
-		return append(dst, j.rest...), true, j.check()
-	case j.held != nil:
+	if j.held != nil {
 		j.out = dst
 		for n := 1; ; n++ {
 			if j.cursor = j.held.Scan(j.cursor); j.cursor == 0 {
@@ -605,9 +534,11 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 }
 
 // Detach implements engine.SnapshotDetacher: the set is held (tzset.Hold) below the last
-// member the descent wrote, which every step ends on.
+// member the descent wrote, which every step ends on. tzset.Hold refuses only what
+// dict.Hold does (see tableJob.Detach), which cannot happen here: the snapshot fails then
+// rather than write a wrong record.
 func (j *zsetJob) Detach() error {
-	if j.held != nil || j.ended {
+	if j.held != nil {
 		return nil
 	}
 	j.Abort()
@@ -620,21 +551,10 @@ func (j *zsetJob) Detach() error {
 			j.copied += int64(len(j.out) - n)
 		}
 	})
-	if j.held != nil {
-		j.copied = 0
-		return nil
+	if j.held == nil {
+		return fmt.Errorf("persist: a %d-member zset could not be held", j.want)
 	}
-	// Not expected (see dict.Hold): the rest of the descent, written now.
-	n := 0
-	tzset.Descend(j.o, func(m []byte, score float64) bool {
-		if n++; n > j.done {
-			j.rest = j.r.appendRaw(j.rest, m)
-			j.rest = binary.LittleEndian.AppendUint64(j.rest, math.Float64bits(score))
-		}
-		return true
-	})
-	j.done = max(n, j.done)
-	j.ended = true
+	j.copied = 0
 	return nil
 }
 
