@@ -172,7 +172,7 @@ func mustEntry(t *testing.T, enc *RDBEncoder, key string, o *engine.Object) []by
 // BenchmarkHookOnBigValue is what a client's change in place to a 100k-element value the
 // walker is half through costs in the hook (the value shapes of bench/persistgen's big
 // keys): "finish" runs the job to its end, as the hook did before SnapshotDetacher;
-// "detach" takes the rest aside (a list) or holds the table (a hash, set or zset).
+// "detach" holds the value (copy-on-write per element; a list: per node).
 func BenchmarkHookOnBigValue(b *testing.B) {
 	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands(), tzset.Commands())
 	const n = 100_000
