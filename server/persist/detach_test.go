@@ -16,6 +16,7 @@ import (
 	"github.com/redisctl/redisctl/engine/tset"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
+	"github.com/redisctl/redisctl/internal/redistest"
 	"github.com/redisctl/redisctl/rdb"
 )
 
@@ -44,13 +45,19 @@ func TestJobDetach(t *testing.T) {
 		}
 	}
 	// A string LZF cannot shrink, so its record takes several steps to hand over.
-	rnd := make([]byte, 40000)
+	rnd := make([]byte, 100_000)
 	x := uint32(1)
 	for i := range rnd {
 		x = x*1664525 + 1013904223
 		rnd[i] = 'a' + byte(x>>24)%26
 	}
 	h.Do("SET", "str", string(rnd))
+	// One that LZF shrinks, in many blocks (strJob).
+	var text strings.Builder
+	for k := 0; text.Len() < 300_000; k++ {
+		text.WriteString("line " + strconv.Itoa(k*7919%100_003) + " of a text LZF shrinks;\n")
+	}
+	h.Do("SET", "bigstr", text.String())
 	many := func(cmd, key string, pair bool) []string {
 		c := []string{cmd, key}
 		for k := 0; k < n; k++ {
@@ -72,7 +79,8 @@ func TestJobDetach(t *testing.T) {
 			{"LSET", "l", "-1", "changed"}, {"LINSERT", "l", "BEFORE", "element:15000", "inserted"}, {"RPOP", "l"},
 			{"LREM", "l", "0", "element:7000"}, {"LTRIM", "l", "100", "-100"}, many("LPUSH", "l", false), many("RPUSH", "l", false),
 			{"LSET", "l", "12000", "changed"}, {"LTRIM", "l", "0", "-3000"}},
-		"str": {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
+		"str":    {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
+		"bigstr": {{"SETRANGE", "bigstr", "0", "XYZ"}, {"SETRANGE", "bigstr", "290000", "XYZ"}, {"APPEND", "bigstr", "tail"}},
 		// Score changes in place and moves, at both ends and in the middle, removals of
 		// single members and of ranges, and enough adds to grow the member dict.
 		"z": {{"ZINCRBY", "z", "0.5", "member:19999"}, {"ZADD", "z", "-1", "member:2"}, {"ZINCRBY", "z", "1", "member:4000"},
@@ -81,7 +89,7 @@ func TestJobDetach(t *testing.T) {
 	}
 	e := h.E
 	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str", "z"} {
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "z"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
@@ -92,6 +100,10 @@ func TestJobDetach(t *testing.T) {
 					}
 				}()
 				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
+				var was string
+				if hdr.Type() == engine.TypeString {
+					was = string(hdr.Bytes())
+				}
 				whole := runJob(t, enc.BeginBig(0, key, &hdr, -1), nil)
 				job := enc.BeginBig(0, key, &hdr, -1)
 				require.NotNil(t, job)
@@ -117,7 +129,15 @@ func TestJobDetach(t *testing.T) {
 					got, done, err = job.Step(got, time.Now())
 					require.NoError(t, err)
 				}
-				if key != "str" {
+				if strings.HasSuffix(key, "str") {
+					// A string copies what it had not compressed (or handed over) yet.
+					copied, held := job.(engine.SnapshotHolder).Copied()
+					require.True(t, held)
+					require.LessOrEqual(t, copied, int64(len(was)))
+					require.Equal(t, steps == 0, copied == int64(len(was)))
+					dec, _ := decodeRecord(t, got).(redistest.Bytes)
+					require.True(t, was == string(dec), "the record decodes to another string (%d bytes)", len(dec))
+				} else {
 					// What the snapshot held aside (CowBytes) is the copies written, not
 					// the record.
 					copied, held := job.(engine.SnapshotHolder).Copied()

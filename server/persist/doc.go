@@ -36,7 +36,11 @@
 // bytes), what is added is skipped, and the job goes on reading the live value. The hook
 // costs microseconds whatever the value's size, where copying the rest of a 100k-element
 // value took 2-9 ms and encoding it 5-14 ms (BENCHMARKS.md, "Copy-on-write per
-// element"). Big strings and listpacks are rendered whole at once (renderJob).
+// element"). A big string is compressed in LZF blocks of 32 KiB, a few per step
+// (strJob): the blocks' outputs, one after another, are one valid LZF stream, but not
+// the bytes of Redis's single call. A change in place to it (SETRANGE, APPEND) copies
+// the bytes not yet compressed. Listpacks and intsets of 16 KiB or more (bigger than the
+// default list/hash/set/zset limits make them) are rendered whole at once (renderJob).
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the

@@ -150,6 +150,11 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(n))
 		return &zsetJob{r: r, head: head, o: o, want: n, copied: -1}
+	case o.Type() == engine.TypeString && o.Encoding() == engine.EncRaw && len(o.Bytes()) >= renderBytes:
+		head := r.appendAttrs(nil, o, expireMs)
+		head = append(head, byte(rdb.TypeString))
+		head = r.appendString(head, key)
+		return newStrJob(head, o.Bytes(), r.compress, &r.comp)
 	case o.Encoding() != engine.EncHashtable:
 		return r.renderJob(key, o, expireMs)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,11 @@ func TestBgsavePointInTime(t *testing.T) {
 			l = append(l, "e"+strconv.Itoa(j))
 		}
 		cmds = append(cmds, h, z, l)
+	}
+	// Big strings, written in LZF blocks (strJob): text LZF shrinks, bytes it cannot
+	// (raw), both in one; a SETRANGE, APPEND or SETBIT during the walk detaches the job.
+	for _, k := range []string{"big:str:text", "big:str:rand", "big:str:mixed", "repl:str"} {
+		cmds = append(cmds, []any{"set", k, bigString(k)})
 	}
 	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
 		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
@@ -215,6 +221,10 @@ func TestBgsavePointInTime(t *testing.T) {
 		run("hset", "big:hash", "grown:"+strconv.Itoa(i), "x")
 		run("zadd", "big:zset", i, "grown:"+strconv.Itoa(i))
 	}
+	run("setrange", "big:str:text", 1000, "changed")
+	run("append", "big:str:rand", "tail")
+	run("setbit", "big:str:mixed", 8*150_000, 1)
+	run("set", "repl:str", "replaced")
 	run("hset", "small:hash", "c", "3")
 	run("incr", "counter")
 	run("copy", "small:zset", "copied")
@@ -280,6 +290,35 @@ func TestBgsavePointInTime(t *testing.T) {
 	if !slicesEqual(ll, rl) {
 		t.Fatalf("redis-server loaded another dataset:\n%s", diffLines(ll, rl))
 	}
+}
+
+// bigString is the value of the pit test's big string k: text LZF shrinks (2 MB), bytes
+// it cannot (200 KB), or 100 KB of those then 400 KB of text, whose blocks LZF shrinks
+// but for the first few.
+func bigString(k string) string {
+	var b strings.Builder
+	text := func(n int) {
+		for i := 0; b.Len() < n; i++ {
+			b.WriteString("line " + strconv.Itoa(i*7919%100_003) + " of " + k + "\n")
+		}
+	}
+	rnd := func(n int) {
+		x := uint64(len(k))
+		for i := 0; i < n; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+			b.WriteByte(byte(x >> 56))
+		}
+	}
+	switch k {
+	case "big:str:rand":
+		rnd(200_000)
+	case "big:str:mixed":
+		rnd(100_000)
+		text(500_000)
+	default:
+		text(2 << 20)
+	}
+	return b.String()
 }
 
 func slicesEqual(a, b []string) bool {

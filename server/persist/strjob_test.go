@@ -1,0 +1,200 @@
+package persist
+
+import (
+	"bytes"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/internal/redistest"
+	"github.com/redisctl/redisctl/rdb/lzf"
+)
+
+// strValue builds a test string: kind "text" LZF shrinks, "rand" it cannot, "randtext"
+// is random bytes then text, "textrand" text then random bytes, "edge" random bytes with
+// every 30th byte repeated, whose LZF output lands near the string's length.
+func strValue(kind string, n int, seed uint64) []byte {
+	b := make([]byte, 0, n)
+	x := seed | 1
+	next := func() byte {
+		x = x*6364136223846793005 + 1442695040888963407
+		return byte(x >> 56)
+	}
+	text := func(until int) {
+		for i := 0; len(b) < until; i++ {
+			b = append(b, "word "+strconv.Itoa(int(next())*31+i%97)+" again; "...)
+		}
+		b = b[:until]
+	}
+	rnd := func(until int) {
+		for len(b) < until {
+			b = append(b, next())
+		}
+	}
+	switch kind {
+	case "text":
+		text(n)
+	case "rand":
+		rnd(n)
+	case "randtext":
+		rnd(n / 2)
+		text(n)
+	case "textrand":
+		text(n / 2)
+		rnd(n)
+	case "edge":
+		for len(b) < n {
+			c := next()
+			b = append(b, c)
+			if len(b)%30 == 0 && len(b) < n {
+				b = append(b, c, c, c)
+			}
+		}
+		b = b[:n]
+	}
+	return b
+}
+
+// TestStrJob: a big string's record, written in blocks and steps, decodes to the string,
+// detached at any step and its bytes then overwritten; it is the same bytes whatever the
+// steps, and a string of one block gets the bytes of a single LZF call (AppendEntry on
+// the rdbobj path). Raw when rdbcompression is off or LZF does not shrink it enough.
+func TestStrJob(t *testing.T) {
+	sizes := []int{renderBytes, strBlock, strBlock + 1, 3*strBlock + 17, 300_000}
+	for _, kind := range []string{"text", "rand", "randtext", "textrand", "edge"} {
+		for _, n := range sizes {
+			for _, compress := range []bool{true, false} {
+				t.Run(kind+"/"+strconv.Itoa(n)+"/compress="+strconv.FormatBool(compress), func(t *testing.T) {
+					val := strValue(kind, n, uint64(n))
+					var lz lzf.Compressor
+					head := []byte{0} // the type byte, and an empty key
+					head = append(head, 0)
+					whole := runJob(t, newStrJob(bytes.Clone(head), val, compress, &lz), nil)
+					dec, _ := decodeRecord(t, whole).(redistest.Bytes)
+					require.True(t, string(val) == string(dec), "decodes to %d bytes", len(dec))
+					lzfRec := whole[2] == 0xC3
+					if !compress {
+						require.False(t, lzfRec)
+					}
+					if kind == "text" && compress {
+						require.True(t, lzfRec, "text is written with LZF")
+					}
+					if kind == "rand" {
+						require.False(t, lzfRec, "random bytes are written raw")
+					}
+					if n <= strBlock {
+						// One block: a single call's bytes.
+						o := engine.NewBytesObject(engine.TypeString, engine.EncRaw, val)
+						enc := (&RDBEncoder{compress: compress}).DeferredEncoder()
+						want, err := enc.AppendDeferred(nil, 0, "", &o, -1, 0)
+						require.NoError(t, err)
+						require.True(t, bytes.Equal(want, whole), "one block differs from one call")
+					}
+					for _, at := range []int{0, 1, 2, 5, 9} {
+						src := bytes.Clone(val)
+						job := newStrJob(bytes.Clone(head), src, compress, &lz)
+						var got []byte
+						done := false
+						for i := 0; i < at && !done; i++ {
+							var err error
+							got, done, err = job.Step(got, time.Now())
+							require.NoError(t, err)
+						}
+						require.NoError(t, job.Detach())
+						copied, held := job.Copied()
+						require.True(t, held)
+						require.LessOrEqual(t, copied, int64(n))
+						for i := range src {
+							src[i] = 'X' // the change the detach was for
+						}
+						for !done {
+							var err error
+							got, done, err = job.Step(got, time.Now())
+							require.NoError(t, err)
+						}
+						require.True(t, bytes.Equal(whole, got), "detached after %d steps: other bytes", at)
+					}
+				})
+			}
+		}
+	}
+}
+
+// FuzzStrJob: whatever the string's bytes (repeated to a few blocks), the record decodes
+// to them, detached at any step.
+func FuzzStrJob(f *testing.F) {
+	f.Add([]byte("abc"), uint16(5000), uint8(2), true)
+	f.Add([]byte{0, 1, 2, 3, 250, 251}, uint16(33000), uint8(0), true)
+	f.Add(strValue("edge", 4000, 7), uint16(40000), uint8(3), true)
+	f.Add(strValue("rand", 3000, 9), uint16(65000), uint8(1), false)
+	f.Fuzz(func(t *testing.T, seed []byte, extra uint16, at uint8, compress bool) {
+		if len(seed) == 0 {
+			return
+		}
+		n := renderBytes + int(extra)
+		val := make([]byte, n)
+		for i := range val {
+			val[i] = seed[i%len(seed)] + byte(i/len(seed)) // repeats that drift
+		}
+		var lz lzf.Compressor
+		job := newStrJob([]byte{0, 0}, bytes.Clone(val), compress, &lz)
+		var got []byte
+		for done, i := false, 0; !done; i++ {
+			if i == int(at) {
+				require.NoError(t, job.Detach())
+			}
+			var err error
+			got, done, err = job.Step(got, time.Now())
+			require.NoError(t, err)
+		}
+		dec, _ := decodeRecord(t, got).(redistest.Bytes)
+		require.True(t, string(val) == string(dec), "decodes to %d bytes, want %d", len(dec), n)
+	})
+}
+
+// BenchmarkStrJobStep is the longest hold of the engine lock a big string's record costs
+// (the string's LZF): "whole" compresses it in one call, as the record's first step did
+// before strJob; "blocks" is strJob's longest step, with the walker's 50 µs step budget.
+// Compare max-step-µs.
+func BenchmarkStrJobStep(b *testing.B) {
+	for _, n := range []int{1 << 20, 16 << 20} {
+		val := strValue("text", n, 1)
+		o := engine.NewBytesObject(engine.TypeString, engine.EncRaw, val)
+		enc := (&RDBEncoder{compress: true}).DeferredEncoder()
+		b.Run("whole/"+strconv.Itoa(n>>20)+"MB", func(b *testing.B) {
+			var dst []byte
+			var worst time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				var err error
+				dst, err = enc.AppendDeferred(dst[:0], 0, "k", &o, -1, 0)
+				worst = max(worst, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(worst.Microseconds()), "max-step-µs")
+		})
+		b.Run("blocks/"+strconv.Itoa(n>>20)+"MB", func(b *testing.B) {
+			var lz lzf.Compressor
+			dst := make([]byte, 0, 96<<10)
+			var worst time.Duration
+			for b.Loop() {
+				job := newStrJob([]byte{0, 1, 'k'}, val, true, &lz)
+				for done := false; !done; {
+					t0 := time.Now()
+					var err error
+					dst, done, err = job.Step(dst[:0], t0.Add(50*time.Microsecond))
+					worst = max(worst, time.Since(t0))
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(worst.Microseconds()), "max-step-µs")
+		})
+	}
+}
