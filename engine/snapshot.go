@@ -162,6 +162,21 @@ type SnapshotDetacher interface {
 	Detach() error
 }
 
+// SnapshotOffLock is optionally implemented by a SnapshotJob that does most of its work
+// off the engine lock (persist: a big string's LZF). In a background snapshot, before
+// each Step the walker calls Stage under the lock: it copies the next part of the value
+// into a buffer of the job's own and reports true, and the walker then ends its slice and
+// calls Work off the lock (on the encoder thread, beside the claimed records), which may
+// read only what Stage copied. Work always ends before the job's next Stage or Step. Stage
+// reports false when nothing is left to stage: Step then goes on as usual. A hook's
+// Detach may run while Work does (a client, under the lock): it must not touch what Work
+// reads or writes. SaveSnapshot and a hook that finishes a job call Step alone, which then
+// does the work itself, under the lock.
+type SnapshotOffLock interface {
+	Stage() bool
+	Work()
+}
+
 // SnapshotHolder is optionally implemented by a SnapshotJob whose Detach holds its value
 // (copy-on-write per element) instead of copying the rest of it: Copied reports whether
 // it did, and then the bytes of its record written from the copies, which is all the
@@ -336,6 +351,9 @@ type Snapshot struct {
 	// every claim ends settled (done or taken); the walker then restamps the done ones.
 	claims  []claim
 	visitFn func(*Entry)
+	// offWork is the job whose Stage the walker's last slice ran (SnapshotOffLock): its
+	// Work is due off the lock. Walker goroutine (and its encoder thread) only.
+	offWork SnapshotOffLock
 	// spareObj is a header copy that BeginBig refused (beginOnCopy), for the next call.
 	spareObj *Object
 	// dropped are the replaced small values waiting for the walker's next batch (lock).
@@ -1166,6 +1184,10 @@ func (s *Snapshot) runJobs(deadline time.Time) bool {
 func (s *Snapshot) runJob(j *bigJob, deadline time.Time) bool {
 	whole := deadline.IsZero() && !s.sync
 	for {
+		if off, ok := j.job.(SnapshotOffLock); ok && !whole && !s.sync && off.Stage() {
+			s.offWork = off // the walker calls Work once it has let the lock go
+			return false
+		}
 		if j.buf == nil {
 			j.buf = s.getBuf()
 		}
@@ -1254,7 +1276,7 @@ func (s *Snapshot) walker(lastCmds, lastWaits int64) {
 		lastCmds = e.Stats.NumCommands
 		n := s.sliceKeys
 		e.Unlock()
-		if len(s.claims) > 0 {
+		if len(s.claims) > 0 || s.offWork != nil {
 			// A client the unlock woke goes first on this P (runnext) rather than wait
 			// for the encoding to end or for another P to steal it.
 			runtime.Gosched()
@@ -1280,7 +1302,7 @@ func (s *Snapshot) walker(lastCmds, lastWaits int64) {
 // SnapshotOptions.EncoderNice asks for one (started at the first batch), else here.
 func (s *Snapshot) encodeBatch() {
 	if s.opts.EncoderNice <= 0 {
-		s.encodeClaims()
+		s.encodeOffLock()
 		return
 	}
 	if s.encReq == nil {
@@ -1298,8 +1320,20 @@ func (s *Snapshot) encoder() {
 	runtime.LockOSThread() // never unlocked: the niced thread exits with the goroutine
 	lowerThreadPriority(s.opts.EncoderNice)
 	for range s.encReq {
-		s.encodeClaims()
+		s.encodeOffLock()
 		s.encDone <- struct{}{}
+	}
+}
+
+// encodeOffLock writes the walker's claims and does the Work its last slice staged
+// (SnapshotOffLock), off the lock.
+func (s *Snapshot) encodeOffLock() {
+	if len(s.claims) > 0 {
+		s.encodeClaims()
+	}
+	if w := s.offWork; w != nil {
+		s.offWork = nil
+		w.Work()
 	}
 }
 

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -921,4 +924,104 @@ func TestSnapshotInPlaceChangeDetachesJob(t *testing.T) {
 			require.Positive(t, s.Stats().CowBytes)
 		})
 	}
+}
+
+// snapTestOff's jobs (keys whose length is a multiple of 3) do their work off the lock
+// (SnapshotOffLock): Stage copies one byte of the value, Work moves it to the output
+// and checks that the engine's lock is free; Step writes what is left itself (a SAVE).
+type snapTestOff struct {
+	snapTestEnc
+	e                     *Engine
+	stages, works, locked *atomic.Int64
+}
+
+type snapTestOffJob struct {
+	enc     snapTestOff
+	db      int
+	key     string
+	o       *Object
+	exp     int64
+	next    int
+	staged  []byte
+	written []byte
+}
+
+func (c snapTestOff) BeginBig(dbID int, key string, o *Object, exp int64) SnapshotJob {
+	if len(key)%3 != 0 {
+		return nil
+	}
+	return &snapTestOffJob{enc: c, db: dbID, key: key, o: o, exp: exp}
+}
+
+func (j *snapTestOffJob) Stage() bool {
+	if j.enc.e.TryLock() {
+		j.enc.e.Unlock()
+		j.enc.locked.Add(1 << 32) // Stage without the lock: counted apart
+	}
+	if j.staged != nil {
+		return true
+	}
+	v := j.o.Bytes()
+	if j.next == len(v) {
+		return false
+	}
+	j.staged = []byte{v[j.next]}
+	j.next++
+	j.enc.stages.Add(1)
+	return true
+}
+
+func (j *snapTestOffJob) Work() {
+	if !j.enc.e.TryLock() {
+		j.enc.locked.Add(1)
+	} else {
+		j.enc.e.Unlock()
+	}
+	j.written = append(j.written, j.staged...)
+	j.staged = nil
+	j.enc.works.Add(1)
+}
+
+func (j *snapTestOffJob) Step(dst []byte, _ time.Time) ([]byte, bool, error) {
+	v := j.o.Bytes()
+	j.written = append(append(j.written, j.staged...), v[j.next:]...)
+	j.staged, j.next = nil, len(v)
+	dst = binary.AppendUvarint(dst, uint64(j.db))
+	dst = binary.AppendUvarint(dst, uint64(len(j.key)))
+	dst = append(dst, j.key...)
+	dst = binary.AppendUvarint(dst, uint64(len(j.written)))
+	dst = append(dst, j.written...)
+	return binary.AppendVarint(dst, j.exp), true, nil
+}
+
+// TestSnapshotOffLockWork: a background snapshot stages each SnapshotOffLock job under
+// the lock and runs its Work with the lock free, Work after Work until Stage has nothing
+// left, and the file is the dataset; a SAVE never stages (Step does it all).
+func TestSnapshotOffLockWork(t *testing.T) {
+	e := New(DefaultSettings(), NewTable())
+	e.Lock()
+	for i := 0; i < 300; i++ {
+		e.DB(i%2).Add(fmt.Appendf(nil, "k%d", i*7), strObj(strings.Repeat(strconv.Itoa(i), 1+i%9)))
+	}
+	want := snapModel(e)
+	for _, nice := range []int{0, -1} { // the encoder thread, or the walker's own
+		enc := snapTestOff{e: e, stages: new(atomic.Int64), works: new(atomic.Int64), locked: new(atomic.Int64)}
+		sink := &snapTestSink{}
+		s, err := e.StartSnapshot(enc, sink, &SnapshotOptions{EncoderNice: nice})
+		require.NoError(t, err)
+		e.Unlock()
+		require.NoError(t, s.Wait())
+		e.Lock()
+		require.Equal(t, want, sink.got)
+		require.Positive(t, enc.stages.Load())
+		require.Equal(t, enc.stages.Load(), enc.works.Load(), "every byte staged is worked, off the lock")
+		require.Zero(t, enc.locked.Load(), "Work under the lock (low half) or Stage without it (high half)")
+	}
+	enc := snapTestOff{e: e, stages: new(atomic.Int64), works: new(atomic.Int64), locked: new(atomic.Int64)}
+	sink := &snapTestSink{}
+	_, err := e.SaveSnapshot(enc, sink, nil)
+	require.NoError(t, err)
+	e.Unlock()
+	require.Equal(t, want, sink.got)
+	require.Zero(t, enc.stages.Load()+enc.works.Load(), "a SAVE stages nothing")
 }

@@ -154,7 +154,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head := r.appendAttrs(nil, o, expireMs)
 		head = append(head, byte(rdb.TypeString))
 		head = r.appendString(head, key)
-		return newStrJob(head, o.Bytes(), r.compress, &r.comp)
+		return newStrJob(head, o.Bytes(), r.compress)
 	case o.Encoding() != engine.EncHashtable:
 		return r.renderJob(key, o, expireMs)
 	}

@@ -19,10 +19,19 @@ const strBlock = 32 << 10
 // its step a page fault per 4 KiB: 1 MiB ones made steps of 0.7-1.2 ms.
 const strChunk = 256 << 10
 
-// strJob writes a big string's record in steps. With rdbcompression on, each step
-// compresses blocks of strBlock bytes into buffers of the job's own until its deadline;
-// once the last block is done, the record (EncLZF, the compressed and the plain length,
-// the bytes) is handed over in pieces, like a renderJob's.
+// strStage is how much of a big string Stage copies for the Work off the lock: a memcpy
+// of tens of microseconds under the lock, where its LZF costs 0.5-1.5 ms.
+const strStage = 8 * strBlock
+
+// strJob writes a big string's record in steps. With rdbcompression on, the string is
+// compressed in blocks of strBlock bytes into buffers of the job's own; once the last
+// block is done, the record (EncLZF, the compressed and the plain length, the bytes) is
+// handed over in pieces, like a renderJob's.
+//
+// In a background save the LZF runs off the lock (engine.SnapshotOffLock): under the
+// lock, Stage copies the next strStage bytes into the job's buffer, and Work compresses
+// them on the walker's encoder thread. A synchronous SAVE, which holds the lock
+// throughout, compresses in Step, a few blocks per step.
 //
 // Each block is compressed on its own, so its back-references stay inside it. LZF's
 // references count back from the decoder's output position, so the blocks' outputs, one
@@ -35,28 +44,30 @@ const strChunk = 256 << 10
 // hands over its length, then the blocks it compressed, decompressed again one per step
 // (LZF decodes several times faster than it encodes), then the bytes it had not reached.
 //
-// The job reads the string's bytes where they are, between steps too: a SET that
-// replaces the value leaves them alone (the engine keeps the old value for the job), and
-// a change in place (SETRANGE, APPEND, SETBIT) detaches the job first. Detach copies the
-// bytes not yet compressed (or, raw, not yet handed over): a memcpy, 10-30 times cheaper
-// than their LZF.
+// The job reads the string's bytes where they are, under the lock: a SET that replaces
+// the value leaves them alone (the engine keeps the old value for the job), and a change
+// in place (SETRANGE, APPEND, SETBIT) detaches the job first. Detach copies the bytes
+// not yet staged or compressed (or, raw, not yet handed over): a memcpy, 10-30 times
+// cheaper than their LZF. Work reads only the staged copy, and Detach only src.
 type strJob struct {
-	head   []byte // what comes before the string's bytes; nil once handed over
-	n      int    // the string's length
-	src    []byte // the bytes not compressed (or, raw, not handed over) yet
-	chunks [][]byte
-	blocks []int32 // each block's compressed length, in order through chunks
-	lz     *lzf.Compressor
-	ready  bool // head is complete: handing over
-	raw    bool
-	ci, co int   // handing over: position in chunks
-	copied int64 // bytes Detach copied; -1: not detached
+	head     []byte // what comes before the string's bytes; nil once handed over
+	n        int    // the string's length
+	src      []byte // the bytes not staged, compressed (or, raw, handed over) yet
+	stage    []byte // bytes copied from src and not compressed yet (Stage, Work)
+	stageBuf []byte
+	chunks   [][]byte
+	clen     int     // bytes in chunks
+	blocks   []int32 // each block's compressed length, in order through chunks
+	ready    bool    // head is complete: handing over
+	raw      bool
+	ci, co   int   // handing over: position in chunks
+	copied   int64 // bytes Detach copied; -1: not detached
 }
 
 // newStrJob returns the job of the string s, whose record starts with head (attributes,
 // type byte, key).
-func newStrJob(head, s []byte, compress bool, lz *lzf.Compressor) *strJob {
-	j := &strJob{head: head, n: len(s), src: s, lz: lz, copied: -1}
+func newStrJob(head, s []byte, compress bool) *strJob {
+	j := &strJob{head: head, n: len(s), src: s, copied: -1}
 	if !compress || len(s) <= 20 {
 		j.raw = true
 	}
@@ -74,27 +85,52 @@ func (j *strJob) Detach() error {
 }
 
 // Copied implements engine.SnapshotHolder: a detached string held aside only what it had
-// not compressed or handed over yet.
+// not staged, compressed or handed over yet.
 func (j *strJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
+
+// Stage implements engine.SnapshotOffLock.
+func (j *strJob) Stage() bool {
+	if j.ready || j.raw {
+		return false
+	}
+	if len(j.stage) > 0 {
+		return true // not worked yet
+	}
+	if len(j.src) == 0 {
+		return false
+	}
+	k := min(strStage, len(j.src))
+	j.stage = append(j.stageBuf[:0], j.src[:k]...)
+	j.stageBuf = j.stage
+	j.src = j.src[k:]
+	return true
+}
+
+// Work implements engine.SnapshotOffLock: it compresses what Stage copied.
+func (j *strJob) Work() {
+	if !j.raw {
+		j.compress(&j.stage, time.Time{})
+	}
+}
 
 // Step implements engine.SnapshotJob.
 func (j *strJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	if !j.ready {
-		if !j.raw && !j.compress(deadline) {
+		// Without the Work off the lock (a SAVE, or the work a Stage left): here.
+		if !j.raw && !j.compress(&j.stage, deadline) {
+			return dst, false, nil
+		}
+		if !j.raw && !j.compress(&j.src, deadline) {
 			return dst, false, nil
 		}
 		if j.raw {
 			j.head = rdb.AppendLen(j.head, uint64(j.n))
 		} else {
-			total := 0
-			for _, c := range j.chunks {
-				total += len(c)
-			}
 			j.head = append(j.head, 0xC3) // RDB_ENCVAL<<6 | RDB_ENC_LZF
-			j.head = rdb.AppendLen(j.head, uint64(total))
+			j.head = rdb.AppendLen(j.head, uint64(j.clen))
 			j.head = rdb.AppendLen(j.head, uint64(j.n))
 		}
-		j.ready = true
+		j.ready, j.stageBuf = true, nil
 	}
 	if j.head != nil {
 		dst = append(dst, j.head...)
@@ -103,7 +139,7 @@ func (j *strJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	if j.raw {
 		return j.stepRaw(dst)
 	}
-	// The compressed bytes, a chunk's worth at most, filling dst to its capacity.
+	// The compressed bytes, filling dst to its capacity.
 	for j.ci < len(j.chunks) {
 		c := j.chunks[j.ci]
 		k := min(max(cap(dst)-len(dst), 4<<10), len(c)-j.co)
@@ -120,15 +156,13 @@ func (j *strJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	return dst, j.ci == len(j.chunks), nil
 }
 
-// compress compresses blocks until the string's end (true) or the deadline; it turns the
-// job raw when the output outruns Redis's budget.
-func (j *strJob) compress(deadline time.Time) bool {
-	left := j.n - 4 // Redis's budget for the whole output
-	for _, c := range j.chunks {
-		left -= len(c)
-	}
-	for len(j.src) > 0 {
-		blk := j.src[:min(strBlock, len(j.src))]
+// compress compresses blocks from the front of *from until it is empty (true) or the
+// deadline (false). When the output outruns Redis's budget it turns the job raw (true),
+// and *from keeps the block that did not fit.
+func (j *strJob) compress(from *[]byte, deadline time.Time) bool {
+	left := j.n - 4 - j.clen // Redis's budget for the whole output
+	for len(*from) > 0 {
+		blk := (*from)[:min(strBlock, len(*from))]
 		room := min(left, len(blk)+len(blk)/32+16) // LZF's worst case fits
 		if room <= 0 {
 			j.raw = true
@@ -138,16 +172,17 @@ func (j *strJob) compress(deadline time.Time) bool {
 			j.chunks = append(j.chunks, make([]byte, 0, strChunk))
 		}
 		c := j.chunks[len(j.chunks)-1]
-		k := j.lz.Compress(c[len(c):len(c)+room], blk)
+		k := lzf.Compress(c[len(c):len(c)+room], blk) // pooled tables: Work runs beside the hooks
 		if k == 0 {
 			j.raw = true // past the budget: Redis writes such a string raw
 			return true
 		}
 		j.chunks[len(j.chunks)-1] = c[:len(c)+k]
 		j.blocks = append(j.blocks, int32(k))
-		j.src = j.src[len(blk):]
+		j.clen += k
 		left -= k
-		if len(j.src) > 0 && !deadline.IsZero() && !time.Now().Before(deadline) {
+		*from = (*from)[len(blk):]
+		if len(*from) > 0 && !deadline.IsZero() && !time.Now().Before(deadline) {
 			return false
 		}
 	}
@@ -155,7 +190,8 @@ func (j *strJob) compress(deadline time.Time) bool {
 }
 
 // stepRaw hands over the string raw: first the blocks compressed before the budget ran
-// out, one decompressed per call, then the bytes of src, filling dst to its capacity.
+// out, one decompressed per call, then the bytes staged and not compressed, then those
+// of src, filling dst to its capacity.
 func (j *strJob) stepRaw(dst []byte) ([]byte, bool, error) {
 	if len(j.blocks) > 0 {
 		c := j.chunks[j.ci]
@@ -176,12 +212,16 @@ func (j *strJob) stepRaw(dst []byte) ([]byte, bool, error) {
 		}
 		return dst, false, nil
 	}
-	k := min(max(cap(dst)-len(dst), 4<<10), len(j.src))
-	dst = append(dst, j.src[:k]...)
-	j.src = j.src[k:]
-	if len(j.src) > 0 {
+	from := &j.src
+	if len(j.stage) > 0 {
+		from = &j.stage
+	}
+	k := min(max(cap(dst)-len(dst), 4<<10), len(*from))
+	dst = append(dst, (*from)[:k]...)
+	*from = (*from)[k:]
+	if len(j.stage)+len(j.src) > 0 {
 		return dst, false, nil
 	}
-	j.chunks, j.src = nil, nil
+	j.chunks, j.src, j.stage = nil, nil, nil
 	return dst, true, nil
 }

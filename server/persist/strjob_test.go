@@ -10,7 +10,6 @@ import (
 
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/internal/redistest"
-	"github.com/redisctl/redisctl/rdb/lzf"
 )
 
 // strValue builds a test string: kind "text" LZF shrinks, "rand" it cannot, "randtext"
@@ -69,10 +68,9 @@ func TestStrJob(t *testing.T) {
 			for _, compress := range []bool{true, false} {
 				t.Run(kind+"/"+strconv.Itoa(n)+"/compress="+strconv.FormatBool(compress), func(t *testing.T) {
 					val := strValue(kind, n, uint64(n))
-					var lz lzf.Compressor
 					head := []byte{0} // the type byte, and an empty key
 					head = append(head, 0)
-					whole := runJob(t, newStrJob(bytes.Clone(head), val, compress, &lz), nil)
+					whole := runJob(t, newStrJob(bytes.Clone(head), val, compress), nil)
 					dec, _ := decodeRecord(t, whole).(redistest.Bytes)
 					require.True(t, string(val) == string(dec), "decodes to %d bytes", len(dec))
 					lzfRec := whole[2] == 0xC3
@@ -93,29 +91,39 @@ func TestStrJob(t *testing.T) {
 						require.NoError(t, err)
 						require.True(t, bytes.Equal(want, whole), "one block differs from one call")
 					}
-					for _, at := range []int{0, 1, 2, 5, 9} {
-						src := bytes.Clone(val)
-						job := newStrJob(bytes.Clone(head), src, compress, &lz)
-						var got []byte
-						done := false
-						for i := 0; i < at && !done; i++ {
-							var err error
-							got, done, err = job.Step(got, time.Now())
-							require.NoError(t, err)
+					// Steps as a SAVE runs them (Step alone), or as a BGSAVE's walker does
+					// (Stage under the lock, then Work off it, until Stage has nothing
+					// left), detached after some steps and the string then overwritten.
+					for _, background := range []bool{false, true} {
+						for _, at := range []int{0, 1, 2, 5, 9} {
+							src := bytes.Clone(val)
+							job := newStrJob(bytes.Clone(head), src, compress)
+							var got []byte
+							done := false
+							step := func() {
+								if background && job.Stage() {
+									job.Work()
+									return
+								}
+								var err error
+								got, done, err = job.Step(got, time.Now())
+								require.NoError(t, err)
+							}
+							for i := 0; i < at && !done; i++ {
+								step()
+							}
+							require.NoError(t, job.Detach())
+							copied, held := job.Copied()
+							require.True(t, held)
+							require.LessOrEqual(t, copied, int64(n))
+							for i := range src {
+								src[i] = 'X' // the change the detach was for
+							}
+							for !done {
+								step()
+							}
+							require.True(t, bytes.Equal(whole, got), "background %v, detached after %d steps: other bytes", background, at)
 						}
-						require.NoError(t, job.Detach())
-						copied, held := job.Copied()
-						require.True(t, held)
-						require.LessOrEqual(t, copied, int64(n))
-						for i := range src {
-							src[i] = 'X' // the change the detach was for
-						}
-						for !done {
-							var err error
-							got, done, err = job.Step(got, time.Now())
-							require.NoError(t, err)
-						}
-						require.True(t, bytes.Equal(whole, got), "detached after %d steps: other bytes", at)
 					}
 				})
 			}
@@ -124,7 +132,7 @@ func TestStrJob(t *testing.T) {
 }
 
 // FuzzStrJob: whatever the string's bytes (repeated to a few blocks), the record decodes
-// to them, detached at any step.
+// to them, detached at any step (at/2), written as a SAVE or a BGSAVE does (at's low bit).
 func FuzzStrJob(f *testing.F) {
 	f.Add([]byte("abc"), uint16(5000), uint8(2), true)
 	f.Add([]byte{0, 1, 2, 3, 250, 251}, uint16(33000), uint8(0), true)
@@ -139,12 +147,17 @@ func FuzzStrJob(f *testing.F) {
 		for i := range val {
 			val[i] = seed[i%len(seed)] + byte(i/len(seed)) // repeats that drift
 		}
-		var lz lzf.Compressor
-		job := newStrJob([]byte{0, 0}, bytes.Clone(val), compress, &lz)
+		src := bytes.Clone(val)
+		job := newStrJob([]byte{0, 0}, src, compress)
 		var got []byte
 		for done, i := false, 0; !done; i++ {
-			if i == int(at) {
+			if i == int(at>>1) {
 				require.NoError(t, job.Detach())
+				clear(src)
+			}
+			if at&1 == 1 && job.Stage() {
+				job.Work()
+				continue
 			}
 			var err error
 			got, done, err = job.Step(got, time.Now())
@@ -156,15 +169,17 @@ func FuzzStrJob(f *testing.F) {
 }
 
 // BenchmarkStrJobStep is the longest hold of the engine lock a big string's record costs
-// (the string's LZF): "whole" compresses it in one call, as the record's first step did
-// before strJob; "blocks" is strJob's longest step, with the walker's 50 µs step budget.
-// Compare max-step-µs.
+// (its LZF): "whole" compresses it in one call, as the record's first step did before
+// strJob; "steps" is strJob's longest Step with the walker's 50 µs step budget, as a SAVE
+// runs it; "staged" its longest Stage or Step, as a BGSAVE runs it (Work, the LZF, off
+// the lock, is not timed). Compare max-lock-µs.
 func BenchmarkStrJobStep(b *testing.B) {
 	for _, n := range []int{1 << 20, 16 << 20} {
 		val := strValue("text", n, 1)
 		o := engine.NewBytesObject(engine.TypeString, engine.EncRaw, val)
 		enc := (&RDBEncoder{compress: true}).DeferredEncoder()
-		b.Run("whole/"+strconv.Itoa(n>>20)+"MB", func(b *testing.B) {
+		mb := strconv.Itoa(n>>20) + "MB"
+		b.Run("whole/"+mb, func(b *testing.B) {
 			var dst []byte
 			var worst time.Duration
 			for b.Loop() {
@@ -176,25 +191,35 @@ func BenchmarkStrJobStep(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(worst.Microseconds()), "max-step-µs")
+			b.ReportMetric(float64(worst.Microseconds()), "max-lock-µs")
 		})
-		b.Run("blocks/"+strconv.Itoa(n>>20)+"MB", func(b *testing.B) {
-			var lz lzf.Compressor
-			dst := make([]byte, 0, 96<<10)
-			var worst time.Duration
-			for b.Loop() {
-				job := newStrJob([]byte{0, 1, 'k'}, val, true, &lz)
-				for done := false; !done; {
-					t0 := time.Now()
-					var err error
-					dst, done, err = job.Step(dst[:0], t0.Add(50*time.Microsecond))
-					worst = max(worst, time.Since(t0))
-					if err != nil {
-						b.Fatal(err)
+		for _, staged := range []bool{false, true} {
+			name := "steps/"
+			if staged {
+				name = "staged/"
+			}
+			b.Run(name+mb, func(b *testing.B) {
+				dst := make([]byte, 0, 96<<10)
+				var worst time.Duration
+				for b.Loop() {
+					job := newStrJob([]byte{0, 1, 'k'}, val, true)
+					for done := false; !done; {
+						t0 := time.Now()
+						if staged && job.Stage() {
+							worst = max(worst, time.Since(t0))
+							job.Work()
+							continue
+						}
+						var err error
+						dst, done, err = job.Step(dst[:0], t0.Add(50*time.Microsecond))
+						worst = max(worst, time.Since(t0))
+						if err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
-			}
-			b.ReportMetric(float64(worst.Microseconds()), "max-step-µs")
-		})
+				b.ReportMetric(float64(worst.Microseconds()), "max-lock-µs")
+			})
+		}
 	}
 }
