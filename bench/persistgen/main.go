@@ -23,19 +23,21 @@ import (
 func main() {
 	keys := flag.Int("keys", 5_000_000, "number of keys")
 	big := flag.Int("big", 40, "number of 100k-element keys among them")
+	bigstr := flag.Int("bigstr", 0, "number of big text strings added (bigstr:N)")
+	bigstrMB := flag.Int("bigstr-mb", 8, "size of each big string in MB")
 	out := flag.String("out", "", "output file")
 	flag.Parse()
 	if *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: persistgen [-keys N] [-big N] -out FILE")
+		fmt.Fprintln(os.Stderr, "usage: persistgen [-keys N] [-big N] [-bigstr N [-bigstr-mb M]] -out FILE")
 		os.Exit(2)
 	}
-	if err := run(*keys, *big, *out); err != nil {
+	if err := run(*keys, *big, *bigstr, *bigstrMB<<20, *out); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(keys, big int, out string) error {
+func run(keys, big, bigstr, bigstrBytes int, out string) error {
 	f, err := os.Create(out)
 	if err != nil {
 		return err
@@ -46,7 +48,7 @@ func run(keys, big int, out string) error {
 		return err
 	}
 	expires := uint64(keys / 10)
-	if err := enc.SelectDB(0, uint64(keys), expires); err != nil {
+	if err := enc.SelectDB(0, uint64(keys+bigstr), expires); err != nil {
 		return err
 	}
 	r := rand.New(rand.NewPCG(5, 6))
@@ -123,6 +125,26 @@ func run(keys, big int, out string) error {
 				}
 			}
 		}
+		if err := enc.WriteValue(&k, &v); err != nil {
+			return err
+		}
+	}
+	// Big strings: lines of 12 words from a vocabulary of 5000.
+	vocab := make([][]byte, 5000)
+	for i := range vocab {
+		vocab[i] = word(3 + r.IntN(7))
+	}
+	for i := 0; i < bigstr; i++ {
+		s := make([]byte, 0, bigstrBytes+128)
+		s = fmt.Appendf(s, "bigstr:%d\n", i)
+		for len(s) < bigstrBytes {
+			for w := 0; w < 12; w++ {
+				s = append(append(s, vocab[r.IntN(len(vocab))]...), ' ')
+			}
+			s[len(s)-1] = '\n'
+		}
+		k := rdb.Key{Name: fmt.Appendf(nil, "bigstr:%d", i)}
+		v = rdb.Value{Kind: rdb.KindString, String: s[:bigstrBytes]}
 		if err := enc.WriteValue(&k, &v); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package persist
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +59,24 @@ func TestJobDetach(t *testing.T) {
 		text.WriteString("line " + strconv.Itoa(k*7919%100_003) + " of a text LZF shrinks;\n")
 	}
 	h.Do("SET", "bigstr", text.String())
+	// A listpack hash and zset and an intset of 16 KiB or more (raised limits): strJob too.
+	h.E.Lock()
+	h.E.Set.HashMaxListpackEntries, h.E.Set.HashMaxListpackValue = 2000, 1000
+	h.E.Set.ZSetMaxListpackEntries, h.E.Set.ZSetMaxListpackValue = 2000, 1000
+	h.E.Set.SetMaxIntsetEntries = 40000
+	h.E.Unlock()
+	lph, lpz, is := []string{"HSET", "lph"}, []string{"ZADD", "lpz"}, []string{"SADD", "is"}
+	for k := 0; k < 1900; k++ {
+		v := strconv.Itoa(k)
+		lph = append(lph, "field:"+v, "a listpack value of some length, "+v+strings.Repeat("x", k%30))
+		lpz = append(lpz, v, "a listpack member of some length, "+v+strings.Repeat("y", k%30))
+	}
+	for k := 0; k < 30000; k++ {
+		is = append(is, strconv.Itoa(k*k))
+	}
+	for _, c := range [][]string{lph, lpz, is} {
+		require.False(t, h.Do(c...).IsError(), c[0])
+	}
 	many := func(cmd, key string, pair bool) []string {
 		c := []string{cmd, key}
 		for k := 0; k < n; k++ {
@@ -80,6 +99,9 @@ func TestJobDetach(t *testing.T) {
 			{"LREM", "l", "0", "element:7000"}, {"LTRIM", "l", "100", "-100"}, many("LPUSH", "l", false), many("RPUSH", "l", false),
 			{"LSET", "l", "12000", "changed"}, {"LTRIM", "l", "0", "-3000"}},
 		"str":    {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
+		"lph":    {{"HSET", "lph", "field:1", "changed"}, {"HINCRBY", "lph", "counter", "1"}},
+		"lpz":    {{"ZINCRBY", "lpz", "0.5", "a listpack member of some length, 3"}, {"ZADD", "lpz", "-1", "new"}},
+		"is":     {{"SPOP", "is"}},
 		"bigstr": {{"SETRANGE", "bigstr", "0", "XYZ"}, {"SETRANGE", "bigstr", "290000", "XYZ"}, {"APPEND", "bigstr", "tail"}},
 		// Score changes in place and moves, at both ends and in the middle, removals of
 		// single members and of ranges, and enough adds to grow the member dict.
@@ -89,7 +111,7 @@ func TestJobDetach(t *testing.T) {
 	}
 	e := h.E
 	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str", "bigstr", "z"} {
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
@@ -100,13 +122,16 @@ func TestJobDetach(t *testing.T) {
 					}
 				}()
 				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
-				var was string
-				if hdr.Type() == engine.TypeString {
+				var was string                                 // a strJob's bytes, before the changes
+				if blobRecord(&hdr) {
 					was = string(hdr.Bytes())
 				}
 				whole := runJob(t, enc.BeginBig(0, key, &hdr, -1), nil)
 				job := enc.BeginBig(0, key, &hdr, -1)
 				require.NotNil(t, job)
+				if slices.Contains([]string{"str", "bigstr", "lph", "lpz", "is"}, key) {
+					require.IsType(t, &strJob{}, job)
+				}
 				var got []byte
 				var done bool
 				var err error
@@ -129,14 +154,17 @@ func TestJobDetach(t *testing.T) {
 					got, done, err = job.Step(got, time.Now())
 					require.NoError(t, err)
 				}
-				if strings.HasSuffix(key, "str") {
-					// A string copies what it had not compressed (or handed over) yet.
+				if _, ok := job.(*strJob); ok {
+					// A string (or listpack, intset) copies what it had not compressed
+					// (or handed over) yet.
 					copied, held := job.(engine.SnapshotHolder).Copied()
 					require.True(t, held)
 					require.LessOrEqual(t, copied, int64(len(was)))
 					require.Equal(t, steps == 0, copied == int64(len(was)))
-					dec, _ := decodeRecord(t, got).(redistest.Bytes)
-					require.True(t, was == string(dec), "the record decodes to another string (%d bytes)", len(dec))
+					if hdr.Type() == engine.TypeString {
+						dec, _ := decodeRecord(t, got).(redistest.Bytes)
+						require.True(t, was == string(dec), "the record decodes to another string (%d bytes)", len(dec))
+					}
 				} else {
 					// What the snapshot held aside (CowBytes) is the copies written, not
 					// the record.

@@ -39,8 +39,9 @@
 // element"). A big string is compressed in LZF blocks of 32 KiB, a few per step
 // (strJob): the blocks' outputs, one after another, are one valid LZF stream, but not
 // the bytes of Redis's single call. A change in place to it (SETRANGE, APPEND) copies
-// the bytes not yet compressed. Listpacks and intsets of 16 KiB or more (bigger than the
-// default list/hash/set/zset limits make them) are rendered whole at once (renderJob).
+// the bytes not yet compressed. In a BGSAVE the LZF runs off the lock
+// (engine.SnapshotOffLock). Listpacks and intsets of 16 KiB or more (bigger than the
+// default hash, zset and set limits make them) are written the same way.
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the

@@ -150,9 +150,13 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(n))
 		return &zsetJob{r: r, head: head, o: o, want: n, copied: -1}
-	case o.Type() == engine.TypeString && o.Encoding() == engine.EncRaw && len(o.Bytes()) >= renderBytes:
+	case blobRecord(o) && len(o.Bytes()) >= renderBytes:
+		t, err := rdbobj.TypeOf(o)
+		if err != nil {
+			return r.renderJob(key, o, expireMs) // its render reports the error
+		}
 		head := r.appendAttrs(nil, o, expireMs)
-		head = append(head, byte(rdb.TypeString))
+		head = append(head, byte(t))
 		head = r.appendString(head, key)
 		return newStrJob(head, o.Bytes(), r.compress)
 	case o.Encoding() != engine.EncHashtable:
@@ -184,6 +188,21 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 			emit: func(dst []byte, e *dict.Entry[struct{}]) []byte { return r.appendString(dst, e.Key) }}
 	}
 	return r.renderJob(key, o, expireMs)
+}
+
+// blobRecord reports whether o's record holds its bytes as one string (rdbSaveRawString,
+// LZF when compressing): a string, or a listpack hash or zset, or an intset. A big one is
+// written by a strJob.
+func blobRecord(o *engine.Object) bool {
+	switch o.Encoding() {
+	case engine.EncRaw:
+		return o.Type() == engine.TypeString
+	case engine.EncListpack:
+		return o.Type() == engine.TypeHash || o.Type() == engine.TypeZSet
+	case engine.EncIntset:
+		return o.Type() == engine.TypeSet
+	}
+	return false
 }
 
 // renderJob is the job of a record written whole but handed over in pieces (see

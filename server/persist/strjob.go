@@ -23,7 +23,9 @@ const strChunk = 256 << 10
 // of tens of microseconds under the lock, where its LZF costs 0.5-1.5 ms.
 const strStage = 8 * strBlock
 
-// strJob writes a big string's record in steps. With rdbcompression on, the string is
+// strJob writes a big string's record in steps, or that of any value whose record holds
+// its bytes as one string (blobRecord: a listpack or an intset, 16 KiB or more only under
+// raised hash-, zset- or set-max-*-entries limits). With rdbcompression on, the string is
 // compressed in blocks of strBlock bytes into buffers of the job's own; once the last
 // block is done, the record (EncLZF, the compressed and the plain length, the bytes) is
 // handed over in pieces, like a renderJob's.
