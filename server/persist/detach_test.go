@@ -122,7 +122,8 @@ func TestJobDetach(t *testing.T) {
 					}
 				}()
 				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
-				var was string                                 // a strJob's bytes, before the changes
+				// A strJob's bytes, before the changes.
+				var was string
 				if blobRecord(&hdr) {
 					was = string(hdr.Bytes())
 				}
