@@ -142,14 +142,14 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount(), copied: -1}
 	case o.Type() == engine.TypeZSet && o.Encoding() == engine.EncSkiplist:
 		n := tzset.Len(o)
-		if n < BigElements {
+		if n < BigElements && !zsetHasBig(o) {
 			return r.renderJob(key, o, expireMs)
 		}
 		head := r.appendAttrs(nil, o, expireMs)
 		head = append(head, byte(rdb.TypeZSet2))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(n))
-		return &zsetJob{r: r, head: head, o: o, want: n, copied: -1}
+		return &zsetJob{r: r, head: head, o: o, want: n, copied: -1, pend: elemQueue{r: r}}
 	case blobRecord(o) && len(o.Bytes()) >= renderBytes:
 		t, err := rdbobj.TypeOf(o)
 		if err != nil {
@@ -166,28 +166,54 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	switch o.Type() {
 	case engine.TypeHash:
 		d := (*dict.Dict[string])(o.Ptr()) // thash's hashtable encoding
-		if d.Len() < BigElements {
+		elemOf := func(e *dict.Entry[string]) (elem, bool) {
+			return elem{a: e.Key, b: e.Value, two: true}, bigElems(e.Key, e.Value)
+		}
+		if d.Len() < BigElements && !tableHasBig(d, elemOf) {
 			return r.renderJob(key, o, expireMs)
 		}
 		head = append(head, byte(rdb.TypeHash))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(d.Len()))
-		return &tableJob[string]{r: r, head: head, d: d, want: d.Len(), copied: -1,
+		return &tableJob[string]{r: r, head: head, d: d, want: d.Len(), copied: -1, elemOf: elemOf, pend: elemQueue{r: r},
 			emit: func(dst []byte, e *dict.Entry[string]) []byte {
 				return r.appendString(r.appendString(dst, e.Key), e.Value)
 			}}
 	case engine.TypeSet:
 		d := tset.Hashtable(o)
-		if d == nil || d.Len() < BigElements {
+		elemOf := func(e *dict.Entry[struct{}]) (elem, bool) { return elem{a: e.Key}, bigElems(e.Key, "") }
+		if d == nil || d.Len() < BigElements && !tableHasBig(d, elemOf) {
 			return r.renderJob(key, o, expireMs)
 		}
 		head = append(head, byte(rdb.TypeSet))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(d.Len()))
-		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(), copied: -1,
+		return &tableJob[struct{}]{r: r, head: head, d: d, want: d.Len(), copied: -1, elemOf: elemOf, pend: elemQueue{r: r},
 			emit: func(dst []byte, e *dict.Entry[struct{}]) []byte { return r.appendString(dst, e.Key) }}
 	}
 	return r.renderJob(key, o, expireMs)
+}
+
+// tableHasBig reports whether a table under BigElements entries has an element with a
+// big string (bigElem): its record then takes a job too, which writes that string in
+// steps (a walk of at most BigElements entries, under the lock).
+func tableHasBig[V any](d *dict.Dict[V], elemOf func(*dict.Entry[V]) (elem, bool)) bool {
+	for e := range d.All() {
+		if _, big := elemOf(e); big {
+			return true
+		}
+	}
+	return false
+}
+
+// zsetHasBig is tableHasBig for a skiplist zset under BigElements members.
+func zsetHasBig(o *engine.Object) bool {
+	big := false
+	tzset.Descend(o, func(m []byte, _ float64) bool {
+		big = len(m) >= bigElem
+		return !big
+	})
+	return big
 }
 
 // blobRecord reports whether o's record holds its bytes as one string (rdbSaveRawString,
@@ -222,7 +248,9 @@ type tableJob[V any] struct {
 	head   []byte
 	d      *dict.Dict[V]
 	emit   func(dst []byte, e *dict.Entry[V]) []byte
-	stage  int
+	elemOf func(e *dict.Entry[V]) (elem, bool) // e taken aside, and whether it is big
+	pend   elemQueue
+	stage  int // 0 head, 1 rehash, 2 scan, 3 scanned
 	cursor uint64
 	want   int
 	got    int
@@ -245,7 +273,11 @@ type tableJob[V any] struct {
 // (after 2^32 holds of one table): none of them can happen here, and the snapshot fails
 // rather than write a wrong record.
 func (j *tableJob[V]) Detach() error {
-	if j.held {
+	if j.held || j.copied >= 0 {
+		return nil
+	}
+	if j.stage == 3 {
+		j.copied = 0 // scanned: what is left is taken aside (elemQueue), the table no longer read
 		return nil
 	}
 	if !j.d.Hold(j.cursor) {
@@ -268,51 +300,63 @@ func (j *tableJob[V]) Abort() {
 
 // Step implements engine.SnapshotJob.
 func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
-	timeUp := func(n int) bool { return !deadline.IsZero() && n&63 == 0 && time.Now().After(deadline) }
 	if j.stage == 0 {
 		dst = append(dst, j.head...)
 		j.stage = 1
 	}
+	// An element with a big string is taken aside (its headers: the bytes are never
+	// rewritten) and written over the next steps, before the scan goes on.
 	emit := func(e *dict.Entry[V]) {
-		dst = j.emit(dst, e)
+		if x, big := j.elemOf(e); big {
+			j.pend.push(x)
+		} else {
+			dst = j.emit(dst, e)
+		}
 		j.got++
 	}
-	if j.held {
-		kept := func(e *dict.Entry[V]) {
-			n := len(dst)
-			emit(e)
-			j.copied += int64(len(dst) - n)
+	kept := func(e *dict.Entry[V]) {
+		n := len(dst)
+		if x, big := j.elemOf(e); big {
+			j.copied += int64(len(x.a) + len(x.b))
 		}
-		// The table changes between steps: the entries kept since the last step, then
-		// more of the scan (entries as they were when the job began, none twice).
-		for n := 1; ; n++ {
+		emit(e)
+		j.copied += int64(len(dst) - n)
+	}
+	for n := 1; ; n++ {
+		if !j.pend.empty() {
+			var done bool
+			var err error
+			if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
+				return dst, err != nil, err
+			}
+		}
+		if j.stage == 3 {
+			j.Abort()
+			return dst, true, j.check()
+		}
+		if n > 1 && !deadline.IsZero() && n&63 == 0 && time.Now().After(deadline) {
+			return dst, false, nil
+		}
+		switch {
+		case j.held:
+			// The table changes between steps: the entries kept since the last step, then
+			// more of the scan (entries as they were when the job began, none twice).
 			j.d.TakeKept(kept)
 			if j.cursor = j.d.ScanHeld(j.cursor, emit); j.cursor == 0 {
 				j.d.TakeKept(kept)
 				j.Abort()
-				return dst, true, j.check()
+				j.stage = 3
 			}
-			if timeUp(n) {
-				return dst, false, nil
+		case j.stage == 1:
+			if !j.d.IsRehashing() {
+				j.stage = 2
+				continue
 			}
-		}
-	}
-	for n := 1; j.stage == 1; n++ {
-		if !j.d.IsRehashing() {
-			j.stage = 2
-			break
-		}
-		j.d.RehashSteps(100)
-		if timeUp(n) {
-			return dst, false, nil
-		}
-	}
-	for n := 1; ; n++ {
-		if j.cursor = j.d.Scan(j.cursor, emit); j.cursor == 0 {
-			return dst, true, j.check()
-		}
-		if timeUp(n) {
-			return dst, false, nil
+			j.d.RehashSteps(100)
+		default:
+			if j.cursor = j.d.Scan(j.cursor, emit); j.cursor == 0 {
+				j.stage = 3
+			}
 		}
 	}
 }
@@ -509,6 +553,8 @@ type zsetJob struct {
 	// The last member written by the descent (what the hold needs).
 	lastScore  float64
 	lastMember string
+	pend       elemQueue
+	finished   bool // every member written or taken aside
 	// Once detached.
 	held   *tzset.Held
 	copied int64 // held: bytes written from the hold's copies; -1: never held
@@ -522,39 +568,69 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = append(dst, j.head...)
 		j.begun = true
 	}
-	if j.held != nil {
-		j.out = dst
-		for n := 1; ; n++ {
-			if j.cursor = j.held.Scan(j.cursor); j.cursor == 0 {
-				dst, j.out = j.out, nil
-				j.Abort()
-				return dst, true, j.check()
-			}
-			if !deadline.IsZero() && n&15 == 0 && time.Now().After(deadline) {
-				dst, j.out = j.out, nil
-				return dst, false, nil
-			}
-		}
-	}
-	if j.next == nil {
-		j.next, j.stop = iter.Pull2(func(yield func([]byte, float64) bool) { tzset.Descend(j.o, yield) })
-	}
 	for {
-		m, score, ok := j.next()
-		if !ok {
-			break
+		// A member with a big string, taken aside, is written over the next steps
+		// (elemQueue) before the descent or the scan goes on.
+		if !j.pend.empty() {
+			var done bool
+			var err error
+			if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
+				return dst, err != nil, err
+			}
 		}
-		dst = j.r.appendRaw(dst, m)
-		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(score))
-		j.done++
-		if !deadline.IsZero() && j.done&31 == 0 && time.Now().After(deadline) {
-			// The member's bytes are never rewritten: keeping them costs no copy.
-			j.lastScore, j.lastMember = score, unsafe.String(unsafe.SliceData(m), len(m))
-			return dst, false, nil
+		if j.finished {
+			j.Abort()
+			return dst, true, j.check()
+		}
+		if j.held != nil {
+			j.out = dst
+			for n := 1; ; n++ {
+				if j.cursor = j.held.Scan(j.cursor); j.cursor == 0 {
+					j.finished = true
+					break
+				}
+				if !j.pend.empty() {
+					break
+				}
+				if !deadline.IsZero() && n&15 == 0 && time.Now().After(deadline) {
+					dst, j.out = j.out, nil
+					return dst, false, nil
+				}
+			}
+			dst, j.out = j.out, nil
+			continue
+		}
+		if j.next == nil {
+			j.next, j.stop = iter.Pull2(func(yield func([]byte, float64) bool) { tzset.Descend(j.o, yield) })
+		}
+		for {
+			m, score, ok := j.next()
+			if !ok {
+				j.finished = true
+				break
+			}
+			j.add(&dst, m, score)
+			j.done++
+			if !j.pend.empty() || !deadline.IsZero() && j.done&31 == 0 && time.Now().After(deadline) {
+				// The member's bytes are never rewritten: keeping them costs no copy.
+				j.lastScore, j.lastMember = score, unsafe.String(unsafe.SliceData(m), len(m))
+				if j.pend.empty() {
+					return dst, false, nil
+				}
+				break
+			}
 		}
 	}
-	j.Abort()
-	return dst, true, j.check()
+}
+
+// add writes a member and its score, or takes a member with a big string aside.
+func (j *zsetJob) add(dst *[]byte, m []byte, score float64) {
+	if len(m) >= bigElem {
+		j.pend.push(elem{a: unsafe.String(unsafe.SliceData(m), len(m)), score: score, zset: true})
+		return
+	}
+	*dst = j.r.appendRaw(*dst, m)
+	*dst = binary.LittleEndian.AppendUint64(*dst, math.Float64bits(score))
 }
 
 // Detach implements engine.SnapshotDetacher: the set is held (tzset.Hold) below the last
@@ -562,17 +638,23 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 // dict.Hold does (see tableJob.Detach), which cannot happen here: the snapshot fails then
 // rather than write a wrong record.
 func (j *zsetJob) Detach() error {
-	if j.held != nil {
+	if j.held != nil || j.copied >= 0 {
+		return nil
+	}
+	if j.finished {
+		j.copied = 0 // every member written or taken aside (elemQueue): nothing to hold
 		return nil
 	}
 	j.Abort()
 	j.held = tzset.Hold(j.o, j.done, j.lastScore, j.lastMember, func(m []byte, score float64, kept bool) {
 		n := len(j.out)
-		j.out = j.r.appendRaw(j.out, m)
-		j.out = binary.LittleEndian.AppendUint64(j.out, math.Float64bits(score))
+		j.add(&j.out, m, score)
 		j.done++
 		if kept {
 			j.copied += int64(len(j.out) - n)
+			if len(m) >= bigElem {
+				j.copied += int64(len(m))
+			}
 		}
 	})
 	if j.held == nil {

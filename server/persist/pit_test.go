@@ -99,6 +99,12 @@ func TestBgsavePointInTime(t *testing.T) {
 	for _, k := range []string{"big:str:text", "big:str:rand", "big:str:mixed", "repl:str"} {
 		cmds = append(cmds, []any{"set", k, bigString(k)})
 	}
+	// Elements with big strings, in big and in small values (elemQueue).
+	cmds = append(cmds, []any{"hset", "big:hash", "bigval", bigString("big:str:mixed")},
+		[]any{"zadd", "big:zset", "5", bigString("big:str:rand")},
+		[]any{"hset", "fat:hash", "f1", bigString("big:str:text"), "f2", "small", "f3", bigString("big:str:rand")},
+		[]any{"sadd", "fat:set", bigString("big:str:mixed"), "small"},
+		[]any{"zadd", "fat:zset", "1", bigString("big:str:mixed"), "2", "small"})
 	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
 		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
 		[]any{"set", "counter", "100"}, []any{"set", "restore:src", "payload"})
@@ -225,6 +231,11 @@ func TestBgsavePointInTime(t *testing.T) {
 	run("append", "big:str:rand", "tail")
 	run("setbit", "big:str:mixed", 8*150_000, 1)
 	run("set", "repl:str", "replaced")
+	run("hset", "fat:hash", "f1", "changed")
+	run("hdel", "fat:hash", "f3")
+	run("srem", "fat:set", "small")
+	run("zincrby", "fat:zset", "1", bigString("big:str:mixed"))
+	run("hset", "big:hash", "bigval", "changed")
 	run("hset", "small:hash", "c", "3")
 	run("incr", "counter")
 	run("copy", "small:zset", "copied")

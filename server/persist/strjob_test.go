@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/enginetest"
+	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/internal/redistest"
 )
 
@@ -222,4 +224,52 @@ func BenchmarkStrJobStep(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkBigElementStep is the longest hold of the lock the record of a hash of 4 fields
+// of 4 MB of text costs: "whole" writes it at once (AppendEntry), as the walker did for a
+// hash of fewer than 256 fields before elemQueue; "steps" is the longest Step of its job
+// now, with the walker's 50 µs step budget. Compare max-lock-µs.
+func BenchmarkBigElementStep(b *testing.B) {
+	h := enginetest.New(b, thash.Commands())
+	for i := 0; i < 4; i++ {
+		h.Do("HSET", "fat", "f"+strconv.Itoa(i), string(strValue("text", 4<<20, uint64(i))))
+	}
+	e := h.E
+	enc := NewRDBEncoder(e, true)
+	e.Lock()
+	defer e.Unlock()
+	o := e.DB(0).LookupReadNoTouch([]byte("fat"))
+	b.Run("whole", func(b *testing.B) {
+		var dst []byte
+		var worst time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			var err error
+			dst, err = enc.AppendEntry(dst[:0], 0, "fat", o, -1)
+			worst = max(worst, time.Since(t0))
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(worst.Microseconds()), "max-lock-µs")
+	})
+	b.Run("steps", func(b *testing.B) {
+		dst := make([]byte, 0, 96<<10)
+		var worst time.Duration
+		for b.Loop() {
+			hdr := *o
+			job := enc.BeginBig(0, "fat", &hdr, -1)
+			for done := false; !done; {
+				t0 := time.Now()
+				var err error
+				dst, done, err = job.Step(dst[:0], t0.Add(50*time.Microsecond))
+				worst = max(worst, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(worst.Microseconds()), "max-lock-µs")
+	})
 }
