@@ -73,6 +73,7 @@ func TestJobDetach(t *testing.T) {
 		{"HSET", "fath", "f1", big("fath1"), "f2", "small", "f3", big("fath3")},
 		{"SADD", "fats", big("fats1"), "small1", "small2", big("fats2")},
 		{"ZADD", "fatz", "1", big("fatz1"), "2", "small", "3", big("fatz3")},
+		{"LINSERT", "l", "BEFORE", "element:10000", big("l")}, {"RPUSH", "fatl", big("fatl1"), "small", big("fatl3")},
 	} {
 		require.False(t, h.Do(c...).IsError(), c[0])
 	}
@@ -115,13 +116,17 @@ func TestJobDetach(t *testing.T) {
 			{"LSET", "l", "-1", "changed"}, {"LINSERT", "l", "BEFORE", "element:15000", "inserted"}, {"RPOP", "l"},
 			{"LREM", "l", "0", "element:7000"}, {"LTRIM", "l", "100", "-100"}, many("LPUSH", "l", false), many("RPUSH", "l", false),
 			{"LSET", "l", "12000", "changed"}, {"LTRIM", "l", "0", "-3000"}},
-		"str":    {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
-		"lph":    {{"HSET", "lph", "field:1", "changed"}, {"HINCRBY", "lph", "counter", "1"}},
-		"lpz":    {{"ZINCRBY", "lpz", "0.5", "a listpack member of some length, 3"}, {"ZADD", "lpz", "-1", "new"}},
-		"is":     {{"SPOP", "is"}},
-		"fath":   {{"HSET", "fath", "f1", "changed"}, {"HDEL", "fath", "f3"}, {"HSET", "fath", "new", big("new")}},
-		"fats":   {{"SREM", "fats", big("fats1")}, {"SADD", "fats", "new", big("new")}},
-		"fatz":   {{"ZINCRBY", "fatz", "1", big("fatz1")}, {"ZREM", "fatz", big("fatz3")}, {"ZADD", "fatz", "5", big("new")}},
+		"str":  {{"SETRANGE", "str", "0", "XYZ"}, {"APPEND", "str", "tail"}},
+		"lph":  {{"HSET", "lph", "field:1", "changed"}, {"HINCRBY", "lph", "counter", "1"}},
+		"lpz":  {{"ZINCRBY", "lpz", "0.5", "a listpack member of some length, 3"}, {"ZADD", "lpz", "-1", "new"}},
+		"is":   {{"SPOP", "is"}},
+		"fath": {{"HSET", "fath", "f1", "changed"}, {"HDEL", "fath", "f3"}, {"HSET", "fath", "new", big("new")}},
+		"fats": {{"SREM", "fats", big("fats1")}, {"SADD", "fats", "new", big("new")}},
+		"fatz": {{"ZINCRBY", "fatz", "1", big("fatz1")}, {"ZREM", "fatz", big("fatz3")}, {"ZADD", "fatz", "5", big("new")}},
+		// The first node's big element, which the job takes aside at its first step,
+		// rewritten in place (listpack.Replace), then big again for the next subtest.
+		"fatl": {{"LSET", "fatl", "0", "changed"}, {"LSET", "fatl", "0", big("fatl again")}, {"LSET", "fatl", "-1", big("changed")},
+			{"RPUSH", "fatl", "x"}},
 		"bigstr": {{"SETRANGE", "bigstr", "0", "XYZ"}, {"SETRANGE", "bigstr", "290000", "XYZ"}, {"APPEND", "bigstr", "tail"}},
 		// Score changes in place and moves, at both ends and in the middle, removals of
 		// single members and of ranges, and enough adds to grow the member dict.
@@ -131,7 +136,7 @@ func TestJobDetach(t *testing.T) {
 	}
 	e := h.E
 	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz"} {
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
@@ -374,4 +379,34 @@ func BenchmarkChangeHeldTable(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestListJobBigNodeHeld: a held list's big node that a step takes aside (elemQueue) is
+// the job's own copy: the list's changes after that step, in place on that node, do not
+// reach the record.
+func TestListJobBigNodeHeld(t *testing.T) {
+	h := enginetest.New(t, tlist.Commands())
+	big := strings.Repeat("a big element LZF shrinks; ", 6000)
+	require.False(t, h.Do("RPUSH", "l", big, "small", big).IsError())
+	e := h.E
+	enc := NewRDBEncoder(e, true)
+	e.Lock()
+	defer e.Unlock()
+	hdr := *e.DB(0).LookupReadNoTouch([]byte("l"))
+	whole := runJob(t, enc.BeginBig(0, "l", &hdr, -1), nil)
+	job := enc.BeginBig(0, "l", &hdr, -1)
+	require.IsType(t, &listJob{}, job)
+	require.NoError(t, job.(engine.SnapshotDetacher).Detach())
+	got, done, err := job.Step(nil, time.Now()) // takes the first node aside
+	require.NoError(t, err)
+	require.False(t, done)
+	require.False(t, job.(*listJob).pend.empty())
+	e.Unlock()
+	require.False(t, h.Do("LSET", "l", "0", "changed").IsError()) // listpack.Replace, in place
+	e.Lock()
+	for !done {
+		got, done, err = job.Step(got, time.Now())
+		require.NoError(t, err)
+	}
+	require.True(t, bytes.Equal(whole, got), "%d bytes written, want %d", len(got), len(whole))
 }

@@ -3,6 +3,7 @@ package persist
 import (
 	"encoding/binary"
 	"math"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -35,6 +36,24 @@ type elemQueue struct {
 }
 
 func (w *elemQueue) push(e elem) { w.q = append(w.q, e) }
+
+// own copies the bytes the queue still has to write, for elements whose bytes may change
+// from now on (a list's node, once its job is detached): the rest of the string being
+// written (its strJob's Detach) and every string not begun.
+func (w *elemQueue) own() {
+	for i := range w.q {
+		e := &w.q[i]
+		if i > 0 || w.part == 0 && w.sub == nil {
+			e.a = strings.Clone(e.a)
+		}
+		if i > 0 || w.part <= 1 && !(w.part == 1 && w.sub != nil) {
+			e.b = strings.Clone(e.b)
+		}
+	}
+	if w.sub != nil {
+		w.sub.Detach()
+	}
+}
 
 func (w *elemQueue) empty() bool { return len(w.q) == 0 }
 

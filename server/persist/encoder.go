@@ -132,14 +132,14 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	switch {
 	case o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist:
 		ql := tlist.FromObject(o)
-		if ql.Len() < BigElements {
+		if ql.Len() < BigElements && !listHasBig(ql) {
 			return r.renderJob(key, o, expireMs)
 		}
 		head := r.appendAttrs(nil, o, expireMs)
 		head = append(head, byte(rdb.TypeListQuicklist2))
 		head = r.appendString(head, key)
 		head = rdb.AppendLen(head, uint64(ql.NodeCount()))
-		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount(), copied: -1}
+		return &listJob{r: r, head: head, ql: ql, want: ql.NodeCount(), copied: -1, pend: elemQueue{r: r}}
 	case o.Type() == engine.TypeZSet && o.Encoding() == engine.EncSkiplist:
 		n := tzset.Len(o)
 		if n < BigElements && !zsetHasBig(o) {
@@ -204,6 +204,17 @@ func tableHasBig[V any](d *dict.Dict[V], elemOf func(*dict.Entry[V]) (elem, bool
 		}
 	}
 	return false
+}
+
+// listHasBig is tableHasBig for a quicklist under BigElements elements: a node of
+// bigElem bytes or more, not compressed.
+func listHasBig(ql *tlist.Quicklist) bool {
+	big := false
+	ql.Nodes(func(n tlist.NodeView) bool {
+		big = !n.Compressed && len(n.Data) >= bigElem
+		return !big
+	})
+	return big
 }
 
 // zsetHasBig is tableHasBig for a skiplist zset under BigElements members.
@@ -412,6 +423,10 @@ type listJob struct {
 	held   bool            // Detach held the list (tlist's Hold): it may change between steps
 	copied int64           // held: bytes written from the hold's copies; -1: never held
 	next   *tlist.NodeView // held: a node taken that did not fit the last step's chunk
+	// A big node (bigElem) is taken aside and written over the next steps (elemQueue)
+	// before the next node. Its bytes are the node's until Detach copies them (pend.own).
+	pend     elemQueue
+	finished bool // every node written or taken aside
 }
 
 // Detach implements engine.SnapshotDetacher. It holds the list (Quicklist.Hold): nothing
@@ -426,7 +441,12 @@ type listJob struct {
 // that would wrap (after 2^32 holds of one list): the snapshot fails then rather than
 // write a wrong record.
 func (j *listJob) Detach() error {
-	if j.held {
+	if j.held || j.copied >= 0 {
+		return nil
+	}
+	j.pend.own() // a node the job took aside may change from now on
+	if j.finished {
+		j.copied = 0 // nothing left to read in the list
 		return nil
 	}
 	if !j.ql.Hold(j.done) {
@@ -453,10 +473,23 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = append(dst, j.head...)
 		j.begun = true
 	}
+	if !j.pend.empty() {
+		var done bool
+		var err error
+		if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
+			return dst, err != nil, err
+		}
+	}
+	if j.finished {
+		return j.finish(dst)
+	}
 	stopped, wrote := false, 0
 	// Hand the chunk over rather than grow it: a grown buffer is garbage the collector
 	// then finds by marking the whole dataset. At least one node per step.
-	fits := func(n tlist.NodeView) bool { return wrote == 0 || len(dst)+len(n.Data)+32 <= cap(dst) }
+	// A big node goes to the queue (write), whatever room the chunk has.
+	fits := func(n tlist.NodeView) bool {
+		return wrote == 0 || len(dst)+len(n.Data)+32 <= cap(dst) || !n.Compressed && len(n.Data) >= bigElem
+	}
 	// write reports whether the step has time for more.
 	write := func(n tlist.NodeView) bool {
 		wrote++
@@ -465,12 +498,23 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		} else {
 			dst = rdb.AppendLen(dst, 2)
 		}
-		if n.Compressed {
+		switch {
+		case n.Compressed:
 			dst = append(dst, 0xC3)
 			dst = rdb.AppendLen(dst, uint64(len(n.Data)))
 			dst = rdb.AppendLen(dst, uint64(n.RawLen))
 			dst = append(dst, n.Data...)
-		} else {
+		case len(n.Data) >= bigElem:
+			// Its LZF goes over the next steps. A held list's live node may change
+			// before then: its bytes are copied (a copy of the hold's is the job's).
+			data := n.Data
+			if j.held && !n.Copy {
+				data = slices.Clone(data)
+			}
+			j.pend.push(elem{a: unsafe.String(unsafe.SliceData(data), len(data))})
+			j.done++
+			return false
+		default:
 			dst = j.r.appendRaw(dst, n.Data)
 		}
 		j.done++
@@ -525,6 +569,16 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	if stopped && j.done < j.want {
 		return dst, false, nil
 	}
+	j.finished = true
+	if !j.pend.empty() {
+		return dst, false, nil // written first, at the next step
+	}
+	return j.finish(dst)
+}
+
+// finish ends the job once every node is written.
+func (j *listJob) finish(dst []byte) ([]byte, bool, error) {
+	j.Abort()
 	if j.done != j.want {
 		return dst, true, fmt.Errorf("persist: a %d-node list was written with %d nodes", j.want, j.done)
 	}

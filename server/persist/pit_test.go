@@ -104,7 +104,8 @@ func TestBgsavePointInTime(t *testing.T) {
 		[]any{"zadd", "big:zset", "5", bigString("big:str:rand")},
 		[]any{"hset", "fat:hash", "f1", bigString("big:str:text"), "f2", "small", "f3", bigString("big:str:rand")},
 		[]any{"sadd", "fat:set", bigString("big:str:mixed"), "small"},
-		[]any{"zadd", "fat:zset", "1", bigString("big:str:mixed"), "2", "small"})
+		[]any{"zadd", "fat:zset", "1", bigString("big:str:mixed"), "2", "small"},
+		[]any{"rpush", "fat:list", bigString("big:str:text"), "small", bigString("big:str:rand")})
 	cmds = append(cmds, []any{"hset", "small:hash", "a", "1", "b", "2"}, []any{"zadd", "small:zset", "1", "x", "2", "y"},
 		[]any{"sadd", "small:intset", "1", "2", "3"}, []any{"rpush", "small:list", "a", "b"},
 		[]any{"set", "counter", "100"}, []any{"set", "restore:src", "payload"})
@@ -236,6 +237,7 @@ func TestBgsavePointInTime(t *testing.T) {
 	run("srem", "fat:set", "small")
 	run("zincrby", "fat:zset", "1", bigString("big:str:mixed"))
 	run("hset", "big:hash", "bigval", "changed")
+	run("lset", "fat:list", 0, "changed")
 	run("hset", "small:hash", "c", "3")
 	run("incr", "counter")
 	run("copy", "small:zset", "copied")
