@@ -1,7 +1,8 @@
 #!/bin/bash
 # Big strings during a BGSAVE (issue: persistence, "no stall over 10 ms"): redis-server
 # 7.0.15 and redisctl serve on the same dataset, 200k small keys and 48 strings of 8 MB
-# of text (bench/persistgen -bigstr), one after the other. For each server: $IDLE
+# of text (bench/persistgen -bigstr; IN=hash or IN=list: 48 hashes of two 4 MB values or
+# lists of two 4 MB elements), one after the other. For each server: $IDLE
 # redis-benchmark SET runs (-n $N, 20 clients, 64-byte values over the small keys), then
 # a BGSAVE and the same runs back to back until it ends (at most 200). Prints each run's
 # p99 and max latency (ms), then the walk's length, the runs whose max passed 10 ms and
@@ -21,8 +22,9 @@ mkdir -p "$dir"
 bin=${REDISCTL_BIN:-bin/redisctl}
 [ -n "${REDISCTL_BIN:-}" ] || go build -o bin/redisctl ./cmd/redisctl
 go build -o bin/persistgen ./bench/persistgen
-data="$dir/bigstr48.rdb"
-[ -f "$data" ] || bin/persistgen -keys 200000 -big 0 -bigstr 48 -bigstr-mb 8 -out "$data"
+IN=${IN:-string} # string, or hash / list: each 8 MB split into two values / elements
+data="$dir/bigstr48-$IN.rdb"
+[ -f "$data" ] || bin/persistgen -keys 200000 -big 0 -bigstr 48 -bigstr-mb 8 -bigstr-in "$IN" -out "$data"
 
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT

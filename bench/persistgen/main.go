@@ -25,19 +25,24 @@ func main() {
 	big := flag.Int("big", 40, "number of 100k-element keys among them")
 	bigstr := flag.Int("bigstr", 0, "number of big text strings added (bigstr:N)")
 	bigstrMB := flag.Int("bigstr-mb", 8, "size of each big string in MB")
+	bigstrIn := flag.String("bigstr-in", "string", "where the big strings go: string (one per key), hash or list (two halves per key)")
 	out := flag.String("out", "", "output file")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "usage: persistgen [-keys N] [-big N] [-bigstr N [-bigstr-mb M]] -out FILE")
 		os.Exit(2)
 	}
-	if err := run(*keys, *big, *bigstr, *bigstrMB<<20, *out); err != nil {
+	if *bigstrIn != "string" && *bigstrIn != "hash" && *bigstrIn != "list" {
+		fmt.Fprintln(os.Stderr, "persistgen: -bigstr-in is string, hash or list")
+		os.Exit(2)
+	}
+	if err := run(*keys, *big, *bigstr, *bigstrMB<<20, *bigstrIn, *out); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(keys, big, bigstr, bigstrBytes int, out string) error {
+func run(keys, big, bigstr, bigstrBytes int, bigstrIn, out string) error {
 	f, err := os.Create(out)
 	if err != nil {
 		return err
@@ -144,7 +149,15 @@ func run(keys, big, bigstr, bigstrBytes int, out string) error {
 			s[len(s)-1] = '\n'
 		}
 		k := rdb.Key{Name: fmt.Appendf(nil, "bigstr:%d", i)}
-		v = rdb.Value{Kind: rdb.KindString, String: s[:bigstrBytes]}
+		s = s[:bigstrBytes]
+		switch h := len(s) / 2; bigstrIn {
+		case "hash":
+			v = rdb.Value{Kind: rdb.KindHash, Hash: []rdb.HashField{{Field: []byte("a"), Value: s[:h]}, {Field: []byte("b"), Value: s[h:]}}}
+		case "list":
+			v = rdb.Value{Kind: rdb.KindList, List: [][]byte{s[:h], s[h:]}}
+		default:
+			v = rdb.Value{Kind: rdb.KindString, String: s}
+		}
 		if err := enc.WriteValue(&k, &v); err != nil {
 			return err
 		}

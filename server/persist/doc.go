@@ -41,7 +41,13 @@
 // the bytes of Redis's single call. A change in place to it (SETRANGE, APPEND) copies
 // the bytes not yet compressed. In a BGSAVE the LZF runs off the lock
 // (engine.SnapshotOffLock). Listpacks and intsets of 16 KiB or more (bigger than the
-// default hash, zset and set limits make them) are written the same way.
+// default hash, zset and set limits make them) are written the same way. Inside a
+// container, a string of 64 KiB or more (a hash's field or value, a set's or zset's
+// member, a list's node) is taken aside when the job meets it and written in LZF blocks
+// over the next steps, before the job goes on (elemQueue); a container of few elements
+// that holds one takes a job too. An element's bytes are never rewritten in place, so
+// taking it aside copies nothing; a list node's are, so a node taken aside is copied
+// when the list is held.
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the
