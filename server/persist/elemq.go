@@ -57,6 +57,16 @@ func (w *elemQueue) own() {
 
 func (w *elemQueue) empty() bool { return len(w.q) == 0 }
 
+// drain is step for a job's Step: it reports whether the Step must return now, with dst
+// and err: the queue is not empty yet (its deadline passed), or writing failed.
+func (w *elemQueue) drain(dst []byte, deadline time.Time) ([]byte, bool, error) {
+	if len(w.q) == 0 {
+		return dst, false, nil
+	}
+	dst, done, err := w.step(dst, deadline)
+	return dst, err != nil || !done, err
+}
+
 // step writes until the queue is empty (true) or the deadline has passed (the zero time:
 // to the end).
 func (w *elemQueue) step(dst []byte, deadline time.Time) ([]byte, bool, error) {

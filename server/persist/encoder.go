@@ -334,12 +334,9 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 		j.copied += int64(len(dst) - n)
 	}
 	for n := 1; ; n++ {
-		if !j.pend.empty() {
-			var done bool
-			var err error
-			if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
-				return dst, err != nil, err
-			}
+		out, ret, err := j.pend.drain(dst, deadline)
+		if dst = out; ret {
+			return dst, err != nil, err
 		}
 		if j.stage == 3 {
 			j.Abort()
@@ -473,12 +470,9 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 		dst = append(dst, j.head...)
 		j.begun = true
 	}
-	if !j.pend.empty() {
-		var done bool
-		var err error
-		if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
-			return dst, err != nil, err
-		}
+	out, ret, err := j.pend.drain(dst, deadline)
+	if dst = out; ret {
+		return dst, err != nil, err
 	}
 	if j.finished {
 		return j.finish(dst)
@@ -625,12 +619,9 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	for {
 		// A member with a big string, taken aside, is written over the next steps
 		// (elemQueue) before the descent or the scan goes on.
-		if !j.pend.empty() {
-			var done bool
-			var err error
-			if dst, done, err = j.pend.step(dst, deadline); err != nil || !done {
-				return dst, err != nil, err
-			}
+		out, ret, err := j.pend.drain(dst, deadline)
+		if dst = out; ret {
+			return dst, err != nil, err
 		}
 		if j.finished {
 			j.Abort()
