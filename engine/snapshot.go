@@ -140,9 +140,9 @@ const (
 
 // SnapshotJob serializes one entry in steps, each under the engine lock. Between steps
 // the object may be read but not changed until the job is detached: before any change in
-// place the snapshot's hook detaches the job (SnapshotDetacher) or runs it to its end. Step appends more of the
-// record to dst, working until deadline (the zero time: to the end), and reports when the
-// record is complete. A job that holds something between steps (an iterator) also has an
+// place the snapshot's hook detaches the job (SnapshotDetacher) or runs it to its end.
+// Step appends more of the record to dst, working until deadline (the zero time: to the
+// end), and reports when the record is complete. A job that holds something between steps (an iterator) also has an
 // Abort method, which the snapshot calls when it drops the job unfinished (canceled).
 type SnapshotJob interface {
 	Step(dst []byte, deadline time.Time) (out []byte, done bool, err error)

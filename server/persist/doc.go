@@ -19,11 +19,11 @@
 // whole file leaves the page cache (autosync.go).
 //
 // Big values. The walker visits keys under the engine lock in slices of 50 µs (small
-// values it only claims there; their records are written off the lock); a
-// hashtable hash or set, a skiplist zset or a quicklist of BigElements or more is written
-// in steps (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, a descent
-// of its skiplist from the top score, or whole quicklist nodes, each step bounded in time), so walking a 1M-field hash does
-// not stall clients for the whole value. A SET (or any SetKey), DEL, UNLINK, expiry or
+// values it only claims there; their records are written off the lock); a hashtable
+// hash or set, a skiplist zset or a quicklist of BigElements or more is written in steps
+// (RDBEncoder.BeginBig, engine.SnapshotJob: a SCAN of its table, a descent of its
+// skiplist from the top score, or whole quicklist nodes, each step bounded in time), so
+// walking a 1M-field hash does not stall clients for the whole value. A SET (or any SetKey), DEL, UNLINK, expiry or
 // eviction of a big value the walker has not reached keeps the old value aside, untouched
 // since nothing references it, and writes it in steps later; a small one goes to the
 // walker's next batch and is written off the lock. A change in place (HSET, SADD, LPUSH,

@@ -17,13 +17,13 @@ const bigElem = 64 << 10
 // engine never rewrites an element's bytes in place: a change replaces them) and, for a
 // zset, the score that follows the member.
 type elem struct {
-	a, b  string // b: a hash's value; empty and unused (two false) otherwise
-	two   bool
+	s     [2]string // a hash's field and value; a member or a list node alone
+	n     int       // strings in s
 	score float64
 	zset  bool
 }
 
-// bigElems reports whether one of s's strings is long enough to go through an elemQueue.
+// bigElems reports whether a or b is long enough to go through an elemQueue.
 func bigElems(a, b string) bool { return len(a) >= bigElem || len(b) >= bigElem }
 
 // elemQueue writes elements taken aside, in order, in steps: a small string at once, a big
@@ -31,7 +31,7 @@ func bigElems(a, b string) bool { return len(a) >= bigElem || len(b) >= bigElem 
 type elemQueue struct {
 	r    *RDBEncoder
 	q    []elem
-	part int // of q[0]: 0 its first string, 1 its second, 2 the score
+	part int // of q[0]: the strings written
 	sub  *strJob
 }
 
@@ -41,17 +41,17 @@ func (w *elemQueue) push(e elem) { w.q = append(w.q, e) }
 // from now on (a list's node, once its job is detached): the rest of the string being
 // written (its strJob's Detach) and every string not begun.
 func (w *elemQueue) own() {
-	for i := range w.q {
-		e := &w.q[i]
-		if i > 0 || w.part == 0 && w.sub == nil {
-			e.a = strings.Clone(e.a)
-		}
-		if i > 0 || w.part <= 1 && !(w.part == 1 && w.sub != nil) {
-			e.b = strings.Clone(e.b)
-		}
-	}
 	if w.sub != nil {
 		w.sub.Detach()
+	}
+	for i := range w.q {
+		e := &w.q[i]
+		for k := range e.n {
+			if i == 0 && (k < w.part || k == w.part && w.sub != nil) {
+				continue // written, or its strJob's own now
+			}
+			e.s[k] = strings.Clone(e.s[k])
+		}
 	}
 }
 
@@ -72,8 +72,7 @@ func (w *elemQueue) drain(dst []byte, deadline time.Time) ([]byte, bool, error) 
 func (w *elemQueue) step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	for len(w.q) > 0 {
 		e := &w.q[0]
-		switch {
-		case w.sub != nil:
+		if w.sub != nil {
 			var done bool
 			var err error
 			if dst, done, err = w.sub.Step(dst, deadline); err != nil || !done {
@@ -81,28 +80,24 @@ func (w *elemQueue) step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 			}
 			w.sub = nil
 			w.part++
-		case w.part == 0 || w.part == 1 && e.two:
-			s := e.a
-			if w.part == 1 {
-				s = e.b
-			}
-			if len(s) < bigElem {
-				dst = w.r.appendString(dst, s)
-				w.part++
-				continue
-			}
-			w.sub = newStrJob(nil, unsafe.Slice(unsafe.StringData(s), len(s)), w.r.compress)
-			continue
-		case w.part < 2:
-			w.part = 2
-		default:
-			if e.zset {
-				dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.score))
-			}
-			w.q[0] = elem{}
-			w.q = w.q[1:]
-			w.part = 0
 		}
+		for ; w.part < e.n; w.part++ {
+			s := e.s[w.part]
+			if len(s) >= bigElem {
+				w.sub = newStrJob(nil, unsafe.Slice(unsafe.StringData(s), len(s)), w.r.compress)
+				break
+			}
+			dst = w.r.appendString(dst, s)
+		}
+		if w.sub != nil {
+			continue
+		}
+		if e.zset {
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(e.score))
+		}
+		w.q[0] = elem{}
+		w.q = w.q[1:]
+		w.part = 0
 		if !deadline.IsZero() && !time.Now().Before(deadline) && len(w.q) > 0 {
 			return dst, false, nil
 		}

@@ -167,7 +167,7 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	case engine.TypeHash:
 		d := (*dict.Dict[string])(o.Ptr()) // thash's hashtable encoding
 		elemOf := func(e *dict.Entry[string]) (elem, bool) {
-			return elem{a: e.Key, b: e.Value, two: true}, bigElems(e.Key, e.Value)
+			return elem{s: [2]string{e.Key, e.Value}, n: 2}, bigElems(e.Key, e.Value)
 		}
 		if d.Len() < BigElements && !tableHasBig(d, elemOf) {
 			return r.renderJob(key, o, expireMs)
@@ -181,7 +181,9 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 			}}
 	case engine.TypeSet:
 		d := tset.Hashtable(o)
-		elemOf := func(e *dict.Entry[struct{}]) (elem, bool) { return elem{a: e.Key}, bigElems(e.Key, "") }
+		elemOf := func(e *dict.Entry[struct{}]) (elem, bool) {
+			return elem{s: [2]string{e.Key}, n: 1}, bigElems(e.Key, "")
+		}
 		if d == nil || d.Len() < BigElements && !tableHasBig(d, elemOf) {
 			return r.renderJob(key, o, expireMs)
 		}
@@ -328,7 +330,7 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 	kept := func(e *dict.Entry[V]) {
 		n := len(dst)
 		if x, big := j.elemOf(e); big {
-			j.copied += int64(len(x.a) + len(x.b))
+			j.copied += int64(len(x.s[0]) + len(x.s[1]))
 		}
 		emit(e)
 		j.copied += int64(len(dst) - n)
@@ -342,7 +344,7 @@ func (j *tableJob[V]) Step(dst []byte, deadline time.Time) ([]byte, bool, error)
 			j.Abort()
 			return dst, true, j.check()
 		}
-		if n > 1 && !deadline.IsZero() && n&63 == 0 && time.Now().After(deadline) {
+		if !deadline.IsZero() && n&63 == 0 && time.Now().After(deadline) {
 			return dst, false, nil
 		}
 		switch {
@@ -505,7 +507,7 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 			if j.held && !n.Copy {
 				data = slices.Clone(data)
 			}
-			j.pend.push(elem{a: unsafe.String(unsafe.SliceData(data), len(data))})
+			j.pend.push(elem{s: [2]string{unsafe.String(unsafe.SliceData(data), len(data))}, n: 1})
 			j.done++
 			return false
 		default:
@@ -534,9 +536,11 @@ func (j *listJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 				break
 			}
 			if !fits(n) {
-				// Taken but not written: kept for the next step as a copy, since the
-				// list may change before then.
-				n.Data = slices.Clone(n.Data)
+				// Taken but not written: kept for the next step as a copy (a hold's
+				// copy is one already), since the list may change before then.
+				if !n.Copy {
+					n.Data = slices.Clone(n.Data)
+				}
 				j.next = &n
 				return dst, false, nil
 			}
@@ -671,7 +675,7 @@ func (j *zsetJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 // add writes a member and its score, or takes a member with a big string aside.
 func (j *zsetJob) add(dst *[]byte, m []byte, score float64) {
 	if len(m) >= bigElem {
-		j.pend.push(elem{a: unsafe.String(unsafe.SliceData(m), len(m)), score: score, zset: true})
+		j.pend.push(elem{s: [2]string{unsafe.String(unsafe.SliceData(m), len(m))}, n: 1, score: score, zset: true})
 		return
 	}
 	*dst = j.r.appendRaw(*dst, m)

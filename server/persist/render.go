@@ -12,7 +12,8 @@ import (
 
 // renderElements and renderBytes pick the values a snapshot encoder writes through a
 // renderJob: aggregates of this many elements or more (below BigElements for the RDB
-// form), and values held as one byte string (strings, listpacks, intsets) this long. A
+// form), and values held as one byte string (strings, listpacks, intsets) this long (the
+// RDB form writes those through a strJob, from the same length). A
 // smaller record always fits in the chunk being filled (chunks are handed over at 64 KiB
 // and have room for half as much again).
 const (
@@ -88,9 +89,8 @@ func (j *renderJob) Step(dst []byte, _ time.Time) ([]byte, bool, error) {
 	if j.buf == nil {
 		return dst, true, nil // Detach's render failed (the snapshot failed with it)
 	}
-	n := max(cap(dst)-len(dst), 4<<10)
-	n = min(n, len(j.buf)-j.off)
-	dst = append(dst, j.buf[j.off:j.off+n]...)
+	var n int
+	dst, n = piece(dst, j.buf[j.off:])
 	j.off += n
 	if j.off < len(j.buf) {
 		return dst, false, nil
@@ -98,6 +98,14 @@ func (j *renderJob) Step(dst []byte, _ time.Time) ([]byte, bool, error) {
 	j.pool.put(j.buf)
 	j.buf = nil
 	return dst, true, nil
+}
+
+// piece appends to dst the front of b that fills dst to its capacity (4 KiB at least) and
+// reports how many bytes it took: a record handed over in pieces fills each chunk to its
+// size rather than growing it.
+func piece(dst, b []byte) ([]byte, int) {
+	n := min(max(cap(dst)-len(dst), 4<<10), len(b))
+	return append(dst, b[:n]...), n
 }
 
 // scratchPool keeps the render buffers of one encoder (used under the engine lock only).

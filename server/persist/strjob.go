@@ -144,8 +144,8 @@ func (j *strJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	// The compressed bytes, filling dst to its capacity.
 	for j.ci < len(j.chunks) {
 		c := j.chunks[j.ci]
-		k := min(max(cap(dst)-len(dst), 4<<10), len(c)-j.co)
-		dst = append(dst, c[j.co:j.co+k]...)
+		var k int
+		dst, k = piece(dst, c[j.co:])
 		j.co += k
 		if j.co == len(c) {
 			j.chunks[j.ci] = nil
@@ -218,8 +218,7 @@ func (j *strJob) stepRaw(dst []byte) ([]byte, bool, error) {
 	if len(j.stage) > 0 {
 		from = &j.stage
 	}
-	k := min(max(cap(dst)-len(dst), 4<<10), len(*from))
-	dst = append(dst, (*from)[:k]...)
+	dst, k := piece(dst, *from)
 	*from = (*from)[k:]
 	if len(j.stage)+len(j.src) > 0 {
 		return dst, false, nil
