@@ -14,6 +14,8 @@ import (
 
 	"github.com/redisctl/redisctl/aof"
 	"github.com/redisctl/redisctl/engine"
+	"github.com/redisctl/redisctl/engine/rdbobj"
+	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/server"
 )
 
@@ -150,11 +152,21 @@ func (a *AOFFile) newBaseEncoder() engine.SnapshotEncoder {
 type cmdEncoder struct {
 	rw      aof.CommandRewriter
 	scratch scratchPool
+	// steps builds the RDB jobs of big values (cmdJob): no LZF, no IDLE or FREQ, no
+	// engine to read.
+	steps *RDBEncoder
 }
 
-// BeginBig implements engine.SnapshotIncremental: a big value's commands are written
-// whole and handed over in pieces (renderJob).
+// BeginBig implements engine.SnapshotIncremental. A value the RDB form writes in steps
+// (a big string, a hashtable hash or set, a skiplist zset or a quicklist, of BigElements
+// elements or with an element of bigElem bytes) is written by a cmdJob, in steps too.
+// Other big values' commands are written whole at the first step and handed over in
+// pieces (renderJob); those are at most BigElements elements, or a listpack or an intset
+// of renderBytes or more under raised limits.
 func (c *cmdEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
+	if j := c.stepped(key, o, expireMs); j != nil {
+		return j
+	}
 	if !rendered(o) {
 		return nil
 	}
@@ -163,10 +175,35 @@ func (c *cmdEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 	}}
 }
 
+// stepped is the cmdJob of o, or nil when its RDB record is not written in steps.
+func (c *cmdEncoder) stepped(key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
+	items := 0
+	switch {
+	case o.Type() == engine.TypeString:
+		if o.Encoding() != engine.EncRaw || len(o.Bytes()) < renderBytes {
+			return nil
+		}
+	case o.Type() == engine.TypeList:
+		if o.Encoding() != engine.EncQuicklist {
+			return nil
+		}
+		items = tlist.FromObject(o).Len()
+	case o.Encoding() != engine.EncHashtable && o.Encoding() != engine.EncSkiplist:
+		return nil
+	}
+	switch j := c.steps.BeginBig(0, key, o, -1).(type) {
+	case *strJob, *listJob, *zsetJob, *tableJob[string], *tableJob[struct{}]:
+		return newCmdJob(j, key, items, expireMs)
+	}
+	return nil
+}
+
 // NewCommandEncoder is the snapshot encoder of a command-form AOF base (one key's
 // SET/RPUSH/SADD/ZADD/HMSET/XADD… commands and its PEXPIREAT per record; the sink writes
 // SELECT between databases).
-func NewCommandEncoder() engine.SnapshotEncoder { return &cmdEncoder{} }
+func NewCommandEncoder() engine.SnapshotEncoder {
+	return &cmdEncoder{steps: &RDBEncoder{saver: rdbobj.NewSaver(false)}}
+}
 
 // AppendEntry implements engine.SnapshotEncoder.
 func (c *cmdEncoder) AppendEntry(dst []byte, _ int, key string, o *engine.Object, expireMs int64) ([]byte, error) {

@@ -27,6 +27,101 @@ import (
 // a list or a rendered record, element for element for a held table (a hash or a set).
 // The changes include enough inserts to grow a table the job was scanning.
 func TestJobDetach(t *testing.T) {
+	h, changes := detachFixture(t)
+	e := h.E
+	enc := NewRDBEncoder(e, true)
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl"} {
+		for _, steps := range []int{0, 1, 3} {
+			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
+				e.Lock()
+				locked := true
+				defer func() {
+					if locked {
+						e.Unlock()
+					}
+				}()
+				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
+				// A strJob's bytes, before the changes.
+				var was string
+				if blobRecord(&hdr) {
+					was = string(hdr.Bytes())
+				}
+				whole := runJob(t, enc.BeginBig(0, key, &hdr, -1), nil)
+				job := enc.BeginBig(0, key, &hdr, -1)
+				require.NotNil(t, job)
+				if slices.Contains([]string{"str", "bigstr", "lph", "lpz", "is"}, key) {
+					require.IsType(t, &strJob{}, job)
+				}
+				var got []byte
+				var done bool
+				var err error
+				for i := 0; i < steps; i++ {
+					got, done, err = job.Step(got, time.Now()) // a deadline already passed
+					require.NoError(t, err)
+					require.False(t, done, "the value is too small to be left half-written")
+				}
+				require.NoError(t, job.(engine.SnapshotDetacher).Detach())
+				e.Unlock()
+				locked = false
+				for _, c := range changes[key] {
+					v := h.Do(c...)
+					require.False(t, v.IsError(), "%v: %s", c[:2], v)
+				}
+				e.Lock()
+				locked = true
+				require.False(t, bytes.Equal(whole, mustEntry(t, enc, key, e.DB(0).LookupReadNoTouch([]byte(key)))), "the changes changed nothing")
+				for !done {
+					got, done, err = job.Step(got, time.Now())
+					require.NoError(t, err)
+				}
+				// A finished job holds nothing (the next job on the value could not hold it).
+				switch tj := job.(type) {
+				case *tableJob[string]:
+					require.False(t, tj.d.Held(), "the table is still held")
+				case *tableJob[struct{}]:
+					require.False(t, tj.d.Held(), "the table is still held")
+				case *zsetJob:
+					require.Nil(t, tj.held, "the zset is still held")
+				}
+				if _, ok := job.(*strJob); ok {
+					// A string (or listpack, intset) copies what it had not compressed
+					// (or handed over) yet.
+					copied, held := job.(engine.SnapshotHolder).Copied()
+					require.True(t, held)
+					require.LessOrEqual(t, copied, int64(len(was)))
+					require.Equal(t, steps == 0, copied == int64(len(was)))
+					if hdr.Type() == engine.TypeString {
+						dec, _ := decodeRecord(t, got).(redistest.Bytes)
+						require.True(t, was == string(dec), "the record decodes to another string (%d bytes)", len(dec))
+					}
+				} else {
+					// What the snapshot held aside (CowBytes) is the copies written, not
+					// the record.
+					copied, held := job.(engine.SnapshotHolder).Copied()
+					require.True(t, held)
+					if !strings.HasPrefix(key, "fat") {
+						// (A fat value's scan may have taken aside every element its
+						// changes touch: nothing to copy; or a big one: most of it.)
+						require.Positive(t, copied)
+						require.Less(t, copied, int64(len(got))/2)
+					}
+				}
+				if slices.Contains([]string{"h", "s", "z", "fath", "fats", "fatz"}, key) {
+					// A held table or set writes what changed from the copies it kept,
+					// out of order: the same elements, in another order.
+					require.Equal(t, len(whole), len(got))
+					require.Equal(t, decodeRecord(t, whole), decodeRecord(t, got))
+					return
+				}
+				require.True(t, bytes.Equal(whole, got), "%d bytes written, want %d", len(got), len(whole))
+			})
+		}
+	}
+}
+
+// detachFixture is TestJobDetach's dataset, and for each key the changes in place made
+// to it while its job is detached.
+func detachFixture(t *testing.T) (*enginetest.Harness, map[string][][]string) {
 	h := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands())
 	const n = 20000
 	for i := 0; i < n; i += 500 {
@@ -134,95 +229,7 @@ func TestJobDetach(t *testing.T) {
 			{"ZREM", "z", "member:3", "member:19998"}, {"ZPOPMAX", "z", "3"}, {"ZPOPMIN", "z"},
 			{"ZREMRANGEBYSCORE", "z", "2000", "2100"}, {"ZADD", "z", "GT", "4999", "member:7"}, manyZ},
 	}
-	e := h.E
-	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl"} {
-		for _, steps := range []int{0, 1, 3} {
-			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
-				e.Lock()
-				locked := true
-				defer func() {
-					if locked {
-						e.Unlock()
-					}
-				}()
-				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
-				// A strJob's bytes, before the changes.
-				var was string
-				if blobRecord(&hdr) {
-					was = string(hdr.Bytes())
-				}
-				whole := runJob(t, enc.BeginBig(0, key, &hdr, -1), nil)
-				job := enc.BeginBig(0, key, &hdr, -1)
-				require.NotNil(t, job)
-				if slices.Contains([]string{"str", "bigstr", "lph", "lpz", "is"}, key) {
-					require.IsType(t, &strJob{}, job)
-				}
-				var got []byte
-				var done bool
-				var err error
-				for i := 0; i < steps; i++ {
-					got, done, err = job.Step(got, time.Now()) // a deadline already passed
-					require.NoError(t, err)
-					require.False(t, done, "the value is too small to be left half-written")
-				}
-				require.NoError(t, job.(engine.SnapshotDetacher).Detach())
-				e.Unlock()
-				locked = false
-				for _, c := range changes[key] {
-					v := h.Do(c...)
-					require.False(t, v.IsError(), "%v: %s", c[:2], v)
-				}
-				e.Lock()
-				locked = true
-				require.False(t, bytes.Equal(whole, mustEntry(t, enc, key, e.DB(0).LookupReadNoTouch([]byte(key)))), "the changes changed nothing")
-				for !done {
-					got, done, err = job.Step(got, time.Now())
-					require.NoError(t, err)
-				}
-				// A finished job holds nothing (the next job on the value could not hold it).
-				switch tj := job.(type) {
-				case *tableJob[string]:
-					require.False(t, tj.d.Held(), "the table is still held")
-				case *tableJob[struct{}]:
-					require.False(t, tj.d.Held(), "the table is still held")
-				case *zsetJob:
-					require.Nil(t, tj.held, "the zset is still held")
-				}
-				if _, ok := job.(*strJob); ok {
-					// A string (or listpack, intset) copies what it had not compressed
-					// (or handed over) yet.
-					copied, held := job.(engine.SnapshotHolder).Copied()
-					require.True(t, held)
-					require.LessOrEqual(t, copied, int64(len(was)))
-					require.Equal(t, steps == 0, copied == int64(len(was)))
-					if hdr.Type() == engine.TypeString {
-						dec, _ := decodeRecord(t, got).(redistest.Bytes)
-						require.True(t, was == string(dec), "the record decodes to another string (%d bytes)", len(dec))
-					}
-				} else {
-					// What the snapshot held aside (CowBytes) is the copies written, not
-					// the record.
-					copied, held := job.(engine.SnapshotHolder).Copied()
-					require.True(t, held)
-					if !strings.HasPrefix(key, "fat") {
-						// (A fat value's scan may have taken aside every element its
-						// changes touch: nothing to copy; or a big one: most of it.)
-						require.Positive(t, copied)
-						require.Less(t, copied, int64(len(got))/2)
-					}
-				}
-				if slices.Contains([]string{"h", "s", "z", "fath", "fats", "fatz"}, key) {
-					// A held table or set writes what changed from the copies it kept,
-					// out of order: the same elements, in another order.
-					require.Equal(t, len(whole), len(got))
-					require.Equal(t, decodeRecord(t, whole), decodeRecord(t, got))
-					return
-				}
-				require.True(t, bytes.Equal(whole, got), "%d bytes written, want %d", len(got), len(whole))
-			})
-		}
-	}
+	return h, changes
 }
 
 // decodeRecord is the value of one key record, decoded from a file made of it alone.

@@ -74,7 +74,11 @@
 // SAVE/BGSAVE. An AOF rewrite takes its snapshot with engine.StartSnapshot(
 // NewRDBEncoder(...), NewRDBWriter(w, HeaderOptions{AOFBase: true}), ...) for the RDB
 // preamble; ChildActive tells it whether a BGSAVE runs (one snapshot at a time, as
-// Redis's one child), and a BGSAVE SCHEDULE started meanwhile waits for it.
+// Redis's one child), and a BGSAVE SCHEDULE started meanwhile waits for it. Without the
+// preamble (aof-use-rdb-preamble no) the base is commands (cmdEncoder): a value the RDB
+// form writes in steps is written by a cmdJob, which runs that RDB job (without LZF) and
+// rewrites its record into RPUSH/SADD/ZADD/HMSET commands of 64 elements, or a SET, as
+// each step hands the bytes over, so the steps, holds and detach are the RDB form's.
 //
 // What this package must never do: block the engine lock on disk I/O outside the
 // synchronous saves Redis also blocks on; leave a partial file under dbfilename; write a
