@@ -3,7 +3,9 @@ package persist
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/redisctl/redisctl/aof"
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/internal/redistest"
 )
@@ -41,12 +44,24 @@ func pipeDo(t testing.TB, c *redis.Client, db int, cmds [][]any) {
 // in every way while the walk runs, and checks that the file holds exactly the dataset as
 // of the BGSAVE: decoded with package rdb key for key (no duplicates), accepted by
 // redis-check-rdb, and loaded by real redis-server 7.0.
-func TestBgsavePointInTime(t *testing.T) {
+func TestBgsavePointInTime(t *testing.T) { pointInTime(t, false) }
+
+// TestRewritePointInTime is TestBgsavePointInTime for BGREWRITEAOF writing a command base
+// (aof-use-rdb-preamble no): the base, loaded alone by real redis-server 7.0, holds the
+// dataset as of the BGREWRITEAOF, and redis-check-aof accepts it. Its big values are
+// written in steps (cmdJob) and held while they change.
+func TestRewritePointInTime(t *testing.T) { pointInTime(t, true) }
+
+func pointInTime(t *testing.T, rewrite bool) {
 	if testing.Short() {
 		t.Skip("fills ~600k elements")
 	}
 	slow := &Options{Snapshot: engine.SnapshotOptions{SliceBudget: 20 * time.Microsecond, SlicePause: 3 * time.Millisecond, ChunkBytes: 4 << 10}}
-	ts := startServer(t, "", slow, "--save", "", "--activerehashing", "no")
+	args := []string{"--save", "", "--activerehashing", "no"}
+	if rewrite {
+		args = append(args, "--appendonly", "yes", "--aof-use-rdb-preamble", "no")
+	}
+	ts := startServer(t, "", slow, args...)
 	c := ts.client
 	ctx := context.Background()
 
@@ -157,9 +172,15 @@ func TestBgsavePointInTime(t *testing.T) {
 	pipeDo(t, c, 0, cmds)
 
 	bgStart := time.Now()
-	require.Equal(t, "Background saving started", do(t, c, "bgsave"))
-	require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "bgsave"))
-	require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "save"))
+	if rewrite {
+		waitRewriteDone(t, c, time.Minute) // the first base, made at start
+		require.Equal(t, "Background append only file rewriting started", do(t, c, "bgrewriteaof"))
+		require.Equal(t, "ERR:ERR Background append only file rewriting already in progress", do(t, c, "bgrewriteaof"))
+	} else {
+		require.Equal(t, "Background saving started", do(t, c, "bgsave"))
+		require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "bgsave"))
+		require.Equal(t, "ERR:ERR Background save already in progress", do(t, c, "save"))
+	}
 
 	// Change everything while the walker runs (one connection: ordered).
 	conn := c.Conn()
@@ -262,34 +283,51 @@ func TestBgsavePointInTime(t *testing.T) {
 	for i := 0; i < 25; i++ {
 		run("get", "soon:"+strconv.Itoa(i)) // lazy expiry; the cron expires the rest
 	}
-	require.Equal(t, "1", infoField(t, c, "persistence", "rdb_bgsave_in_progress"),
+	inProgress, cowField := "rdb_bgsave_in_progress", "rdb_last_cow_size"
+	if rewrite {
+		inProgress, cowField = "aof_rewrite_in_progress", "aof_last_cow_size"
+	}
+	require.Equal(t, "1", infoField(t, c, "persistence", inProgress),
 		"the walk should still be running after all the changes (make it slower)")
-	t.Logf("changes done %v after BGSAVE", time.Since(bgStart))
-	waitBgsave(t, c, 2*time.Minute)
-	t.Logf("BGSAVE took %v; cow %s bytes", time.Since(bgStart), infoField(t, c, "persistence", "rdb_last_cow_size"))
-	require.Equal(t, "ok", infoField(t, c, "persistence", "rdb_last_bgsave_status"), ts.log.String())
-	cow, _ := strconv.Atoi(infoField(t, c, "persistence", "rdb_last_cow_size"))
+	t.Logf("changes done %v after the snapshot began", time.Since(bgStart))
+	var path string
+	var load []redistest.Option
+	if rewrite {
+		waitRewriteDone(t, c, 2*time.Minute)
+		require.Equal(t, "ok", infoField(t, c, "persistence", "aof_last_bgrewrite_status"), ts.log.String())
+		path, load = baseAlone(t, filepath.Join(ts.dir, "appendonlydir"))
+		out, ok := redistest.CheckAOF(t, path)
+		require.True(t, ok, out)
+	} else {
+		waitBgsave(t, c, 2*time.Minute)
+		require.Equal(t, "ok", infoField(t, c, "persistence", "rdb_last_bgsave_status"), ts.log.String())
+		path = filepath.Join(ts.dir, "dump.rdb")
+		load = []redistest.Option{redistest.WithRDB(path)}
+	}
+	t.Logf("the snapshot took %v; cow %s bytes", time.Since(bgStart), infoField(t, c, "persistence", cowField))
+	cow, _ := strconv.Atoi(infoField(t, c, "persistence", cowField))
 	assert.Greater(t, cow, 100_000, "the big containers' pre-images were held aside")
 
-	path := filepath.Join(ts.dir, "dump.rdb")
-	got, dups := fileRecords(t, path)
-	assert.Empty(t, dups, "keys written twice")
-	// fileRecords does not model streams (rdb.Value's stream form has no redistest
-	// mapping): they are compared below, through redis-server loading the file.
-	wl, gl := canon(t, withoutStreams(want)), canon(t, withoutStreams(got))
-	if !assert.Equal(t, len(wl), len(gl), "keys") || !assert.True(t, slicesEqual(wl, gl)) {
-		t.Fatalf("the file differs from the dataset at BGSAVE:\n%s", diffLines(wl, gl))
+	if !rewrite {
+		got, dups := fileRecords(t, path)
+		assert.Empty(t, dups, "keys written twice")
+		// fileRecords does not model streams (rdb.Value's stream form has no redistest
+		// mapping): they are compared below, through redis-server loading the file.
+		wl, gl := canon(t, withoutStreams(want)), canon(t, withoutStreams(got))
+		if !assert.Equal(t, len(wl), len(gl), "keys") || !assert.True(t, slicesEqual(wl, gl)) {
+			t.Fatalf("the file differs from the dataset at BGSAVE:\n%s", diffLines(wl, gl))
+		}
+
+		// Pre-change images of other databases interleave with the walk of db 0: the file
+		// re-selects databases (more SELECTDB records than the 4 databases it holds), and
+		// redis-check-rdb and redis-server below accept that.
+		assert.Greater(t, selectDBs(t, path), 4, "hook output of db 1-3 during the walk of db 0")
+		out, ok := redistest.CheckRDB(t, path)
+		require.True(t, ok, out)
 	}
 
-	// Pre-change images of other databases interleave with the walk of db 0: the file
-	// re-selects databases (more SELECTDB records than the 4 databases it holds), and
-	// redis-check-rdb and redis-server below accept that.
-	assert.Greater(t, selectDBs(t, path), 4, "hook output of db 1-3 during the walk of db 0")
-	out, ok := redistest.CheckRDB(t, path)
-	require.True(t, ok, out)
-
 	// Real Redis loads it: the same dataset but for the keys whose TTL has passed.
-	rs := redistest.Start(t, redistest.WithRDB(path))
+	rs := redistest.Start(t, load...)
 	loaded, err := redistest.Snapshot(ctx, rs.Client())
 	require.NoError(t, err)
 	now := time.Now().UnixMilli()
@@ -299,10 +337,46 @@ func TestBgsavePointInTime(t *testing.T) {
 			live = append(live, r)
 		}
 	}
+	if rewrite {
+		// A command base cannot carry a consumer's seen-time: XCLAIM and XGROUP
+		// CREATECONSUMER set it to the load's time, in Redis's own rewrite too.
+		live, loaded = withoutSeenTimes(live), withoutSeenTimes(loaded)
+	}
 	ll, rl := canon(t, live), canon(t, loaded)
 	if !slicesEqual(ll, rl) {
 		t.Fatalf("redis-server loaded another dataset:\n%s", diffLines(ll, rl))
 	}
+}
+
+// waitRewriteDone waits, at most limit, for no AOF rewrite to run or be scheduled.
+func waitRewriteDone(t testing.TB, c *redis.Client, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for infoField(t, c, "persistence", "aof_rewrite_in_progress") != "0" ||
+		infoField(t, c, "persistence", "aof_rewrite_scheduled") != "0" {
+		if time.Now().After(deadline) {
+			t.Fatalf("BGREWRITEAOF still running after %v", limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// baseAlone is the base file of the AOF directory dir, and the options that make
+// redis-server load it alone (a directory of its own, whose manifest lists only it).
+func baseAlone(t testing.TB, dir string) (string, []redistest.Option) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "appendonly.aof.manifest"))
+	require.NoError(t, err)
+	m, err := aof.ParseManifest(data)
+	require.NoError(t, err)
+	require.NotNil(t, m.Base)
+	only := &aof.Manifest{Base: m.Base}
+	alone := filepath.Join(t.TempDir(), "appendonlydir")
+	require.NoError(t, os.Mkdir(alone, 0o755))
+	base := filepath.Join(dir, m.Base.Name)
+	require.NoError(t, redistest.CopyPath(base, filepath.Join(alone, m.Base.Name)))
+	require.NoError(t, os.WriteFile(filepath.Join(alone, "appendonly.aof.manifest"), only.Bytes(), 0o644))
+	return base, []redistest.Option{redistest.WithFile(alone, "appendonlydir"), redistest.WithArgs("--appendonly", "yes")}
 }
 
 // bigString is the value of the pit test's big string k: text LZF shrinks (2 MB), bytes
@@ -344,6 +418,27 @@ func slicesEqual(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// withoutSeenTimes is recs with their streams' consumers' seen-times zeroed (copies).
+func withoutSeenTimes(recs []redistest.Record) []redistest.Record {
+	out := slices.Clone(recs)
+	for i, r := range out {
+		st, ok := r.Value.(*redistest.Stream)
+		if !ok {
+			continue
+		}
+		cp := *st
+		cp.Groups = slices.Clone(st.Groups)
+		for g := range cp.Groups {
+			cp.Groups[g].Consumers = slices.Clone(cp.Groups[g].Consumers)
+			for c := range cp.Groups[g].Consumers {
+				cp.Groups[g].Consumers[c].SeenTime = 0
+			}
+		}
+		out[i].Value = &cp
+	}
+	return out
 }
 
 func withoutStreams(recs []redistest.Record) []redistest.Record {
