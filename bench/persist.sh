@@ -23,6 +23,12 @@ dir=${BENCH_DIR:-/tmp/persistbench}
 RUNS=${RUNS:-2}
 N=${N:-50000}
 ONLY_BGSAVE=${ONLY_BGSAVE:-}
+# SNAP=bgrewriteaof: the snapshot under the SET load is a BGREWRITEAOF (the AOF stays
+# off; the base goes to appendonlydir), with aof-use-rdb-preamble $PREAMBLE (yes): "no"
+# writes a command base. The default, SNAP=bgsave, is a BGSAVE.
+SNAP=${SNAP:-bgsave}
+cowfield=rdb_last_cow_size
+[ "$SNAP" = bgrewriteaof ] && cowfield=aof_last_cow_size
 # ONLY_LOAD=1: start each server, report its load, stop it. Where a server starts
 # matters on this VM: right after another server stopped, our load took 4.9-5.9 s; as
 # the first server of a sitting, 6.6-11.3 s (the guest hands free memory back to the
@@ -297,19 +303,25 @@ for who in ${WHO:-redis redisctl}; do
   probe_start "$d/probe-$round-bgsave"
   # The load runs as long as the BGSAVE; the wall printed below runs to the end of the
   # load's last run, which overlaps the BGSAVE's end by less than one run (≈ 0.3 s).
-  inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
-  redis-cli -p $port bgsave >/dev/null
+  if [ "$SNAP" = bgrewriteaof ]; then
+    inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *aof_rewrite_in_progress:1* ]]; }
+    redis-cli -p $port config set aof-use-rdb-preamble "${PREAMBLE:-yes}" >/dev/null
+    redis-cli -p $port bgrewriteaof >/dev/null
+  else
+    inprog() { local i; i=$(redis-cli -p $port info persistence); [[ $i == *rdb_bgsave_in_progress:1* ]]; }
+    redis-cli -p $port bgsave >/dev/null
+  fi
   walk_load inprog
   rm -rf "$d/runs"; mv "$runs" "$d/runs"
   stalls=$(probe_stop "$d/probe-$round-bgsave")
   dam1=$(damon_applied)
   summary=$(stats "$out")
   cp "$out" "$dir/$who-bgbench-$round" # kept past the next server's start
-  echo "   BGSAVE: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
+  echo "   $SNAP: $(echo "$e - $s" | bc) s; SET load during it: $summary (load $(load)); direct compactions (machine-wide): $(( $(compact_stalls) - cs0 ))"
   echo "   during the BGSAVE, $stalls"
   [ -n "$dam0" ] && echo "   DAMON (machine-wide) acted on $(( (dam1 - dam0) >> 20 )) MB during the BGSAVE"
   [ -n "$PROBE" ] && slow_runs "$out" "$d/probe-$round-bgsave" && stall_context "$d/probe-$round-bgsave" "$s_ns"
-  echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep rdb_last_cow_size)"
+  echo "   RSS before $((base/1024)) MB, peak during $((peak/1024)) MB (+$(( (peak-base)/1024 )) MB); child peak RSS $((cpeak/1024)) MB; $(redis-cli -p $port info persistence | tr -d '\r' | grep "${cowfield}")"
   grep -h "Snapshot walk" "$d/log" 2>/dev/null | tail -1 | sed 's/^.*[*#-] /   /' || true
   if [ -s "$d/stderr" ] && grep -q '^gc ' "$d/stderr"; then # GODEBUG=gctrace=1
     echo "   GC cycles during BGSAVE: $(( $(grep -c '^gc ' "$d/stderr") - ${gc0:-0} )); last: $(grep '^gc ' "$d/stderr" | tail -1)"
