@@ -161,8 +161,8 @@ type cmdEncoder struct {
 // (a big string, a hashtable hash or set, a skiplist zset or a quicklist, of BigElements
 // elements or with an element of bigElem bytes) is written by a cmdJob, in steps too.
 // Other big values' commands are written whole at the first step and handed over in
-// pieces (renderJob); those are at most BigElements elements, or a listpack or an intset
-// of renderBytes or more under raised limits.
+// pieces (renderJob): streams, values under BigElements elements, and listpacks and
+// intsets of renderBytes or more (raised limits only).
 func (c *cmdEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
 	if j := c.stepped(key, o, expireMs); j != nil {
 		return j

@@ -74,13 +74,8 @@ func TestCmdJob(t *testing.T) {
 					exp = expireAt
 				}
 				e.Lock()
-				locked := true
-				defer func() {
-					if locked {
-						e.Unlock()
-					}
-				}()
-				hdr := *e.DB(0).LookupReadNoTouch([]byte(key))
+				defer e.Unlock()
+				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
 				want, err := enc.AppendEntry(nil, 0, key, &hdr, exp)
 				require.NoError(t, err)
 				wantVal := decodeRecord(t, mustEntry(t, rdbEnc, key, &hdr))
@@ -91,28 +86,7 @@ func TestCmdJob(t *testing.T) {
 				} else {
 					require.IsType(t, &cmdJob{}, job)
 				}
-				var got []byte
-				var done bool
-				for i := 0; i < steps; i++ {
-					got, done, err = job.Step(got, time.Now()) // a deadline already passed
-					require.NoError(t, err)
-					require.False(t, done, "the value is too small to be left half-written")
-				}
-				require.NoError(t, job.(engine.SnapshotDetacher).Detach())
-				e.Unlock()
-				locked = false
-				for _, c := range changes[key] {
-					v := h.Do(c...)
-					require.False(t, v.IsError(), "%v: %s", c[:2], v)
-				}
-				e.Lock()
-				locked = true
-				for !done {
-					got, done, err = job.Step(got, time.Now())
-					require.NoError(t, err)
-				}
-				e.Unlock()
-				locked = false
+				got := detachAndChange(t, h, job, steps, changes[key])
 
 				cmds := parseCommands(t, got)
 				checkBatches(t, cmds, key, exp)
@@ -243,22 +217,7 @@ func FuzzRecCmds(f *testing.F) {
 // before cmdJob; "steps" is the longest Step of its cmdJob with the walker's 50 µs
 // budget. Compare max-lock-µs; ns/op is the whole value's time either way.
 func BenchmarkCmdJobStep(b *testing.B) {
-	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands(), tzset.Commands(), tstring.Commands())
-	const n = 100_000
-	word := func(k int) string { return strconv.Itoa(k) + strings.Repeat("w", 20-len(strconv.Itoa(k))) }
-	for i := 0; i < n; i += 1000 {
-		hs, ss, ls, zs := []string{"HSET", "h"}, []string{"SADD", "s"}, []string{"RPUSH", "l"}, []string{"ZADD", "z"}
-		for k := i; k < i+1000; k++ {
-			v := strconv.Itoa(k)
-			hs = append(hs, "field:"+v, word(k*7))
-			ss = append(ss, "member:"+v)
-			ls = append(ls, word(k*13))
-			zs = append(zs, strconv.Itoa(k*7919%n), "member:"+v)
-		}
-		for _, c := range [][]string{hs, ss, ls, zs} {
-			h.Do(c...)
-		}
-	}
+	h := bigKeys(b)
 	h.Do("SET", "str", string(strValue("text", 16<<20, 1)))
 	e := h.E
 	enc := NewCommandEncoder().(*cmdEncoder)

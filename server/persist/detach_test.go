@@ -34,12 +34,7 @@ func TestJobDetach(t *testing.T) {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
-				locked := true
-				defer func() {
-					if locked {
-						e.Unlock()
-					}
-				}()
+				defer e.Unlock()
 				hdr := *e.DB(0).LookupReadNoTouch([]byte(key)) // the walker's copy of the header
 				// A strJob's bytes, before the changes.
 				var was string
@@ -52,28 +47,8 @@ func TestJobDetach(t *testing.T) {
 				if slices.Contains([]string{"str", "bigstr", "lph", "lpz", "is"}, key) {
 					require.IsType(t, &strJob{}, job)
 				}
-				var got []byte
-				var done bool
-				var err error
-				for i := 0; i < steps; i++ {
-					got, done, err = job.Step(got, time.Now()) // a deadline already passed
-					require.NoError(t, err)
-					require.False(t, done, "the value is too small to be left half-written")
-				}
-				require.NoError(t, job.(engine.SnapshotDetacher).Detach())
-				e.Unlock()
-				locked = false
-				for _, c := range changes[key] {
-					v := h.Do(c...)
-					require.False(t, v.IsError(), "%v: %s", c[:2], v)
-				}
-				e.Lock()
-				locked = true
+				got := detachAndChange(t, h, job, steps, changes[key])
 				require.False(t, bytes.Equal(whole, mustEntry(t, enc, key, e.DB(0).LookupReadNoTouch([]byte(key)))), "the changes changed nothing")
-				for !done {
-					got, done, err = job.Step(got, time.Now())
-					require.NoError(t, err)
-				}
 				// A finished job holds nothing (the next job on the value could not hold it).
 				switch tj := job.(type) {
 				case *tableJob[string]:
@@ -232,6 +207,63 @@ func detachFixture(t *testing.T) (*enginetest.Harness, map[string][][]string) {
 	return h, changes
 }
 
+// bigKeys is an engine with the shapes of bench/persistgen's big keys: a hash "h", a set
+// "s", a list "l" and a zset "z" of 100k elements each (and the string commands).
+func bigKeys(b *testing.B) *enginetest.Harness {
+	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands(), tzset.Commands(), tstring.Commands())
+	const n = 100_000
+	word := func(k int) string { return strconv.Itoa(k) + strings.Repeat("w", 20-len(strconv.Itoa(k))) }
+	for i := 0; i < n; i += 1000 {
+		hs, ss, ls, zs := []string{"HSET", "h"}, []string{"SADD", "s"}, []string{"RPUSH", "l"}, []string{"ZADD", "z"}
+		for k := i; k < i+1000; k++ {
+			v := strconv.Itoa(k)
+			hs = append(hs, "field:"+v, word(k*7))
+			ss = append(ss, "member:"+v)
+			ls = append(ls, word(k*13))
+			zs = append(zs, strconv.Itoa(k*7919%n), "member:"+v)
+		}
+		for _, c := range [][]string{hs, ss, ls, zs} {
+			h.Do(c...)
+		}
+	}
+	return h
+}
+
+// detachAndChange runs a big value's job as a hook meets it, lock held: steps steps with a
+// deadline already passed, then Detach. It makes the changes with the lock released,
+// takes the lock again (held on return, failed or not), steps the job to its end, and
+// returns all the job wrote.
+func detachAndChange(t *testing.T, h *enginetest.Harness, job engine.SnapshotJob, steps int, changes [][]string) []byte {
+	t.Helper()
+	var got []byte
+	var done bool
+	var err error
+	for i := 0; i < steps; i++ {
+		got, done, err = job.Step(got, time.Now())
+		require.NoError(t, err)
+		require.False(t, done, "the value is too small to be left half-written")
+	}
+	require.NoError(t, job.(engine.SnapshotDetacher).Detach())
+	h.E.Unlock()
+	locked := false
+	defer func() {
+		if !locked {
+			h.E.Lock()
+		}
+	}()
+	for _, c := range changes {
+		v := h.Do(c...)
+		require.False(t, v.IsError(), "%v: %s", c[:2], v)
+	}
+	h.E.Lock()
+	locked = true
+	for !done {
+		got, done, err = job.Step(got, time.Now())
+		require.NoError(t, err)
+	}
+	return got
+}
+
 // decodeRecord is the value of one key record, decoded from a file made of it alone.
 func decodeRecord(t *testing.T, rec []byte) any {
 	t.Helper()
@@ -268,22 +300,7 @@ func mustEntry(t *testing.T, enc *RDBEncoder, key string, o *engine.Object) []by
 // keys): "finish" runs the job to its end, as the hook did before SnapshotDetacher;
 // "detach" holds the value (copy-on-write per element; a list: per node).
 func BenchmarkHookOnBigValue(b *testing.B) {
-	h := enginetest.New(b, thash.Commands(), tset.Commands(), tlist.Commands(), tzset.Commands())
-	const n = 100_000
-	word := func(k int) string { return strconv.Itoa(k) + strings.Repeat("w", 20-len(strconv.Itoa(k))) }
-	for i := 0; i < n; i += 1000 {
-		hs, ss, ls, zs := []string{"HSET", "h"}, []string{"SADD", "s"}, []string{"RPUSH", "l"}, []string{"ZADD", "z"}
-		for k := i; k < i+1000; k++ {
-			v := strconv.Itoa(k)
-			hs = append(hs, "field:"+v, word(k*7))
-			ss = append(ss, "member:"+v)
-			ls = append(ls, word(k*13))
-			zs = append(zs, strconv.Itoa(k*7919%n), "member:"+v)
-		}
-		for _, c := range [][]string{hs, ss, ls, zs} {
-			h.Do(c...)
-		}
-	}
+	h := bigKeys(b)
 	e := h.E
 	enc := NewRDBEncoder(e, true)
 	e.Lock()
