@@ -25,6 +25,12 @@ func (s *Saver) appendStream(dst []byte, st *tstream.Stream) []byte {
 		dst = s.appendString(dst, lp)
 		return true
 	})
+	return s.AppendStreamTail(dst, st)
+}
+
+// AppendStreamTail appends what follows a stream's nodes in its record: the metadata and
+// the groups (appendStream). persist writes a big stream's nodes in steps, then this.
+func (s *Saver) AppendStreamTail(dst []byte, st *tstream.Stream) []byte {
 	m := st.Meta()
 	for _, v := range [...]uint64{m.Length, m.LastID.Ms, m.LastID.Seq, m.FirstID.Ms, m.FirstID.Seq,
 		m.MaxDeletedID.Ms, m.MaxDeletedID.Seq, m.EntriesAdded} {

@@ -107,6 +107,13 @@ func (s *Stream) EachNode(fn func(master ID, lp []byte) bool) {
 	}
 }
 
+// Node is the i-th node's master ID and listpack, as EachNode gives them (the slice
+// aliases the stream: do not change it, nor keep it past the stream's next change).
+func (s *Stream) Node(i int) (ID, []byte) {
+	n := s.nodes[i]
+	return n.master, n.lp
+}
+
 // Meta is a stream's metadata as RDB stores it after the nodes.
 type Meta struct {
 	Length       uint64

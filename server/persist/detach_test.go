@@ -15,6 +15,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/internal/redistest"
@@ -30,7 +31,7 @@ func TestJobDetach(t *testing.T) {
 	h, changes := detachFixture(t)
 	e := h.E
 	enc := NewRDBEncoder(e, true)
-	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl"} {
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl", "st"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				e.Lock()
@@ -42,6 +43,10 @@ func TestJobDetach(t *testing.T) {
 					was = string(hdr.Bytes())
 				}
 				whole := runJob(t, enc.BeginBig(0, key, &hdr, -1), nil)
+				if key == "st" {
+					// Written in steps, the record has the bytes of one written at once.
+					require.True(t, bytes.Equal(whole, mustEntry(t, enc, key, &hdr)), "not AppendEntry's bytes")
+				}
 				job := enc.BeginBig(0, key, &hdr, -1)
 				require.NotNil(t, job)
 				if slices.Contains([]string{"str", "bigstr", "lph", "lpz", "is"}, key) {
@@ -74,7 +79,11 @@ func TestJobDetach(t *testing.T) {
 					// the record.
 					copied, held := job.(engine.SnapshotHolder).Copied()
 					require.True(t, held)
-					if !strings.HasPrefix(key, "fat") {
+					switch {
+					case key == "st":
+						// A stream copies the listpacks it had not written, and its tail.
+						require.Positive(t, copied)
+					case !strings.HasPrefix(key, "fat"):
 						// (A fat value's scan may have taken aside every element its
 						// changes touch: nothing to copy; or a big one: most of it.)
 						require.Positive(t, copied)
@@ -97,7 +106,7 @@ func TestJobDetach(t *testing.T) {
 // detachFixture is TestJobDetach's dataset, and for each key the changes in place made
 // to it while its job is detached.
 func detachFixture(t *testing.T) (*enginetest.Harness, map[string][][]string) {
-	h := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands())
+	h := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands(), tstream.Commands())
 	const n = 20000
 	for i := 0; i < n; i += 500 {
 		hs := []string{"HSET", "h"}
@@ -165,6 +174,16 @@ func detachFixture(t *testing.T) (*enginetest.Harness, map[string][][]string) {
 	for _, c := range [][]string{lph, lpz, is} {
 		require.False(t, h.Do(c...).IsError(), c[0])
 	}
+	// A stream of 30k entries (hundreds of nodes: streamJob) with a group, two consumers and
+	// pending entries.
+	for k := 1; k <= 30000; k++ {
+		require.False(t, h.Do("XADD", "st", strconv.Itoa(k)+"-0", "field", "value "+strconv.Itoa(k%97), "n", strconv.Itoa(k)).IsError())
+	}
+	for _, c := range [][]string{{"XGROUP", "CREATE", "st", "g", "0"},
+		{"XREADGROUP", "GROUP", "g", "c1", "COUNT", "500", "STREAMS", "st", ">"},
+		{"XREADGROUP", "GROUP", "g", "c2", "COUNT", "300", "STREAMS", "st", ">"}} {
+		require.False(t, h.Do(c...).IsError(), c[0])
+	}
 	many := func(cmd, key string, pair bool) []string {
 		c := []string{cmd, key}
 		for k := 0; k < n; k++ {
@@ -195,6 +214,11 @@ func detachFixture(t *testing.T) (*enginetest.Harness, map[string][][]string) {
 		"fatz": {{"ZINCRBY", "fatz", "1", big("fatz1")}, {"ZREM", "fatz", big("fatz3")}, {"ZADD", "fatz", "5", big("new")}},
 		// The first node's big element, which the job takes aside at its first step,
 		// rewritten in place (listpack.Replace), then big again for the next subtest.
+		// Entries added (to the last node, in place), deleted (a flag in a node, in place)
+		// and trimmed; the group's PEL, last ID and consumers changed.
+		"st": {{"XADD", "st", "*", "f", "new"}, {"XDEL", "st", "5-0", "20000-0"}, {"XTRIM", "st", "MINID", "100"},
+			{"XACK", "st", "g", "1-0", "2-0"}, {"XREADGROUP", "GROUP", "g", "c2", "COUNT", "10", "STREAMS", "st", ">"},
+			{"XGROUP", "SETID", "st", "g", "25000-0"}, {"XTRIM", "st", "MINID", "1000"}, {"XADD", "st", "*", "f", "last"}},
 		"fatl": {{"LSET", "fatl", "0", "changed"}, {"LSET", "fatl", "0", big("fatl again")}, {"LSET", "fatl", "-1", big("changed")},
 			{"RPUSH", "fatl", "x"}},
 		"bigstr": {{"SETRANGE", "bigstr", "0", "XYZ"}, {"SETRANGE", "bigstr", "290000", "XYZ"}, {"APPEND", "bigstr", "tail"}},

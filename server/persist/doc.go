@@ -47,7 +47,9 @@
 // over the next steps, before the job goes on (elemQueue); a container of few elements
 // that holds one takes a job too. An element's bytes are never rewritten in place, so
 // taking it aside copies nothing; a list node's are, so a node taken aside is copied
-// when the list is held.
+// when the list is held. A stream of 16 nodes or more is written a few nodes a step
+// (streamJob); a change to it before the job is done copies the listpacks not written
+// yet (XADD and XDEL rewrite a node's bytes in place) and renders the groups then.
 //
 // Differences from Redis that follow from having no child process:
 //   - "Background saving started by pid N" names our own pid (there is no child); the

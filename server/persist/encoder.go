@@ -14,6 +14,7 @@ import (
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/redisctl/redisctl/rdb/lzf"
@@ -122,12 +123,14 @@ func (r *RDBEncoder) AppendDeferred(dst []byte, _ int, key string, o *engine.Obj
 // instead of at once.
 const BigElements = 2048
 
-// BeginBig implements engine.SnapshotIncremental for hashtable hashes and sets of at
-// least BigElements elements: the record is written in steps, each scanning the value's
-// table with its SCAN cursor until the deadline. A rehash of that table in progress is
-// finished first (in steps too); then nothing moves until the value changes, and the
-// snapshot detaches the job (Detach: the table is held, copy-on-write per entry) before
-// any change, so every element is written exactly once.
+// BeginBig implements engine.SnapshotIncremental. Quicklists, skiplist zsets, big
+// strings (and listpacks and intsets of renderBytes or more) and streams of streamNodes
+// nodes or more have jobs of their own (listJob, zsetJob, strJob, streamJob). A hashtable
+// hash or set of at least BigElements elements is written in steps, each scanning the
+// value's table with its SCAN cursor until the deadline. A rehash of that table in
+// progress is finished first (in steps too); then nothing moves until the value changes,
+// and the snapshot detaches the job (Detach: the table is held, copy-on-write per entry)
+// before any change, so every element is written exactly once.
 func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
 	switch {
 	case o.Type() == engine.TypeList && o.Encoding() == engine.EncQuicklist:
@@ -159,6 +162,16 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = append(head, byte(t))
 		head = r.appendString(head, key)
 		return newStrJob(head, o.Bytes(), r.compress)
+	case o.Type() == engine.TypeStream:
+		st := tstream.FromObject(o)
+		if st.NumNodes() < streamNodes {
+			return nil
+		}
+		head := r.appendAttrs(nil, o, expireMs)
+		head = append(head, byte(rdb.TypeStreamListpacks2))
+		head = r.appendString(head, key)
+		head = rdb.AppendLen(head, uint64(st.NumNodes()))
+		return newStreamJob(r, head, st)
 	case o.Encoding() != engine.EncHashtable:
 		return r.renderJob(key, o, expireMs)
 	}
