@@ -98,6 +98,7 @@ type CommandRewriter struct {
 	w   io.Writer
 	buf []byte
 	num [32]byte
+	tmp []byte // a stream field's or value's bytes
 }
 
 // NewCommandRewriter writes to w (buffer it: every key is one Write at most).
@@ -213,16 +214,21 @@ func (r *CommandRewriter) Key(key []byte, o *engine.Object, expireAt int64) erro
 	default:
 		return fmt.Errorf("aof: rewrite: key %q has a type that cannot be rewritten (%s)", key, o.Type())
 	}
+	r.expire(key, expireAt)
+	if len(r.buf) >= 32<<10 {
+		return r.flush()
+	}
+	return nil
+}
+
+// expire writes PEXPIREAT when expireAt is not -1.
+func (r *CommandRewriter) expire(key []byte, expireAt int64) {
 	if expireAt != -1 {
 		r.count(3)
 		r.str("PEXPIREAT")
 		r.bulk(key)
 		r.int(expireAt)
 	}
-	if len(r.buf) >= 32<<10 {
-		return r.flush()
-	}
-	return nil
 }
 
 func (r *CommandRewriter) list(key []byte, ql *tlist.Quicklist) {
@@ -251,28 +257,62 @@ func (r *CommandRewriter) list(key []byte, ql *tlist.Quicklist) {
 }
 
 func (r *CommandRewriter) stream(key []byte, s *tstream.Stream) {
-	meta := s.Meta()
-	if meta.Length > 0 {
-		it := s.Iter(nil, nil, false)
-		var tmp []byte
-		for {
-			id, nf, ok := it.Next()
-			if !ok {
-				break
-			}
-			r.count(3 + int(nf)*2)
-			r.str("XADD")
-			r.bulk(key)
-			r.id(id)
-			for ; nf > 0; nf-- {
-				f, v := it.Field()
-				tmp = f.Append(tmp[:0])
-				r.bulk(tmp)
-				tmp = v.Append(tmp[:0])
-				r.bulk(tmp)
-			}
+	if s.Meta().Length > 0 {
+		r.streamEntries(key, s.Iter(nil, nil, false), 0)
+	}
+	r.streamTail(key, s)
+}
+
+// AppendStreamEntries appends an XADD for each of it's next entries, at most max (0: all
+// of them), and returns dst, the last entry's ID and whether it has none left. A stream
+// rewritten in steps resumes with an iterator from the ID after that one.
+func (r *CommandRewriter) AppendStreamEntries(dst, key []byte, it *tstream.Iterator, max int) ([]byte, tstream.ID, bool) {
+	r.buf = dst
+	last, done := r.streamEntries(key, it, max)
+	out := r.buf
+	r.buf = nil
+	return out, last, done
+}
+
+// AppendStreamTail appends what follows a stream's entries (streamTail), then PEXPIREAT
+// when expireAt >= 0.
+func (r *CommandRewriter) AppendStreamTail(dst, key []byte, s *tstream.Stream, expireAt int64) []byte {
+	r.buf = dst
+	r.streamTail(key, s)
+	r.expire(key, expireAt)
+	out := r.buf
+	r.buf = nil
+	return out
+}
+
+func (r *CommandRewriter) streamEntries(key []byte, it *tstream.Iterator, max int) (last tstream.ID, done bool) {
+	for n := 0; max == 0 || n < max; n++ {
+		id, nf, ok := it.Next()
+		if !ok {
+			return last, true
 		}
-	} else {
+		last = id
+		r.count(3 + int(nf)*2)
+		r.str("XADD")
+		r.bulk(key)
+		r.id(id)
+		for ; nf > 0; nf-- {
+			f, v := it.Field()
+			r.tmp = f.Append(r.tmp[:0])
+			r.bulk(r.tmp)
+			r.tmp = v.Append(r.tmp[:0])
+			r.bulk(r.tmp)
+		}
+	}
+	return last, false
+}
+
+// streamTail is what rewriteStreamObject writes after the entries: an empty stream's
+// XADD MAXLEN 0, XSETID, and each group's XGROUP CREATE and its consumers' XCLAIMs (or
+// XGROUP CREATECONSUMER).
+func (r *CommandRewriter) streamTail(key []byte, s *tstream.Stream) {
+	meta := s.Meta()
+	if meta.Length == 0 {
 		r.count(7)
 		r.str("XADD")
 		r.bulk(key)

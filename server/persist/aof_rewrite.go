@@ -16,6 +16,7 @@ import (
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tlist"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/server"
 )
 
@@ -161,8 +162,9 @@ type cmdEncoder struct {
 // (a big string, a hashtable hash or set, a skiplist zset or a quicklist, of BigElements
 // elements or with an element of bigElem bytes) is written by a cmdJob, in steps too.
 // Other big values' commands are written whole at the first step and handed over in
-// pieces (renderJob): streams, values under BigElements elements, and listpacks and
-// intsets of renderBytes or more (raised limits only).
+// pieces (renderJob): values under BigElements elements, and listpacks and intsets of
+// renderBytes or more (raised limits only). A big stream has a job of its own
+// (cmdStreamJob).
 func (c *cmdEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int64) engine.SnapshotJob {
 	if j := c.stepped(key, o, expireMs); j != nil {
 		return j
@@ -188,6 +190,12 @@ func (c *cmdEncoder) stepped(key string, o *engine.Object, expireMs int64) engin
 			return nil
 		}
 		items = tlist.FromObject(o).Len()
+	case o.Type() == engine.TypeStream:
+		st := tstream.FromObject(o)
+		if st.NumNodes() < streamNodes {
+			return nil
+		}
+		return &cmdStreamJob{rw: &aof.CommandRewriter{}, key: []byte(key), st: st, expire: expireMs, copied: -1}
 	case o.Encoding() != engine.EncHashtable && o.Encoding() != engine.EncSkiplist:
 		return nil
 	}

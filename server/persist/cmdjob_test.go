@@ -16,6 +16,7 @@ import (
 	"github.com/redisctl/redisctl/engine/thash"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
+	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tstring"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/resp"
@@ -26,7 +27,8 @@ import (
 // of the value as it was: replayed into an empty engine, they make the value the whole
 // rewrite (aof.CommandRewriter) makes of the untouched value, and in the same bytes for
 // a string or a list. Commands hold 64 elements each but the last, as Redis writes them.
-// Listpacks and intsets (lph, lpz, is) are rendered whole (renderJob).
+// Listpacks and intsets (lph, lpz, is) are rendered whole (renderJob); a big stream (st)
+// is written by a cmdJob of its own (cmdStreamJob), in the same bytes as the whole rewrite.
 func TestCmdJob(t *testing.T) {
 	h, changes := detachFixture(t)
 	e := h.E
@@ -66,7 +68,7 @@ func TestCmdJob(t *testing.T) {
 	enc := NewCommandEncoder().(*cmdEncoder)
 	rdbEnc := NewRDBEncoder(e, false)
 	expireAt := time.Now().Add(time.Hour).UnixMilli()
-	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl", "plainl", "lzfl"} {
+	for _, key := range []string{"h", "s", "l", "str", "bigstr", "lph", "lpz", "is", "z", "fath", "fats", "fatz", "fatl", "plainl", "lzfl", "st"} {
 		for _, steps := range []int{0, 1, 3} {
 			t.Run(key+"/after "+strconv.Itoa(steps)+" steps", func(t *testing.T) {
 				exp := int64(-1)
@@ -81,22 +83,27 @@ func TestCmdJob(t *testing.T) {
 				wantVal := decodeRecord(t, mustEntry(t, rdbEnc, key, &hdr))
 				job := enc.BeginBig(0, key, &hdr, exp)
 				require.NotNil(t, job)
-				if slices.Contains([]string{"lph", "lpz", "is"}, key) {
+				switch {
+				case slices.Contains([]string{"lph", "lpz", "is"}, key):
 					require.IsType(t, &renderJob{}, job)
-				} else {
+				case key == "st":
+					require.IsType(t, &cmdStreamJob{}, job)
+				default:
 					require.IsType(t, &cmdJob{}, job)
 				}
 				got := detachAndChange(t, h, job, steps, changes[key])
 
 				cmds := parseCommands(t, got)
-				checkBatches(t, cmds, key, exp)
+				if key != "st" { // XADD per entry, then XSETID, XGROUP, XCLAIM
+					checkBatches(t, cmds, key, exp)
+				}
 				r := replay(t, cmds)
 				r.E.Lock()
 				o := r.E.DB(0).LookupReadNoTouch([]byte(key))
 				require.NotNil(t, o, "the commands made no key")
 				require.Equal(t, wantVal, decodeRecord(t, mustEntry(t, NewRDBEncoder(r.E, false), key, o)))
 				r.E.Unlock()
-				if slices.Contains([]string{"l", "str", "bigstr", "fatl", "plainl", "lzfl"}, key) {
+				if slices.Contains([]string{"l", "str", "bigstr", "fatl", "plainl", "lzfl", "st"}, key) {
 					require.True(t, bytes.Equal(want, got), "%d bytes written, want %d", len(got), len(want))
 				}
 			})
@@ -147,7 +154,7 @@ func checkBatches(t *testing.T, cmds [][]string, key string, exp int64) {
 // replay runs commands in a new engine.
 func replay(t *testing.T, cmds [][]string) *enginetest.Harness {
 	t.Helper()
-	r := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands())
+	r := enginetest.New(t, thash.Commands(), tset.Commands(), tlist.Commands(), tstring.Commands(), tzset.Commands(), tstream.Commands())
 	for _, c := range cmds {
 		v := r.Do(c...)
 		require.False(t, v.IsError(), "%v: %s", c[0], v)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/redisctl/redisctl/aof"
 	"github.com/redisctl/redisctl/engine/tstream"
 )
 
@@ -103,3 +104,72 @@ func (j *streamJob) Detach() error {
 
 // Copied implements engine.SnapshotHolder.
 func (j *streamJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
+
+// cmdStreamJob writes a big stream's commands in a command base (aof-use-rdb-preamble
+// no) in steps: an XADD per entry, cmdStreamBatch entries between checks of the deadline
+// and the chunk's room, each step resuming with an iterator from the ID after the last
+// one written; then XSETID and the groups (aof.CommandRewriter's AppendStreamTail) and
+// PEXPIREAT, rendered at the last step and handed over in pieces. Between steps the
+// stream does not change: Detach first duplicates it (tstream's Dup, the COPY command's
+// copy), and the job goes on with the copy.
+type cmdStreamJob struct {
+	rw     *aof.CommandRewriter
+	key    []byte
+	st     *tstream.Stream
+	expire int64
+	from   *tstream.ID // the first ID not written yet; nil: from the start
+	ended  bool        // every entry written
+	tail   []byte
+	toff   int
+	copied int64 // -1: not detached
+}
+
+// cmdStreamBatch is how many entries a step writes between checks of its deadline.
+const cmdStreamBatch = 32
+
+// Step implements engine.SnapshotJob.
+func (j *cmdStreamJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
+	for !j.ended {
+		if j.st.Meta().Length == 0 {
+			j.ended = true
+			break
+		}
+		var last tstream.ID
+		dst, last, j.ended = j.rw.AppendStreamEntries(dst, j.key, j.st.Iter(j.from, nil, false), cmdStreamBatch)
+		if !j.ended {
+			next, ok := last.Incr()
+			if !ok {
+				j.ended = true // the greatest ID there is: nothing can follow it
+				break
+			}
+			j.from = &next
+		}
+		if !j.ended && (len(dst) >= cap(dst)-4<<10 || !deadline.IsZero() && time.Now().After(deadline)) {
+			return dst, false, nil
+		}
+	}
+	if j.tail == nil {
+		j.tail = j.rw.AppendStreamTail(nil, j.key, j.st, j.expire)
+	}
+	var n int
+	dst, n = piece(dst, j.tail[j.toff:])
+	j.toff += n
+	return dst, j.toff == len(j.tail), nil
+}
+
+// Detach implements engine.SnapshotDetacher: the job goes on with a copy of the stream.
+func (j *cmdStreamJob) Detach() error {
+	if j.copied >= 0 {
+		return nil
+	}
+	j.st = j.st.Dup()
+	j.copied = 0
+	j.st.EachNode(func(_ tstream.ID, lp []byte) bool {
+		j.copied += int64(len(lp))
+		return true
+	})
+	return nil
+}
+
+// Copied implements engine.SnapshotHolder.
+func (j *cmdStreamJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }

@@ -14,7 +14,7 @@ import (
 // before streamJob; "steps" is streamJob's longest Step with the walker's 50 µs budget;
 // "detach" is what a change to the stream costs its client before the walker is done
 // (Detach: the listpacks copied and the tail rendered), where the client waited for the
-// whole record before. Compare max-lock-µs.
+// whole record before; "commands" is the same for a command base. Compare max-lock-µs.
 func BenchmarkStreamStep(b *testing.B) {
 	h := enginetest.New(b, tstream.Commands())
 	for i := 1; i <= 1_000_000; i++ {
@@ -47,4 +47,19 @@ func BenchmarkStreamStep(b *testing.B) {
 			})
 		}
 	}
+	// A command base (aof-use-rdb-preamble no): XADD per entry (cmdStreamJob).
+	cmd := NewCommandEncoder().(*cmdEncoder)
+	b.Run("whole/commands", func(b *testing.B) {
+		var dst []byte
+		benchMaxLock(b, func() (err error) {
+			dst, err = cmd.AppendEntry(dst[:0], 0, "st", o, -1)
+			return err
+		})
+	})
+	b.Run("steps/commands", func(b *testing.B) {
+		benchStepMaxLock(b, func() engine.SnapshotJob {
+			hdr := *o
+			return cmd.BeginBig(0, "st", &hdr, -1)
+		}, false)
+	})
 }
