@@ -285,6 +285,7 @@ func (cn *conn) runTurn(args [][]byte) (t turn, ok bool) {
 		s.stats.maxInputBuffer = q
 	}
 	stop, perr := cn.runBatch(args)
+	s.evictionTimeEvent()
 	s.trackingBroadcast() // beforeSleep: BCAST invalidations of this turn
 	if perr != nil {
 		cn.protocolErrorLocked(perr)

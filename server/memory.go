@@ -34,6 +34,18 @@ func (s *Server) updateMemory(now time.Time) {
 	s.eng.EvictionTimerProc()
 }
 
+// evictionTimeEvent is the eviction Redis starts in CONFIG SET maxmemory
+// (updateMaxmemory's startEvictionTimeProc): a 0 ms time event, run after the command's
+// turn and before the next command is read, outside any client. Without it the new limit
+// waited for the next cron tick (up to 100 ms), and the policy in force by then, not the
+// one at the CONFIG SET, chose what to evict. Lock held.
+func (s *Server) evictionTimeEvent() {
+	if int64(s.cfg.Maxmemory()) != s.memLimitFor {
+		s.applyMemoryLimit()
+		s.eng.EvictionTimerProc()
+	}
+}
+
 // UsedMemory is used_memory as the cron last computed it (10 times a second), read
 // without the engine lock: for watchers outside the engine (procs.WatchGC).
 func (s *Server) UsedMemory() int64 { return s.usedMem.Load() }
