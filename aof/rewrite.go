@@ -263,9 +263,10 @@ func (r *CommandRewriter) stream(key []byte, s *tstream.Stream) {
 	r.streamTail(key, s)
 }
 
-// AppendStreamEntries appends an XADD for each of it's next entries, at most max (0: all
-// of them), and returns dst, the last entry's ID and whether it has none left. A stream
-// rewritten in steps resumes with an iterator from the ID after that one.
+// AppendStreamEntries appends an XADD for each of the iterator's next entries, at most
+// max (0: all of them), and returns dst, the last entry's ID and whether none is left. A
+// stream rewritten in steps keeps the iterator between calls while the stream does not
+// change, or starts a new one from the ID after the last one.
 func (r *CommandRewriter) AppendStreamEntries(dst, key []byte, it *tstream.Iterator, max int) ([]byte, tstream.ID, bool) {
 	r.buf = dst
 	last, done := r.streamEntries(key, it, max)

@@ -16,7 +16,6 @@ import (
 	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tlist"
-	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/server"
 )
 
@@ -191,8 +190,8 @@ func (c *cmdEncoder) stepped(key string, o *engine.Object, expireMs int64) engin
 		}
 		items = tlist.FromObject(o).Len()
 	case o.Type() == engine.TypeStream:
-		st := tstream.FromObject(o)
-		if st.NumNodes() < streamNodes {
+		st := bigStream(o)
+		if st == nil {
 			return nil
 		}
 		return &cmdStreamJob{rw: &aof.CommandRewriter{}, key: []byte(key), st: st, expire: expireMs, copied: -1}

@@ -14,7 +14,6 @@ import (
 	"github.com/redisctl/redisctl/engine/rdbobj"
 	"github.com/redisctl/redisctl/engine/tlist"
 	"github.com/redisctl/redisctl/engine/tset"
-	"github.com/redisctl/redisctl/engine/tstream"
 	"github.com/redisctl/redisctl/engine/tzset"
 	"github.com/redisctl/redisctl/rdb"
 	"github.com/redisctl/redisctl/rdb/lzf"
@@ -163,8 +162,8 @@ func (r *RDBEncoder) BeginBig(_ int, key string, o *engine.Object, expireMs int6
 		head = r.appendString(head, key)
 		return newStrJob(head, o.Bytes(), r.compress)
 	case o.Type() == engine.TypeStream:
-		st := tstream.FromObject(o)
-		if st.NumNodes() < streamNodes {
+		st := bigStream(o)
+		if st == nil {
 			return nil
 		}
 		head := r.appendAttrs(nil, o, expireMs)

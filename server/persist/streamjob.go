@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/redisctl/redisctl/aof"
+	"github.com/redisctl/redisctl/engine"
 	"github.com/redisctl/redisctl/engine/tstream"
 )
 
@@ -13,11 +14,22 @@ import (
 // written at once.
 const streamNodes = 16
 
+// bigStream is o's stream when it is written in steps (streamNodes nodes or more), or nil.
+func bigStream(o *engine.Object) *tstream.Stream {
+	if o.Type() != engine.TypeStream {
+		return nil
+	}
+	if st := tstream.FromObject(o); st.NumNodes() >= streamNodes {
+		return st
+	}
+	return nil
+}
+
 // streamJob writes a stream's record (STREAM_LISTPACKS_2, as rdbobj writes it) in steps:
 // its nodes, each master ID and listpack through appendString (LZF with rdbcompression),
 // as many a step as the chunk and the deadline allow, then the metadata and the groups
 // (rdbobj's AppendStreamTail) handed over in pieces. A 1M-entry stream written at once
-// held the lock 78 ms with LZF, 12 ms without (BENCHMARKS.md).
+// held the lock 53 ms with LZF, 19 ms without (BENCHMARKS.md, "Big streams in steps").
 //
 // Between steps the stream does not change: a change detaches the job first (Detach),
 // which copies the listpacks not written yet (XADD and XDEL rewrite a node's bytes in
@@ -107,18 +119,20 @@ func (j *streamJob) Copied() (int64, bool) { return j.copied, j.copied >= 0 }
 
 // cmdStreamJob writes a big stream's commands in a command base (aof-use-rdb-preamble
 // no) in steps: an XADD per entry, cmdStreamBatch entries between checks of the deadline
-// and the chunk's room, each step resuming with an iterator from the ID after the last
-// one written; then XSETID and the groups (aof.CommandRewriter's AppendStreamTail) and
-// PEXPIREAT, rendered at the last step and handed over in pieces. Between steps the
-// stream does not change: Detach first duplicates it (tstream's Dup, the COPY command's
-// copy), and the job goes on with the copy.
+// and the chunk's room, from one iterator held across steps; then XSETID and the groups
+// (aof.CommandRewriter's AppendStreamTail) and PEXPIREAT, rendered at the last step and
+// handed over in pieces. Between steps the stream does not change: Detach first
+// duplicates it (tstream's Dup, the COPY command's copy), and the job goes on with the
+// copy, from the entry after the last one written.
 type cmdStreamJob struct {
 	rw     *aof.CommandRewriter
 	key    []byte
 	st     *tstream.Stream
 	expire int64
-	from   *tstream.ID // the first ID not written yet; nil: from the start
-	ended  bool        // every entry written
+	it     *tstream.Iterator // over st, at the first entry not written; nil: not begun, or detached
+	last   tstream.ID        // the last entry written, when wrote
+	wrote  bool
+	ended  bool // every entry written
 	tail   []byte
 	toff   int
 	copied int64 // -1: not detached
@@ -130,22 +144,25 @@ const cmdStreamBatch = 32
 // Step implements engine.SnapshotJob.
 func (j *cmdStreamJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error) {
 	for !j.ended {
-		if j.st.Meta().Length == 0 {
-			j.ended = true
-			break
+		if j.it == nil {
+			var from *tstream.ID
+			if j.wrote {
+				next, ok := j.last.Incr()
+				if !ok {
+					j.ended = true // the greatest ID there is: nothing can follow it
+					break
+				}
+				from = &next
+			}
+			j.it = j.st.Iter(from, nil, false)
 		}
 		var last tstream.ID
-		dst, last, j.ended = j.rw.AppendStreamEntries(dst, j.key, j.st.Iter(j.from, nil, false), cmdStreamBatch)
+		dst, last, j.ended = j.rw.AppendStreamEntries(dst, j.key, j.it, cmdStreamBatch)
 		if !j.ended {
-			next, ok := last.Incr()
-			if !ok {
-				j.ended = true // the greatest ID there is: nothing can follow it
-				break
+			j.last, j.wrote = last, true
+			if len(dst) >= cap(dst)-4<<10 || !deadline.IsZero() && time.Now().After(deadline) {
+				return dst, false, nil
 			}
-			j.from = &next
-		}
-		if !j.ended && (len(dst) >= cap(dst)-4<<10 || !deadline.IsZero() && time.Now().After(deadline)) {
-			return dst, false, nil
 		}
 	}
 	if j.tail == nil {
@@ -157,12 +174,13 @@ func (j *cmdStreamJob) Step(dst []byte, deadline time.Time) ([]byte, bool, error
 	return dst, j.toff == len(j.tail), nil
 }
 
-// Detach implements engine.SnapshotDetacher: the job goes on with a copy of the stream.
+// Detach implements engine.SnapshotDetacher: the job goes on with a copy of the stream,
+// and a new iterator over it.
 func (j *cmdStreamJob) Detach() error {
 	if j.copied >= 0 {
 		return nil
 	}
-	j.st = j.st.Dup()
+	j.st, j.it = j.st.Dup(), nil
 	j.copied = 0
 	j.st.EachNode(func(_ tstream.ID, lp []byte) bool {
 		j.copied += int64(len(lp))
